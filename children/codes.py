@@ -1,0 +1,158 @@
+"""SSDA903 code lists, as the DfE specifies them for the current collection year.
+
+tests/children/test_codes.py checks each list against the DfE's own validator package, so a change
+in the national lists shows up as a failing test rather than as a rejected return.
+"""
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    # From 2024-25 the return uses M/F/U; earlier years used 1 (male) and 2 (female).
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WOTH = "WOTH", "Any other White background"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy / Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class ReasonNewEpisode(models.TextChoices):
+    S = "S", "Started to be looked after"
+    L = "L", "Change of legal status only"
+    P = "P", "Change of placement and carer(s) only"
+    T = "T", "Change of placement (but same carer(s)) only"
+    B = "B", "Change in legal status and placement and carer(s) at the same time"
+    U = "U", "Change in legal status and change of placement (but same carer(s)) at the same time"
+
+
+class LegalStatus(models.TextChoices):
+    C1 = "C1", "Interim care order"
+    C2 = "C2", "Full care order"
+    D1 = "D1", "Freeing order granted"
+    E1 = "E1", "Placement order granted"
+    V2 = "V2", "Single period of accommodation under section 20"
+    V3 = "V3", "Accommodated under an agreed series of short-term breaks, when individual episodes are recorded"
+    V4 = "V4", "Accommodated under an agreed series of short-term breaks, when agreements are recorded"
+    L1 = "L1", "Under police protection and in local authority accommodation"
+    L2 = "L2", "Emergency protection order"
+    L3 = "L3", "Under child assessment order and in local authority accommodation"
+    J1 = "J1", "Remanded to local authority accommodation or to youth detention accommodation"
+    J2 = "J2", "Placed in local authority accommodation under PACE"
+    J3 = "J3", "Sentenced to a youth rehabilitation order with residence or fostering requirement"
+
+
+class CategoryOfNeed(models.TextChoices):
+    N1 = "N1", "Abuse or neglect"
+    N2 = "N2", "Child's disability"
+    N3 = "N3", "Parental illness or disability"
+    N4 = "N4", "Family in acute stress"
+    N5 = "N5", "Family dysfunction"
+    N6 = "N6", "Socially unacceptable behaviour"
+    N7 = "N7", "Low income"
+    N8 = "N8", "Absent parenting"
+
+
+class Placement(models.TextChoices):
+    A3 = "A3", "Placed for adoption with consent with current foster carer(s)"
+    A4 = "A4", "Placed for adoption with consent not with current foster carer(s)"
+    A5 = "A5", "Placed for adoption with placement order with current foster carer(s)"
+    A6 = "A6", "Placed for adoption with placement order not with current foster carer(s)"
+    K1 = "K1", "Secure children's home"
+    K2 = "K2", "Children's home"
+    K3 = "K3", "Supported accommodation"
+    P1 = "P1", "Placed with own parent(s) or other person(s) with parental responsibility"
+    P3 = "P3", "Residential employment"
+    R1 = "R1", "Residential care home"
+    R2 = "R2", "NHS or health trust or other establishment providing medical or nursing care"
+    R3 = "R3", "Family centre or mother and baby unit"
+    R5 = "R5", "Young offender institution or prison"
+    S1 = "S1", "Residential school"
+    T0 = "T0", "Temporary move of any type"
+    T1 = "T1", "Temporary period in hospital"
+    T2 = "T2", "Temporary absence on holiday"
+    T3 = "T3", "Temporary accommodation while the usual foster carer is on holiday"
+    T4 = "T4", "Temporary accommodation of seven days or less"
+    U1 = "U1", "Foster placement with relative or friend: long-term fostering"
+    U2 = "U2", "Foster placement with relative or friend who is also an approved adopter (FFA)"
+    U3 = "U3", "Foster placement with relative or friend: not long-term or FFA"
+    U4 = "U4", "Foster placement with other foster carer: long-term fostering"
+    U5 = "U5", "Foster placement with other foster carer who is also an approved adopter (FFA)"
+    U6 = "U6", "Foster placement with other foster carer: not long-term or FFA"
+    Z11 = "Z11", "Other placement (Z11)"
+    Z12 = "Z12", "Other placement (Z12)"
+    Z13 = "Z13", "Other placement (Z13)"
+    Z14 = "Z14", "Other placement (Z14)"
+
+
+# Placements for which the return records no provider (DfE rule 178).
+PLACEMENTS_WITHOUT_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"})
+
+
+class PlacementProvider(models.TextChoices):
+    PR0 = "PR0", "Parent(s) or other person(s) with parental responsibility"
+    PR1 = "PR1", "Own provision (by the local authority)"
+    PR2 = "PR2", "Other local authority provision"
+    PR3 = "PR3", "Other public provision"
+    PR4 = "PR4", "Private provision"
+    PR5 = "PR5", "Voluntary or third sector provision"
+
+
+class ReasonCeased(models.TextChoices):
+    E11 = "E11", "Adopted: application unopposed"
+    E12 = "E12", "Adopted: consent dispensed with by the court"
+    E2 = "E2", "Died"
+    E3 = "E3", "Care taken over by another local authority"
+    E4A = "E4A", "Returned home to live with parents or relatives as part of the care plan"
+    E4B = "E4B", "Returned home to live with parents or relatives not as part of the care plan"
+    E13 = "E13", "Left care to live with a parent, relative or other person with no parental responsibility"
+    E41 = "E41", "Residence order or child arrangements order granted"
+    E45 = "E45", "Special guardianship order made to former foster carer(s) who were relatives or friends"
+    E46 = "E46", "Special guardianship order made to former foster carer(s) other than relatives or friends"
+    E47 = "E47", "Special guardianship order made to carer(s), not former foster carers, who are relatives"
+    E48 = "E48", "Special guardianship order made to carer(s), not former foster carers, other than relatives"
+    E5 = "E5", "Moved into independent living arrangement with formalised support"
+    E6 = "E6", "Moved into independent living arrangement without formalised support"
+    E7 = "E7", "Transferred to residential care funded by adult social care"
+    E8 = "E8", "Period of being looked after ceased for any other reason"
+    E9 = "E9", "Sentenced to custody"
+    E14 = "E14", "Accommodation on remand ended"
+    E15 = "E15", "Age assessment determined child is aged 18 or over"
+    E16 = "E16", "Child moved abroad"
+    E17 = "E17", "Aged 18 (or over) and remained with current carers (staying put)"
+    X1 = "X1", "Episode ceases and new episode begins on the same day"
+
+
+class ReasonPlaceChange(models.TextChoices):
+    CARPL = "CARPL", "Change to or implementation of the care plan"
+    CLOSE = "CLOSE", "Resignation or closure of provision"
+    ALLEG = "ALLEG", "Allegation (section 47)"
+    STAND = "STAND", "Standards of care concern"
+    APPRR = "APPRR", "Approval removed"
+    CREQB = "CREQB", "Carer requests placement end due to the child's behaviour"
+    CREQO = "CREQO", "Carer requests placement end, other than due to the child's behaviour"
+    CHILD = "CHILD", "Child requests placement end"
+    LAREQ = "LAREQ", "Responsible or area authority requests placement end"
+    PLACE = "PLACE", "Change in the status of the placement only"
+    CUSTOD = "CUSTOD", "Custody arrangement"
+    OTHER = "OTHER", "Other"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IroServiceConfig(AppConfig):
+    name = "iro_service"
+    verbose_name = "IRO service"

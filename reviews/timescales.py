@@ -1,0 +1,250 @@
+"""When each statutory review of a looked-after child is due.
+
+Pure date arithmetic: no Django, no database. The caller gives a period of care and the dates of the
+reviews held in it; the engine says when each of those reviews was due and when the next one is due.
+Rules and worked examples: /work/shared/DOMAIN.md, "Review timescales".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+
+class Policy(StrEnum):
+    # The seed's para 11: what the service brief asks for, so the default.
+    DAYS_28_90_180 = "days-28-90-180"
+    # Care Planning, Placement and Case Review (England) Regulations 2010, reg 33, with the special
+    # schedules for adoption (Adoption Agencies Regulations 2005, reg 36) and short breaks (reg 48).
+    ENGLAND_2010 = "england-2010"
+
+
+POLICY_LABELS: dict[Policy, str] = {
+    Policy.DAYS_28_90_180: "28 days, then 90 days, then every 180 days",
+    Policy.ENGLAND_2010: (
+        "Care Planning Regulations 2010: 20 working days, then 3 months, then every 6 months "
+        "(with the adoption and short-break schedules)"
+    ),
+}
+
+# The UK subdivisions of the `holidays` package; England and Wales share bank holidays today but are
+# kept apart because the package (and the law) may not always agree.
+NATIONS = frozenset({"ENG", "WLS", "SCT", "NIR"})
+
+
+# --- Working days ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _bank_holidays(nation: str, year: int) -> frozenset[date]:
+    # Built once per (nation, year): due dates are recomputed for whole caseloads, thousands of calls.
+    if nation not in NATIONS:
+        raise ValueError(f"unknown UK nation {nation!r}: expected one of {', '.join(sorted(NATIONS))}")
+    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year))
+
+
+def is_working_day(day: date, *, nation: str = "ENG") -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
+
+
+def add_working_days(start: date, n: int, *, nation: str = "ENG") -> date:
+    """The day n working days after start (start itself is not counted; n=0 gives start)."""
+    if n < 0:
+        raise ValueError("n must be 0 or more")
+    day = start
+    while n:
+        day += timedelta(days=1)
+        if is_working_day(day, nation=nation):
+            n -= 1
+    return day
+
+
+def working_days_between(start: date, end: date, *, nation: str = "ENG") -> int:
+    """Working days after start up to and including end (0 if end <= start)."""
+    if end <= start:
+        return 0
+    # Weekdays by arithmetic rather than a day-by-day walk: KPI sweeps call this across whole years.
+    first = start + timedelta(days=1)
+    days = (end - first).days + 1
+    full_weeks, rest = divmod(days, 7)
+    weekdays = full_weeks * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
+    holidays_on_weekdays = sum(
+        1
+        for year in range(first.year, end.year + 1)
+        for day in _bank_holidays(nation, year)
+        if first <= day <= end and day.weekday() < 5
+    )
+    return weekdays - holidays_on_weekdays
+
+
+# --- Review schedule ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodOfCare:
+    start: date  # DECOM of the period's first episode
+    end: date | None = None  # date the child ceased to be looked after; None while looked after
+    short_breaks_only: bool = False  # every episode has legal status V3/V4
+    placed_for_adoption_on: date | None = None  # first day of a placement for adoption (PLACE A3-A6)
+
+
+@dataclass(frozen=True)
+class DueReview:
+    sequence: int  # 1 = first review of the period of care, 2 = second, ...
+    due_on: date
+    counted_from: date  # the period start, the placement date or the previous review held
+    policy: Policy
+    explanation: str  # "due 31/03/2014: 28 days after the period of care began on 03/03/2014"
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")  # the 903 return's format, and what users here read
+
+
+@dataclass(frozen=True)
+class _Due:
+    due_on: date
+    counted_from: date
+    reason: str  # "28 days after the period of care began on 03/03/2014"
+
+
+def _after(counted_from: date, interval: timedelta | relativedelta, reason: str) -> _Due:
+    return _Due(counted_from + interval, counted_from, f"{reason} on {_d(counted_from)}")
+
+
+_DAY = timedelta(days=1)
+_MONTH = relativedelta(months=1)  # dateutil: 3 months after 31 August is 30 November, never 1 December
+
+
+def _general(period: PeriodOfCare, sequence: int, previous: date | None, policy: Policy, nation: str) -> _Due:
+    """The due date when no special schedule applies. `previous` is the review held before this one."""
+    if policy is Policy.DAYS_28_90_180:
+        # The seed, para 11: the same three intervals for every period of care, nothing more.
+        if previous is None:
+            return _after(period.start, 28 * _DAY, "28 days after the period of care began")
+        if sequence == 2:
+            return _after(previous, 90 * _DAY, "90 days after the first review")
+        return _after(previous, 180 * _DAY, "180 days after the previous review")
+
+    if period.short_breaks_only:
+        # Short breaks (reg 48 as amended 2013): within 3 months of the first short break, then 6-monthly.
+        if previous is None:
+            return _after(period.start, 3 * _MONTH, "3 months after the first short break")
+        return _after(previous, 6 * _MONTH, "6 months after the previous review")
+
+    # Reg 33: within 20 working days of becoming looked after, then 3 months, then every 6 months.
+    if previous is None:
+        return _Due(
+            add_working_days(period.start, 20, nation=nation),
+            period.start,
+            f"20 working days after the period of care began on {_d(period.start)}",
+        )
+    if sequence == 2:
+        return _after(previous, 3 * _MONTH, "3 months after the first review")
+    return _after(previous, 6 * _MONTH, "6 months after the previous review")
+
+
+def _due(
+    period: PeriodOfCare,
+    sequence: int,
+    previous: date | None,
+    first_since_adoption: int | None,
+    policy: Policy,
+    nation: str,
+) -> _Due:
+    placed = period.placed_for_adoption_on
+    if placed is None or first_since_adoption is None or sequence < first_since_adoption:
+        return _general(period, sequence, previous, policy, nation)
+    if sequence == first_since_adoption:
+        # Adoption Agencies Regulations 2005, reg 36(1)(a): not more than 4 weeks after the placement.
+        # The review already pending when the child was placed keeps its own date if that comes first.
+        general = _general(period, sequence, previous, policy, nation)
+        adoption = _after(placed, 28 * _DAY, "4 weeks after the child was placed for adoption")
+        if general.due_on < adoption.due_on:
+            return _Due(
+                general.due_on,
+                general.counted_from,
+                f"{general.reason}, which is earlier than {adoption.reason}",
+            )
+        return adoption
+    assert previous is not None  # sequence > first_since_adoption >= 1
+    if sequence == first_since_adoption + 1:
+        # Reg 36(1)(b): not more than 3 months after the first review since the placement.
+        return _Due(
+            previous + 3 * _MONTH,
+            previous,
+            f"3 months after the review on {_d(previous)}, the first since the child was placed for adoption",
+        )
+    # Reg 36(1)(c): thereafter not more than 6 months after the previous review.
+    return _after(previous, 6 * _MONTH, "6 months after the previous review")
+
+
+def review_schedule(
+    period: PeriodOfCare,
+    held: Sequence[date],
+    *,
+    policy: Policy = Policy.DAYS_28_90_180,
+    nation: str = "ENG",
+) -> list[DueReview]:
+    """The due date of each held review, in order of date held, followed by the next review due if it
+    falls due while the child is still looked after (period open, or due_on <= period.end).
+    `held` are the dates of the reviews held in this period (start <= d <= end)."""
+    policy = Policy(policy)  # accept the stored string value too
+    held = sorted(held)
+
+    # Which review is the first since the placement for adoption: the one pending on the placement
+    # day. A review held on the placement day itself came before it (the review that agreed the
+    # match), so the 4-week clock governs the one after. `days-28-90-180` has no special schedules.
+    first_since_adoption: int | None = None
+    if policy is Policy.ENGLAND_2010 and period.placed_for_adoption_on is not None:
+        first_since_adoption = 1 + sum(1 for day in held if day <= period.placed_for_adoption_on)
+
+    schedule: list[DueReview] = []
+    for sequence in range(1, len(held) + 2):
+        previous = held[sequence - 2] if sequence >= 2 else None
+        due = _due(period, sequence, previous, first_since_adoption, policy, nation)
+        if sequence > len(held) and period.end is not None and due.due_on > period.end:
+            break  # no review is due after the child ceases to be looked after
+        schedule.append(
+            DueReview(sequence, due.due_on, due.counted_from, policy, f"due {_d(due.due_on)}: {due.reason}")
+        )
+    return schedule
+
+
+# --- Participation codes --------------------------------------------------------------------------
+
+PARTICIPATION_CODES = frozenset(f"PN{i}" for i in range(8))
+
+
+def _age_phrase(years: int) -> str:
+    return "under 1" if years == 0 else str(years)
+
+
+def pn_code_fits_age(code: str, *, date_of_birth: date, review_on: date) -> str | None:
+    """None if the participation code fits the child's age on the review date, else why not."""
+    if code not in PARTICIPATION_CODES:
+        return f"{code!r} is not a participation code: use PN0 to PN7 (DfE rule 167)"
+    if review_on < date_of_birth:
+        return "The review date is before the child's date of birth"
+    # relativedelta puts the 4th birthday of a 29 February child on 28 February in a non-leap year;
+    # `years` below uses the same convention, so the two never disagree.
+    fourth_birthday = date_of_birth + relativedelta(years=4)
+    age = relativedelta(review_on, date_of_birth).years
+    # DfE rules 440/441 accept either code on the 4th birthday itself.
+    if code == "PN0" and review_on > fourth_birthday:
+        return (
+            f"PN0 is only for a child under 4 on the date of the review; "
+            f"this child was {_age_phrase(age)} (DfE rule 440)"
+        )
+    if code != "PN0" and review_on < fourth_birthday:
+        return (
+            f"{code} is only for a child aged 4 or over on the date of the review; "
+            f"this child was {_age_phrase(age)} (DfE rule 441)"
+        )
+    return None

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from children.selectors import child_for_user
+from children.views import child_url
+from iro_service.forms import add_service_errors
+
+from .forms import MeetingCancelForm, MeetingForm, ReviewForm
+from .selectors import meeting_for_user, review_for_user
+from .services import meeting_book, meeting_cancel, review_record, review_update
+
+
+def _may_write(user) -> None:
+    # IROs and QA managers record reviews; other roles never reach a child in the first place.
+    if not user.can_see_caseloads:
+        raise PermissionDenied
+
+
+def _saved(request, review, verb: str):
+    next_review = review.child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
+    text = f"Review held on {review.held_on:%d/%m/%Y} {verb}."
+    if next_review:
+        text += f" The next review is {next_review.due_explanation}."
+    messages.success(request, text)
+    return redirect(child_url(review.child))
+
+
+@login_required
+def review_record_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    _may_write(request.user)
+    initial = {"chair": request.user.pk} if request.user.is_iro else {}
+    form = ReviewForm(request.POST or None, initial=initial, submit_label="Record review")
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = review_record(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, review, "recorded")
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Record a review", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def review_edit_view(request, public_id):
+    review = review_for_user(request.user, public_id)
+    _may_write(request.user)
+    if not review.is_held:
+        return redirect("reviews:record", public_id=review.child.public_id)
+    form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review), submit_label="Save changes")
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = review_update(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, review, "updated")
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Review held on {review.held_on:%d/%m/%Y}",
+            "child": review.child,
+            "back_url": child_url(review.child),
+        },
+    )
+
+
+@login_required
+def meeting_book_view(request, public_id):
+    review = review_for_user(request.user, public_id)
+    _may_write(request.user)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = meeting_book(actor=request.user, review=review, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Meeting booked for {meeting.planned_on:%d/%m/%Y}.")
+            return redirect(child_url(review.child))
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Book the review meeting",
+            "lede": f"The review is {review.due_explanation}.",
+            "child": review.child,
+            "back_url": child_url(review.child),
+        },
+    )
+
+
+@login_required
+def meeting_cancel_view(request, public_id):
+    meeting = meeting_for_user(request.user, public_id)
+    _may_write(request.user)
+    child = meeting.review.child
+    form = MeetingCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_cancel(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Meeting on {meeting.planned_on:%d/%m/%Y} cancelled.")
+            return redirect(child_url(child))
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Cancel the meeting on {meeting.planned_on:%d/%m/%Y}",
+            "child": child,
+            "back_url": child_url(child),
+        },
+    )

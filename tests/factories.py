@@ -1,0 +1,74 @@
+"""Test data built through the real services, as the service itself would build it."""
+
+from datetime import date
+from itertools import count
+
+import factory
+
+from children.models import Child
+from children.services import allocation_change, child_create, episode_start
+from iro_service.models import StaffProfile, User
+
+PASSWORD = "correct-horse-battery"
+_ids = count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    role = User.Role.IRO
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_iro(**kwargs) -> User:
+    iro = UserFactory(role=User.Role.IRO, **kwargs)
+    StaffProfile.objects.create(user=iro, employment=StaffProfile.Employment.PERMANENT, fte=1)
+    return iro
+
+
+def make_child(
+    *,
+    iro: User | None = None,
+    looked_after_from: date | None = date(2014, 3, 3),
+    date_of_birth: date = date(2006, 5, 17),
+    legal_status: str = "C2",
+    placement: str = "U4",
+    **fields,
+) -> Child:
+    """A child, looked after from the given date (one open episode) and allocated to `iro`."""
+    n = next(_ids)
+    child = child_create(
+        actor=None,
+        la_child_id=fields.pop("la_child_id", f"C{n:05d}"),
+        first_name=fields.pop("first_name", f"Child{n}"),
+        last_name=fields.pop("last_name", "Tester"),
+        date_of_birth=date_of_birth,
+        sex=fields.pop("sex", "F"),
+        ethnicity=fields.pop("ethnicity", "WBRI"),
+        **fields,
+    )
+    if looked_after_from:
+        episode_start(
+            actor=None,
+            child=child,
+            start_on=looked_after_from,
+            reason_new="S",
+            legal_status=legal_status,
+            category_of_need="N1",
+            placement=placement,
+            placement_provider="PR1",
+        )
+        if iro is not None:
+            allocation_change(actor=None, child=child, iro=iro, start_on=looked_after_from, reason="new_to_care")
+    return child

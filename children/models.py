@@ -5,11 +5,13 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from .codes import (
+    PLACEMENTS_WITHOUT_PROVIDER,
     CategoryOfNeed,
     Ethnicity,
     LegalStatus,
@@ -113,6 +115,17 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} episode from {self.start_on:%d/%m/%Y}"
+
+    def clean(self):
+        # DfE rule 178: a provider for every placement except temporary moves and "other" placements.
+        if self.placement in PLACEMENTS_WITHOUT_PROVIDER and self.placement_provider:
+            raise ValidationError(
+                {"placement_provider": f"Placement {self.placement} has no placement provider (DfE rule 178)."}
+            )
+        if self.placement and self.placement not in PLACEMENTS_WITHOUT_PROVIDER and not self.placement_provider:
+            raise ValidationError(
+                {"placement_provider": f"Select the placement provider for placement {self.placement} (DfE rule 178)."}
+            )
 
 
 class IROAllocation(models.Model):

@@ -31,7 +31,7 @@ class EpisodeLike(Protocol):
 
 def _sort_key(episode: EpisodeLike) -> tuple[date, bool, date]:
     # Same-day starts: the episode that also ended that day (an X1 hand-over) comes first.
-    return (episode.start_on,)
+    return (episode.start_on, episode.end_on is None, episode.end_on or date.max)
 
 
 def _period(episodes: list[EpisodeLike], end: date | None) -> PeriodOfCare:
@@ -68,7 +68,7 @@ def periods_of_care(episodes: Iterable[EpisodeLike]) -> list[PeriodOfCare]:
         run.append(episode)
     if run:
         last = run[-1]
-        ended = last.end_on is not None and last.reason_ceased != CONTINUES
+        ended = last.end_on is not None
         # An X1 with no successor yet: the next episode has not been keyed in, so the child is still
         # looked after.
         periods.append(_period(run, last.end_on if ended else None))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from reviews.timescales import NATIONS, Policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # quick-start state: SQLite file, embedded broker queue
 
@@ -127,9 +129,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- The service's own rules -------------------------------------------------------------
 # How review due dates are computed: "days-28-90-180" (default) or "england-2010" (see DOMAIN).
-REVIEW_TIMESCALE_POLICY = env.str("REVIEW_TIMESCALE_POLICY", default="days-28-90-180")
+REVIEW_TIMESCALE_POLICY = env.str("REVIEW_TIMESCALE_POLICY", default=Policy.DAYS_28_90_180.value)
+if REVIEW_TIMESCALE_POLICY not in set(Policy):
+    raise environ.ImproperlyConfigured(
+        f"REVIEW_TIMESCALE_POLICY must be one of {', '.join(Policy)}, not {REVIEW_TIMESCALE_POLICY!r}."
+    )
 # The LA's UK nation for bank holidays: ENG, WLS, SCT or NIR.
 BANK_HOLIDAY_NATION = env.str("BANK_HOLIDAY_NATION", default="ENG")
+if BANK_HOLIDAY_NATION not in NATIONS:
+    raise environ.ImproperlyConfigured(
+        f"BANK_HOLIDAY_NATION must be one of {', '.join(sorted(NATIONS))}, not {BANK_HOLIDAY_NATION!r}."
+    )
 # A review is "due soon" on the caseload within this many working days of its due date.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=20)
 

@@ -43,9 +43,7 @@ postcode_district_validator = RegexValidator(
 class Child(models.Model):
     # URLs carry this opaque id, never the LA child id or a name.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    la_child_id = models.CharField(
-        "LA child id", max_length=10, unique=True, validators=[la_child_id_validator]
-    )
+    la_child_id = models.CharField("LA child id", max_length=10, unique=True, validators=[la_child_id_validator])
     upn = models.CharField("UPN", max_length=13, blank=True, validators=[upn_validator])
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)

@@ -68,7 +68,7 @@ def periods_of_care(episodes: Iterable[EpisodeLike]) -> list[PeriodOfCare]:
         run.append(episode)
     if run:
         last = run[-1]
-        ended = last.end_on is not None
+        ended = last.end_on is not None and last.reason_ceased != CONTINUES
         # An X1 with no successor yet: the next episode has not been keyed in, so the child is still
         # looked after.
         periods.append(_period(run, last.end_on if ended else None))

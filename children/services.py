@@ -61,16 +61,20 @@ def episode_start(*, actor: User | None, child: Child, start_on: date, **fields)
         if last is not None and last.end_on is None:
             if opening:
                 raise ValidationError(
-                    {"reason_new": "The child is already looked after: end the current episode before starting "
-                     "a new period of care (RNE S)."}
+                    {
+                        "reason_new": "The child is already looked after: end the current episode before starting "
+                        "a new period of care (RNE S)."
+                    }
                 )
             last.end_on, last.reason_ceased = start_on, CONTINUES
             last.full_clean()
             last.save(update_fields=["end_on", "reason_ceased"])
         elif not opening:
             raise ValidationError(
-                {"reason_new": "The child is not looked after now, so a new episode must start a period of care "
-                 "(RNE S)."}
+                {
+                    "reason_new": "The child is not looked after now, so a new episode must start a period of care "
+                    "(RNE S)."
+                }
             )
         episode = Episode(child=child, start_on=start_on, **fields)
         episode.full_clean()

@@ -15,10 +15,21 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> DateInputField:
+class GovukDateField(DateInputField):
     """A GOV.UK date input (day, month, year) whose messages name the date asked for."""
-    field = DateInputField(label=label, required=required, help_text=help_text)
-    field.error_messages.update(
-        required=f"Enter the {label.lower()}", incomplete=f"Enter the {label.lower()} as a day, month and year"
-    )
-    return field
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(label=label, **kwargs)
+        # Any of day, month or year left blank gives this one message (require_all_fields).
+        self.error_messages["required"] = f"Enter the {label.lower()}, with a day, month and year"
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            # The package passes on Python's "day is out of range for month"; say it as the pattern does.
+            raise ValidationError(f"{self.label} must be a real date") from None
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> GovukDateField:
+    return GovukDateField(label=label, required=required, help_text=help_text)

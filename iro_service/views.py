@@ -33,4 +33,3 @@ def director_overview(request):
         unallocated=Count("pk", filter=Q(current_allocation__isnull=True)),
     )
     return render(request, "iro_service/director_overview.html", {"counts": counts, "today": today})
-

@@ -40,8 +40,12 @@ class ReviewForm(forms.Form):
         label="Did you speak to the child alone before the review?",
     )
     decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="Decisions")
-    decisions_sent_on = date_field("Date the decisions were sent out", required=False, help_text="Due within 5 working days.")
-    record_sent_on = date_field("Date the full record was sent out", required=False, help_text="Due within 15 working days.")
+    decisions_sent_on = date_field(
+        "Date the decisions were sent out", required=False, help_text="Due within 5 working days."
+    )
+    record_sent_on = date_field(
+        "Date the full record was sent out", required=False, help_text="Due within 15 working days."
+    )
 
     def __init__(self, *args, submit_label: str = "Save review", **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,4 +89,6 @@ class MeetingCancelForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("reason"), Submit("submit", "Cancel meeting", css_class="govuk-button--warning"))
+        self.helper.layout = Layout(
+            Field.textarea("reason"), Submit("submit", "Cancel meeting", css_class="govuk-button--warning")
+        )

@@ -44,4 +44,4 @@ def test_code_list_matches_the_dfe_validator(choices, rule, variable):
 
 
 def test_placements_without_provider_match_rule_178():
-    assert codes.PLACEMENTS_WITHOUT_PROVIDER == _code_list("178", "code_list_placement_with_no_provider")
+    assert _code_list("178", "code_list_placement_with_no_provider") == codes.PLACEMENTS_WITHOUT_PROVIDER

@@ -268,9 +268,7 @@ def test_reviews_restart_with_a_new_period_of_care():
 
 def test_short_break_and_adoption_periods_feed_the_england_2010_schedules():
     short_breaks = periods_of_care([ep(D(2014, 8, 31), None, "S", ls="V4")])
-    assert [r.due_on for r in review_schedule(short_breaks[0], [], policy=Policy.ENGLAND_2010)] == [
-        D(2014, 11, 30)
-    ]
+    assert [r.due_on for r in review_schedule(short_breaks[0], [], policy=Policy.ENGLAND_2010)] == [D(2014, 11, 30)]
     adopted = periods_of_care(
         [
             ep(D(2014, 3, 3), D(2014, 8, 1), "S", "X1", "C2", "U1"),
@@ -283,9 +281,7 @@ def test_short_break_and_adoption_periods_feed_the_england_2010_schedules():
 
 # --- Property: well-formed 903 histories come back as the periods they were built from --------------
 
-legal_statuses = st.sampled_from(
-    ["C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"]
-)
+legal_statuses = st.sampled_from(["C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"])
 placements = st.sampled_from(["U1", "U3", "U6", "K1", "K2", "R1", "H5", "P1", "A3", "A4", "A5", "A6"])
 
 

@@ -85,8 +85,16 @@ def test_a_late_reason_on_a_review_in_time_is_dropped(iro):
 @pytest.mark.parametrize(
     ("dob", "code", "message"),
     [
-        (date(2008, 1, 1), "PN0", "PN0 is only for a child under 4 on the date of the review; this child was 6 (DfE rule 440)"),
-        (date(2012, 1, 1), "PN1", "PN1 is only for a child aged 4 or over on the date of the review; this child was 2 (DfE rule 441)"),
+        (
+            date(2008, 1, 1),
+            "PN0",
+            "PN0 is only for a child under 4 on the date of the review; this child was 6 (DfE rule 440)",
+        ),
+        (
+            date(2012, 1, 1),
+            "PN1",
+            "PN1 is only for a child aged 4 or over on the date of the review; this child was 2 (DfE rule 441)",
+        ),
     ],
 )
 def test_a_participation_code_that_does_not_fit_the_age_is_refused(iro, dob, code, message):
@@ -140,8 +148,14 @@ def test_a_second_period_of_care_restarts_the_clock(iro):
     record(child, date(2014, 2, 1), chair=iro)
     episode_end(actor=None, episode=child.episodes.get(), end_on=date(2014, 3, 1), reason_ceased="E4B")
     episode_start(
-        actor=None, child=child, start_on=date(2014, 6, 2), reason_new="S", legal_status="V2",
-        category_of_need="N4", placement="U6", placement_provider="PR1",
+        actor=None,
+        child=child,
+        start_on=date(2014, 6, 2),
+        reason_new="S",
+        legal_status="V2",
+        category_of_need="N4",
+        placement="U6",
+        placement_provider="PR1",
     )
     nxt = waiting(child)
     assert (nxt.period_start, nxt.sequence, nxt.due_on) == (date(2014, 6, 2), 1, date(2014, 6, 30))

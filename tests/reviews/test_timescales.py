@@ -29,9 +29,7 @@ ENGLAND = Policy.ENGLAND_2010
 D = date  # tables read better with short constructors
 
 
-def due_dates(
-    period: PeriodOfCare, held: list[date], policy: Policy = DAYS, nation: str = "ENG"
-) -> list[date]:
+def due_dates(period: PeriodOfCare, held: list[date], policy: Policy = DAYS, nation: str = "ENG") -> list[date]:
     return [r.due_on for r in review_schedule(period, held, policy=policy, nation=nation)]
 
 
@@ -454,9 +452,7 @@ def test_a_new_period_of_care_starts_the_sequence_again():
 
 
 TOO_OLD = "PN0 is only for a child under 4 on the date of the review; this child was {} (DfE rule 440)"
-TOO_YOUNG = (
-    "{} is only for a child aged 4 or over on the date of the review; this child was {} (DfE rule 441)"
-)
+TOO_YOUNG = "{} is only for a child aged 4 or over on the date of the review; this child was {} (DfE rule 441)"
 
 
 def test_pn_code_messages_name_the_rule_and_the_age():
@@ -519,9 +515,7 @@ policies = st.sampled_from(list(Policy))
 @st.composite
 def open_periods(draw) -> PeriodOfCare:
     start = draw(dates)
-    adoption = draw(
-        st.none() | st.integers(min_value=0, max_value=900).map(lambda n: start + timedelta(days=n))
-    )
+    adoption = draw(st.none() | st.integers(min_value=0, max_value=900).map(lambda n: start + timedelta(days=n)))
     return PeriodOfCare(start=start, short_breaks_only=draw(st.booleans()), placed_for_adoption_on=adoption)
 
 

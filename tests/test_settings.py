@@ -1,0 +1,55 @@
+"""Settings come from the environment, every one is documented, and bad values are refused."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_environment_variable_is_listed_in_env_example():
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "iro_service" / "settings.py").read_text()))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.M))
+    assert read, "no settings found: the pattern above no longer matches settings.py"
+    assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
+
+
+def test_docker_compose_sets_only_variables_the_settings_read():
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "iro_service" / "settings.py").read_text()))
+    compose = (ROOT / "docker-compose.yml").read_text()
+    app_env = compose.split("environment: &app-env", 1)[1].split("depends_on:", 1)[0]
+    passed = set(re.findall(r"^\s+([A-Z_]+):", app_env, flags=re.M))
+    assert passed and passed <= read, f"compose passes unknown settings: {sorted(passed - read)}"
+
+
+def _load_settings(**env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=environment | {"DJANGO_SETTINGS_MODULE": "iro_service.settings"},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "x", "REVIEW_TIMESCALE_POLICY": "yearly"}, "REVIEW_TIMESCALE_POLICY must be one of"),
+        ({"SECRET_KEY": "x", "BANK_HOLIDAY_NATION": "FR"}, "BANK_HOLIDAY_NATION must be one of"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_message(env, message):
+    result = _load_settings(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_good_settings_load():
+    assert _load_settings(SECRET_KEY="x", REVIEW_TIMESCALE_POLICY="england-2010").returncode == 0

@@ -1,0 +1,40 @@
+"""Every URL of the service refuses an anonymous visitor: a new view cannot forget its check."""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"login", "logout"}  # signing in and out are for anonymous visitors by nature
+
+
+def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's own admin has its own login check, tested by Django
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+def _concrete(route: str) -> str:
+    return "/" + route.replace("<uuid:public_id>", str(uuid.uuid4()))
+
+
+ROUTES = sorted(_patterns(get_resolver()))
+
+
+def test_the_walk_found_the_service_pages():
+    names = {name for name, _ in ROUTES}
+    assert {"home", "children:caseload", "children:detail", "reviews:record", "reviews:edit"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), [r for r in ROUTES if r[0] not in PUBLIC], ids=lambda v: v)
+def test_anonymous_requests_are_sent_to_sign_in(client, name, route):
+    for method in (client.get, client.post):
+        response = method(_concrete(route))
+        assert response.status_code == 302, (name, method)
+        assert response.url.startswith("/sign-in/"), (name, response.url)

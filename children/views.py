@@ -49,6 +49,9 @@ def caseload(request):
     iro_id = request.GET.get("iro", "")
     chosen_iro = next((i for i in iros if str(i.pk) == iro_id), None) if iros is not None else None
     children = with_next_review(caseload_for(user, iro=chosen_iro), today=today, soon=soon)
+    unallocated = iros is not None and iro_id == "none"
+    if unallocated:
+        children = children.filter(current_allocation__isnull=True)
     search = request.GET.get("q", "").strip()
     if search:
         children = children.filter(
@@ -77,6 +80,7 @@ def caseload(request):
             "search": search,
             "iros": iros,
             "chosen_iro": chosen_iro,
+            "unallocated": unallocated,
             "soon": soon,
             "today": today,
         },

@@ -121,6 +121,10 @@ def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro
     assert "Olu" in page and "Zed" in page
     page = client.get(reverse("children:caseload"), {"iro": other_iro.pk, "sort": "-name"}).content.decode()
     assert "Zed" in page and "Olu" not in page
+    make_child(iro=None, looked_after_from=today, first_name="Una")
+    page = client.get(reverse("children:caseload"), {"iro": "none"}).content.decode()
+    assert "Children without an IRO" in page
+    assert "Una" in page and "Zed" not in page and "Olu" not in page
 
 
 def test_the_child_page_shows_the_next_due_date_and_why(client, child, iro):

@@ -1,0 +1,1009 @@
+"""A believable, deterministic demo local authority: 18 IROs, about 550 children looked after, four
+years of episodes, allocations and reviews, built through the services as the service would build it.
+
+    python manage.py seed_demo [--seed 2014] [--children 550] [--today YYYY-MM-DD] [--reset | --if-empty]
+
+The proportions follow the seed report (/work/shared/seed/iro-annual-report-2013-14.txt): an inner
+London borough's ethnic mix, 4 permanent and 14 sessional IROs with caseloads of about 14 to 76,
+about 1.5% of reviews late (IRO sickness, late input of looked-after status, social worker
+unavailable), participation mostly PN1. Everything random comes from one `random.Random(seed)`, so
+the same seed and --today give the same authority.
+
+Children already looked after when the four years begin keep their real start date, and their
+earlier reviews are recorded too: without them the review clock (which counts from the start of the
+period of care) would make their first review in the window years late.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.deletion import ProtectedError
+from django.utils import timezone
+
+from children.codes import PLACEMENTS_WITHOUT_PROVIDER
+from children.models import Child, Episode, IROAllocation
+from children.services import allocation_change, child_create, episode_end, episode_start
+from iro_service.models import AuditEntry, StaffProfile, User
+from reviews.models import Meeting, Review
+from reviews.services import meeting_book, review_record
+from reviews.timescales import add_working_days, is_working_day
+
+DEMO_PASSWORD = "demo-password-1"
+HISTORY_YEARS = 4
+# Children looked after when the history begins may have started up to this many years earlier.
+LOOKBACK_YEARS = 6
+LA_PREFIX = "SWK"
+LA_NUMBER = "210"  # the DfE number of the borough, the first digits of its pupils' UPNs
+
+DAY = timedelta(days=1)
+
+# --- Weighted choices ------------------------------------------------------------------------------
+
+
+def pick(rng: random.Random, weighted: dict) -> str:
+    """One key of `weighted`, chosen with its weight (dicts keep their order, so this is deterministic)."""
+    return rng.choices(list(weighted), weights=list(weighted.values()))[0]
+
+
+# An inner-London borough's children in care (the seed, para 16: WBRI 29%, BAFR 18.5%, 35% white).
+ETHNICITY = {
+    "WBRI": 30, "BAFR": 18, "BCRB": 9, "MWBC": 8, "WOTH": 6, "BOTH": 5, "MOTH": 4, "MWBA": 3, "OOTH": 3,
+    "MWAS": 2, "AOTH": 2, "ABAN": 2, "WIRI": 1.5, "AIND": 1, "APKN": 1, "CHNE": 0.5, "WROM": 1, "WIRT": 0.5,
+    "REFU": 0.5, "NOBT": 1,
+}  # fmt: skip
+SEX = {"M": 55, "F": 44.6, "U": 0.4}
+CATEGORY_OF_NEED = {"N1": 62, "N2": 3, "N3": 3, "N4": 8, "N5": 14, "N6": 1.5, "N7": 0.5, "N8": 8}
+
+# Age on entering care, in years (DfE national figures, roughly): babies and teenagers the most.
+AGE_AT_ENTRY = {0: 20, 1: 5, 2: 4, 3: 4, 4: 4, 5: 4, 6: 4, 7: 3.5, 8: 3.5, 9: 3.5, 10: 4, 11: 4.5, 12: 5.5,
+                13: 6.5, 14: 8, 15: 8, 16: 7, 17: 3}  # fmt: skip
+
+# What happens to a period of care, by age band on entry.
+PATHS_BY_AGE = {
+    "baby": {"adoption": 30, "home": 25, "sgo": 20, "long": 15, "other": 10},
+    "young": {"adoption": 15, "home": 30, "sgo": 20, "long": 25, "other": 10},
+    "child": {"home": 35, "sgo": 12, "long": 43, "other": 10},
+    "teen": {"home": 35, "sgo": 4, "long": 44, "other": 11, "remand": 6},
+    "older": {"home": 25, "long": 52, "other": 12, "remand": 11},
+}
+
+PLACEMENTS_BY_AGE = {
+    "baby": {"U6": 50, "U3": 12, "U5": 8, "R3": 10, "U4": 5, "P1": 5, "U1": 5, "U2": 5},
+    "young": {"U6": 55, "U3": 15, "U4": 10, "U1": 8, "P1": 7, "U5": 5},
+    "child": {"U6": 50, "U4": 20, "U3": 10, "U1": 10, "P1": 5, "K2": 3, "S1": 2},
+    "teen": {"U6": 40, "U4": 20, "U3": 7, "U1": 8, "K2": 15, "P1": 3, "R1": 2, "S1": 3, "Z11": 1, "K1": 1},
+    "older": {"U6": 25, "U4": 12, "U3": 5, "U1": 5, "K3": 30, "K2": 15, "P1": 2, "R1": 2, "Z12": 1, "K1": 1},
+}
+REMAND_PLACEMENTS = {"U6": 40, "K2": 30, "R5": 20, "K1": 10}
+FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
+KINSHIP_PLACEMENTS = ("U1", "U3")
+
+PROVIDERS = {
+    "P1": {"PR0": 1},
+    "U1": {"PR1": 1}, "U2": {"PR1": 1}, "U3": {"PR1": 1},
+    "U4": {"PR1": 55, "PR4": 40, "PR5": 5}, "U5": {"PR1": 60, "PR2": 20, "PR5": 20},
+    "U6": {"PR1": 55, "PR4": 40, "PR5": 5},
+    "A5": {"PR1": 60, "PR2": 25, "PR5": 15}, "A6": {"PR1": 60, "PR2": 25, "PR5": 15},
+    "K1": {"PR2": 60, "PR4": 40}, "K2": {"PR4": 70, "PR1": 15, "PR5": 15}, "K3": {"PR4": 70, "PR5": 30},
+    "R1": {"PR4": 1}, "R3": {"PR4": 70, "PR1": 30}, "R5": {"PR3": 1}, "S1": {"PR4": 60, "PR5": 40},
+}  # fmt: skip
+
+PLACE_CHANGE_REASONS = {"CARPL": 35, "CREQB": 15, "CREQO": 10, "CHILD": 10, "LAREQ": 8, "STAND": 5,
+                        "ALLEG": 3, "CLOSE": 4, "APPRR": 2, "OTHER": 8}  # fmt: skip
+
+# Reasons a period of care ends, by path.
+ENDINGS = {
+    "home": {"E4A": 75, "E4B": 8, "E13": 12, "E41": 5},
+    "adoption": {"E11": 70, "E12": 30},
+    "other": {"E8": 40, "E41": 20, "E13": 15, "E3": 12, "E16": 5, "E9": 4, "E15": 4},
+    "remand": {"E14": 75, "E9": 25},
+    "eighteen": {"E5": 35, "E17": 25, "E8": 18, "E6": 8, "E13": 8, "E7": 6},
+}
+
+# Participation (the seed, para 31: PN1 1013, PN2 23, PN3 0, PN4 5, PN5 56, PN6 96, PN7 36), by age.
+PARTICIPATION = {
+    "4-7": {"PN1": 70, "PN2": 10, "PN3": 4, "PN4": 2, "PN5": 6, "PN6": 6, "PN7": 2},
+    "8-13": {"PN1": 85, "PN2": 2, "PN3": 0.5, "PN4": 0.5, "PN5": 4, "PN6": 6, "PN7": 2},
+    "14+": {"PN1": 72, "PN2": 1, "PN3": 0.2, "PN4": 0.5, "PN5": 5, "PN6": 13, "PN7": 5},
+    "disabled": {"PN1": 30, "PN2": 20, "PN3": 25, "PN4": 5, "PN5": 10, "PN6": 8, "PN7": 2},
+}
+# The seed, para 28: 6 of 21 late reviews for IRO error or sickness, the rest late input of
+# looked-after status or a social worker unavailable.
+LATE_REASONS = {"iro": 28, "late_cla_status": 32, "social_worker": 32, "other": 8}
+LATE_SHARE = 0.015
+OVERDUE_NOW_SHARE = 0.08  # of children whose review fell due in the last 40 days: about 2% of all
+REALLOCATION_REASONS = {"caseload": 40, "iro_left": 20, "continuity": 10, "child_request": 10, "conflict": 5,
+                        "other": 15}  # fmt: skip
+UPN_UNKNOWN = {"UN2": 30, "UN4": 50, "UN5": 20}
+
+HOME_DISTRICTS = ("SE1", "SE5", "SE15", "SE16", "SE17", "SE21", "SE22")
+LONDON_DISTRICTS = ("SE4", "SE6", "SE13", "SE18", "SE19", "SE25", "SW2", "SW9", "SW16", "E15", "E17", "N17",
+                    "CR0", "BR1", "DA1", "RM8")  # fmt: skip
+NEAR_DISTRICTS = ("ME7", "TN1", "CT9", "RH1", "CM1", "SS1", "DA12", "GU1", "HP1", "LU1")
+FAR_DISTRICTS = ("B23", "LS9", "M14", "BN2", "PO4", "NN1", "LN1", "CF5", "S10", "NE6")
+
+# --- Names (built in, small; British names of the borough's communities) --------------------------
+
+FIRST_NAMES = {
+    "white": {
+        "M": ("Jack", "Harry", "Charlie", "Thomas", "George", "Oliver", "Alfie", "Kai", "Tyler", "Callum",
+              "Liam", "Connor", "Reece", "Jordan", "Ryan", "Lewis", "Mason", "Leo", "Archie", "Riley"),
+        "F": ("Olivia", "Amelia", "Lily", "Sophie", "Chloe", "Ellie", "Jessica", "Megan", "Grace", "Ruby",
+              "Evie", "Holly", "Leah", "Jade", "Kayla", "Paige", "Poppy", "Freya", "Millie", "Lacey"),
+    },
+    "european": {
+        "M": ("Jakub", "Luca", "Mateusz", "Andrei", "Filip", "Tomas", "Marco", "Ionut"),
+        "F": ("Zofia", "Maja", "Elena", "Ana", "Julia", "Natalia", "Ioana", "Sara"),
+    },
+    "african": {
+        "M": ("Daniel", "David", "Samuel", "Emmanuel", "Joshua", "Tobi", "Kwame", "Chidi", "Tunde", "Femi",
+              "Kofi", "Abdi"),
+        "F": ("Grace", "Esther", "Blessing", "Favour", "Precious", "Ruth", "Amara", "Adaeze", "Abena",
+              "Tolu", "Zainab", "Hodan"),
+    },
+    "caribbean": {
+        "M": ("Jermaine", "Tyrone", "Marcus", "Dwayne", "Andre", "Jaden", "Kyle", "Nathan", "Malachi", "Isaiah"),
+        "F": ("Shanice", "Keisha", "Tianna", "Jada", "Aaliyah", "Chantelle", "Kiara", "Nia", "Imani", "Destiny"),
+    },
+    "asian": {
+        "M": ("Mohammed", "Aryan", "Rahul", "Imran", "Yusuf", "Ayaan", "Ibrahim", "Zain", "Arjun", "Rayyan"),
+        "F": ("Aisha", "Priya", "Fatima", "Maryam", "Anika", "Sana", "Nadia", "Amira", "Riya", "Safa"),
+    },
+    "chinese": {"M": ("Wei", "Jun", "Kevin", "Ethan", "Ming"), "F": ("Mei", "Lily", "Grace", "Jia", "Xin")},
+    "other": {
+        "M": ("Omar", "Carlos", "Mateo", "Ali", "Yonas", "Tariq", "Diego", "Amir"),
+        "F": ("Sara", "Maria", "Layla", "Sofia", "Hana", "Yasmin", "Lucia", "Selam"),
+    },
+}
+SURNAMES = {
+    "white": ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
+              "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson",
+              "Clarke", "Murphy", "Kelly", "Ryan", "Lee", "Price", "Cooper", "Barnes", "Harris"),
+    "european": ("Nowak", "Kowalski", "Popescu", "Silva", "Santos", "Rossi", "Horvat", "Novak"),
+    "african": ("Okafor", "Adeyemi", "Mensah", "Owusu", "Okonkwo", "Adebayo", "Boateng", "Asante", "Eze",
+                "Bello", "Nwosu", "Ogunleye", "Mohamed", "Hassan", "Abdi", "Osei"),
+    "caribbean": ("Campbell", "Clarke", "Brown", "Williams", "Francis", "Thomas", "Grant", "Reid", "Henry",
+                  "Morgan", "Gordon", "Stewart", "Bailey", "Edwards"),
+    "asian": ("Ahmed", "Begum", "Khan", "Patel", "Hussain", "Islam", "Rahman", "Miah", "Shah", "Singh",
+              "Uddin", "Chowdhury"),
+    "chinese": ("Chen", "Wong", "Li", "Zhang", "Lin", "Liu"),
+    "other": ("Silva", "Rodriguez", "Hassan", "Kaya", "Tesfaye", "Haddad", "Moreno", "Yilmaz"),
+}  # fmt: skip
+NAME_GROUPS = {
+    "WBRI": ("white",), "WIRI": ("white",), "WIRT": ("white",), "WROM": ("white",), "WOTH": ("european",),
+    "BAFR": ("african",), "BCRB": ("caribbean",), "BOTH": ("caribbean", "african"),
+    "MWBC": ("white", "caribbean"), "MWBA": ("white", "african"), "MWAS": ("white", "asian"),
+    "MOTH": ("white", "other", "caribbean"), "AIND": ("asian",), "APKN": ("asian",), "ABAN": ("asian",),
+    "AOTH": ("asian",), "CHNE": ("chinese",), "OOTH": ("other",), "REFU": ("white", "other", "african"),
+    "NOBT": ("white", "other", "african"),
+}  # fmt: skip
+STAFF_FIRST_NAMES = {
+    "white": {
+        "F": ("Sarah", "Claire", "Helen", "Joanne", "Karen", "Amanda", "Nicola", "Rachel", "Fiona", "Julie",
+              "Denise", "Bernadette", "Siobhan", "Louise", "Catherine", "Alison", "Deborah", "Maureen"),
+        "M": ("Paul", "Mark", "David", "Andrew", "Michael", "Stephen", "Richard", "Patrick"),
+    },
+    "european": {"F": ("Agnieszka", "Elena", "Monika"), "M": ("Piotr", "Marco")},
+    "african": {"F": ("Funmilayo", "Abimbola", "Comfort", "Ngozi"), "M": ("Tunde", "Kwame", "Olu")},
+    "caribbean": {"F": ("Marcia", "Beverley", "Paulette", "Yvonne"), "M": ("Desmond", "Winston", "Errol")},
+    "asian": {"F": ("Priya", "Shabana", "Anjali", "Nasreen"), "M": ("Sanjay", "Imran", "Raj")},
+}
+# The IRO team's profile (the seed, para 23: 2 of 18 men, 2 black), a little more varied.
+IRO_ETHNICITIES = ["WBRI"] * 10 + ["WIRI", "WIRI", "WOTH", "BCRB", "BAFR", "MWBC", "AIND", "WBRI"]
+IRO_GENDERS = ["female"] * 15 + ["male"] * 3
+SESSIONAL_FTE = {"0.20": 1, "0.30": 2, "0.40": 3, "0.50": 2, "0.60": 1}
+
+
+def _name_group(ethnicity: str, rng: random.Random) -> str:
+    return rng.choice(NAME_GROUPS[ethnicity])
+
+
+def _child_name(rng: random.Random, sex: str, ethnicity: str) -> tuple[str, str]:
+    first_sex = sex if sex in ("M", "F") else rng.choice("MF")
+    first = rng.choice(FIRST_NAMES[_name_group(ethnicity, rng)][first_sex])
+    last = rng.choice(SURNAMES[_name_group(ethnicity, rng)])
+    return first, last
+
+
+def _upn(rng: random.Random, dob: date) -> str:
+    """A UPN as schools allocate them: check letter, LA number, school number, year, serial (DfE rule 168;
+    the check letter is the DfE's modulus-23 one)."""
+    school = f"{rng.choice((2, 2, 2, 4, 3, 7))}{rng.randint(0, 999):03d}"
+    year = f"{(dob.year + 5) % 100:02d}"
+    body = f"{LA_NUMBER}{school}{year}{rng.randint(1, 999):03d}"
+    check = sum(int(c) * weight for c, weight in zip(body, range(2, 14), strict=True)) % 23
+    return "ABCDEFGHJKLMNPQRTUVWXYZ"[check] + body
+
+
+def _postcode(rng: random.Random, districts: tuple[str, ...]) -> str:
+    return f"{rng.choice(districts)} {rng.randint(0, 9)}"
+
+
+def _age(dob: date, day: date) -> int:
+    return relativedelta(day, dob).years
+
+
+def _age_band(age: int) -> str:
+    if age < 1:
+        return "baby"
+    if age < 5:
+        return "young"
+    if age < 10:
+        return "child"
+    if age < 16:
+        return "teen"
+    return "older"
+
+
+def _working_day_on_or_before(day: date) -> date:
+    while not is_working_day(day):
+        day -= DAY
+    return day
+
+
+def _working_day_on_or_after(day: date) -> date:
+    while not is_working_day(day):
+        day += DAY
+    return day
+
+
+# --- The plan: every child's history, in memory, before anything is written -----------------------
+
+
+@dataclass
+class EpisodePlan:
+    start_on: date
+    reason_new: str
+    legal_status: str
+    category_of_need: str
+    placement: str
+    placement_provider: str
+    home_postcode: str
+    placement_postcode: str
+    reason_place_change: str = ""
+
+    def fields(self) -> dict:
+        return {
+            "reason_new": self.reason_new,
+            "legal_status": self.legal_status,
+            "category_of_need": self.category_of_need,
+            "placement": self.placement,
+            "placement_provider": self.placement_provider,
+            "reason_place_change": self.reason_place_change,
+            "home_postcode": self.home_postcode,
+            "placement_postcode": self.placement_postcode,
+        }
+
+
+@dataclass
+class PeriodPlan:
+    start: date
+    episodes: list[EpisodePlan]
+    end: date | None  # None: still looked after on --today
+    reason_ceased: str
+    short_break: bool = False
+    # (from, IRO index, reason); filled in by the allocation sweep.
+    allocations: list[tuple[date, int, str]] = field(default_factory=list)
+    reallocate_on: list[date] = field(default_factory=list)
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def iro_on(self, day: date) -> int | None:
+        current = None
+        for start, iro, _reason in self.allocations:
+            if start <= day:
+                current = iro
+        return current
+
+
+@dataclass
+class ChildPlan:
+    dob: date
+    sex: str
+    ethnicity: str
+    first_name: str
+    last_name: str
+    home_postcode: str
+    disabled: bool
+    periods: list[PeriodPlan]
+    upn: str = ""
+    la_child_id: str = ""
+    unallocated: bool = False  # recently arrived, not yet given an IRO
+
+    def looked_after_on(self, day: date) -> bool:
+        return any(p.covers(day) for p in self.periods)
+
+
+class Planner:
+    def __init__(self, rng: random.Random, today: date):
+        self.rng = rng
+        self.today = today
+        self.history_from = today - relativedelta(years=HISTORY_YEARS)
+        self.earliest = self.history_from - relativedelta(years=LOOKBACK_YEARS)
+
+    # -- one episode's placement
+
+    def placement(self, age: int, *, remand: bool = False, kinship: bool | None = None) -> tuple[str, str]:
+        rng = self.rng
+        if remand:
+            place = pick(rng, REMAND_PLACEMENTS)
+        elif kinship is True:
+            place = rng.choice(KINSHIP_PLACEMENTS)
+        else:
+            choices = PLACEMENTS_BY_AGE[_age_band(age)]
+            if kinship is False:
+                choices = {k: v for k, v in choices.items() if k in ("U4", "U6")}
+            place = pick(rng, choices)
+        provider = "" if place in PLACEMENTS_WITHOUT_PROVIDER else pick(rng, PROVIDERS[place])
+        return place, provider
+
+    def placement_postcode(self, place: str, home: str) -> str:
+        rng = self.rng
+        if place in PLACEMENTS_WITHOUT_PROVIDER:
+            return ""
+        if place == "P1":
+            return home
+        if place in ("K1", "K2", "R1", "S1", "R5"):
+            where = {"home": 10, "london": 30, "near": 35, "far": 25}
+        else:
+            where = {"home": 40, "london": 35, "near": 18, "far": 7}
+        district = {"home": HOME_DISTRICTS, "london": LONDON_DISTRICTS, "near": NEAR_DISTRICTS,
+                    "far": FAR_DISTRICTS}[pick(rng, where)]  # fmt: skip
+        return _postcode(rng, district)
+
+    # -- one period of care
+
+    def period(self, dob: date, start: date, home: str, *, disabled: bool, allow_adoption: bool) -> PeriodPlan:
+        rng = self.rng
+        age = _age(dob, start)
+        band = _age_band(age)
+        paths = dict(PATHS_BY_AGE[band])
+        if not allow_adoption:
+            paths.pop("adoption", None)
+        if age < 12:
+            paths.pop("remand", None)
+        path = pick(rng, paths)
+        eighteen = dob + relativedelta(years=18)
+        cin = "N6" if path == "remand" else ("N2" if disabled else pick(rng, CATEGORY_OF_NEED))
+
+        # Legal status at the start, and its planned changes.
+        if path == "remand":
+            legal = "J1"
+        elif age >= 16:
+            legal = pick(rng, {"V2": 80, "C1": 15, "L1": 5})
+        elif path == "adoption":
+            legal = pick(rng, {"C1": 85, "L2": 10, "V2": 5})
+        else:
+            legal = pick(rng, {"C1": 42, "V2": 45, "L1": 5, "L2": 3, "C2": 5})
+
+        kinship = None
+        if path == "sgo":
+            kinship = rng.random() < 0.6
+        place, provider = self.placement(age, remand=path == "remand", kinship=kinship)
+        first = EpisodePlan(start, "S", legal, cin, place, provider, home, self.placement_postcode(place, home))
+
+        # How long the period lasts.
+        if path == "home":
+            days = rng.choice((rng.randint(7, 180), rng.randint(60, 540), rng.randint(300, 1500)))
+        elif path == "adoption":
+            days = rng.randint(480, 1100)
+        elif path == "sgo":
+            days = rng.randint(300, 1100)
+        elif path == "remand":
+            days = rng.randint(14, 120)
+        elif path == "other":
+            days = rng.randint(20, 900)
+        else:  # long: until the 18th birthday for most, some leave earlier
+            days = (eighteen - start).days if rng.random() < 0.8 else rng.randint(400, 2500)
+        end = start + timedelta(days=max(days, 1))
+        if path == "long" or end >= eighteen:
+            end, ending = eighteen, "eighteen"
+        else:
+            ending = path if path in ENDINGS else "other"
+
+        # Changes within the period: (day, kind, payload).
+        changes: list[tuple[date, str, dict]] = []
+        if legal in ("L1", "L2"):
+            changes.append((start + timedelta(days=rng.randint(1, 7)), "legal", {"to": "C1"}))
+        if legal in ("C1", "L1", "L2") and path != "adoption":
+            changes.append((start + timedelta(days=rng.randint(150, 400)), "legal", {"to": "C2"}))
+        if legal == "V2" and path in ("long", "sgo") and rng.random() < 0.25:
+            changes.append((start + timedelta(days=rng.randint(40, 300)), "legal", {"to": "C1"}))
+        adoption_placed = None
+        if path == "adoption":
+            order = start + timedelta(days=rng.randint(180, 330))
+            adoption_placed = order + timedelta(days=rng.randint(60, 240))
+            end = max(end, adoption_placed + timedelta(days=rng.randint(150, 400)))
+            changes.append((order, "legal", {"to": "E1"}))
+            changes.append((adoption_placed, "adoption", {}))
+        if path == "home" and (end - start).days > 150 and rng.random() < 0.3:
+            changes.append((end - timedelta(days=rng.randint(30, 120)), "move", {"to": "P1", "reason": "CARPL"}))
+        if ending == "eighteen" and age < 16 and rng.random() < 0.4:
+            sixteen = dob + relativedelta(years=16, days=rng.randint(0, 300))
+            changes.append((sixteen, "move", {"to": "K3", "reason": "CARPL"}))
+        # Unplanned placement moves, more often for teenagers; none for remands and special
+        # guardianship with the carers who take the order (DfE rule 516 wants a foster placement last).
+        if path not in ("remand", "sgo"):
+            rate = 0.25 if age < 10 else 0.45
+            day = start + timedelta(days=int(rng.expovariate(rate / 365)) + 14)
+            while day < end and (adoption_placed is None or day < adoption_placed):
+                changes.append((day, "move", {}))
+                day += timedelta(days=int(rng.expovariate(rate / 365)) + 30)
+
+        episodes = [first]
+        taken = {start}
+        for day, kind, payload in sorted(changes, key=lambda c: c[0]):
+            if day >= end or day > self.today or any(abs((day - t).days) < 3 for t in taken):
+                continue
+            prev = episodes[-1]
+            ep = EpisodePlan(day, "L", prev.legal_status, cin, prev.placement, prev.placement_provider, home,
+                             prev.placement_postcode)  # fmt: skip
+            if kind == "legal":
+                if prev.legal_status == payload["to"] or prev.legal_status == "C2" and payload["to"] == "C1":
+                    continue
+                ep.legal_status = payload["to"]
+            elif kind == "adoption":
+                with_carer = prev.placement in ("U2", "U5")
+                ep.placement = "A5" if with_carer else "A6"
+                ep.reason_new = "T" if with_carer else "P"
+                ep.placement_provider = pick(rng, PROVIDERS[ep.placement])
+                if not with_carer:
+                    ep.placement_postcode = self.placement_postcode(ep.placement, home)
+                ep.reason_place_change = "CARPL"
+            else:
+                place = payload.get("to")
+                provider = ""
+                if place is None:
+                    place, provider = self.placement(_age(dob, day))
+                    if place == prev.placement:
+                        continue
+                elif place == prev.placement:
+                    continue
+                else:
+                    provider = pick(rng, PROVIDERS[place])
+                ep.placement, ep.placement_provider = place, provider
+                ep.placement_postcode = self.placement_postcode(place, home)
+                ep.reason_new = "P"
+                ep.reason_place_change = payload.get("reason") or pick(rng, PLACE_CHANGE_REASONS)
+            episodes.append(ep)
+            taken.add(day)
+
+        last_place = episodes[-1].placement
+        if ending == "eighteen":
+            reason = pick(rng, ENDINGS["eighteen"])
+            if reason == "E17" and last_place not in FOSTER_PLACEMENTS:
+                reason = "E5"  # staying put is with foster carers
+        elif path == "sgo":
+            if kinship:
+                reason = pick(rng, {"E45": 80, "E47": 20})
+            else:
+                reason = pick(rng, {"E46": 60, "E48": 25, "E47": 15})
+        else:
+            reason = pick(rng, ENDINGS[ending])
+            if reason == "E9" and age < 12:
+                reason = "E8"
+        if end > self.today:
+            end, reason = None, ""
+        return PeriodPlan(start, episodes, end, reason)
+
+    # -- short breaks: a disabled child's series of individual short-break episodes (LS V3)
+
+    def short_breaks(self, dob: date, first: date, home: str) -> list[PeriodPlan]:
+        rng = self.rng
+        place, provider = rng.choice((("K2", "PR1"), ("U6", "PR1")))
+        postcode = self.placement_postcode(place, home)
+        periods = []
+        day = first
+        while day <= self.today and _age(dob, day) < 18:
+            end = day + timedelta(days=rng.randint(1, 3))
+            ep = EpisodePlan(day, "S", "V3", "N2", place, provider, home, postcode)
+            periods.append(PeriodPlan(day, [ep], end if end <= self.today else None,
+                                      "E4A" if end <= self.today else "", short_break=True))  # fmt: skip
+            day = end + timedelta(days=rng.randint(21, 56))
+        return periods
+
+    # -- one child
+
+    def child(self, *, first_start: date | None = None, short_breaks: bool = False) -> ChildPlan | None:
+        rng = self.rng
+        start = first_start or self.earliest + timedelta(days=rng.randint(0, (self.today - self.earliest).days))
+        if short_breaks:
+            age = rng.randint(6, 15)
+        else:
+            age = int(pick(rng, {str(k): v for k, v in AGE_AT_ENTRY.items()}))
+        dob = start - relativedelta(years=age) - timedelta(days=rng.randint(0, 364))
+        if age == 0:
+            dob = start - timedelta(days=rng.choice((rng.randint(0, 14), rng.randint(0, 364))))
+        sex = pick(rng, SEX)
+        ethnicity = pick(rng, ETHNICITY)
+        first_name, last_name = _child_name(rng, sex, ethnicity)
+        home = _postcode(rng, HOME_DISTRICTS)
+        disabled = short_breaks or rng.random() < 0.03
+
+        if short_breaks:
+            periods = self.short_breaks(dob, start, home)
+        else:
+            periods = [self.period(dob, start, home, disabled=disabled, allow_adoption=True)]
+            # Some children who went home come back into care.
+            while len(periods) < 3:
+                last = periods[-1]
+                if last.end is None or last.reason_ceased not in ("E4A", "E4B", "E13", "E14") or rng.random() > 0.18:
+                    break
+                again = last.end + timedelta(days=rng.randint(45, 700))
+                if again > self.today or _age(dob, again) >= 18:
+                    break
+                periods.append(self.period(dob, again, home, disabled=disabled,
+                                           allow_adoption=_age(dob, again) < 5))  # fmt: skip
+        # Only what falls inside the history window is kept.
+        periods = [p for p in periods if p.end is None or p.end >= self.history_from]
+        if not periods:
+            return None
+
+        plan = ChildPlan(dob, sex, ethnicity, first_name, last_name, home, disabled, periods)
+        if _age(dob, min(self.today, periods[-1].end or self.today)) < 5:
+            plan.upn = "UN1"  # under school age: no UPN yet
+        elif rng.random() < 0.9:
+            plan.upn = _upn(rng, dob)
+        else:
+            plan.upn = pick(rng, UPN_UNKNOWN)
+        # Reallocations during long periods (caseload balancing, absence, the child's wish...).
+        for period in periods:
+            if period.short_break:
+                continue
+            stop = period.end or self.today
+            day = period.start + timedelta(days=int(rng.expovariate(1 / 900)) + 60)
+            while day < stop:
+                period.reallocate_on.append(day)
+                day += timedelta(days=int(rng.expovariate(1 / 900)) + 60)
+        return plan
+
+
+@dataclass
+class IROPlan:
+    username: str
+    first_name: str
+    last_name: str
+    gender: str
+    ethnicity: str
+    permanent: bool
+    fte: str
+    weight: float
+
+
+# --- The command -----------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Build a deterministic demo local authority (IROs, children looked after, four years of reviews)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2014, help="random seed (same seed, same data)")
+        parser.add_argument("--children", type=int, default=550, help="children looked after on --today")
+        parser.add_argument("--today", help="the demo's today, YYYY-MM-DD (default: today)")
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--reset",
+            action="store_true",
+            help="first delete every child (with episodes, reviews, allocations), the audit log and "
+            "every user who is not a superuser",
+        )
+        mode.add_argument(
+            "--if-empty", action="store_true", help="do nothing (and succeed) if there are children already"
+        )
+
+    def handle(self, *args, **options):
+        today = self._today(options["today"])
+        n = options["children"]
+        if not 1 <= n <= 20000:
+            raise CommandError("--children must be between 1 and 20000.")
+        started = time.perf_counter()
+
+        with transaction.atomic():
+            existing = Child.objects.count()
+            if existing and options["if_empty"]:
+                self.stdout.write(f"The database already has {existing} children: the demo data was not loaded.")
+                self._logins(existing_only=True)
+                return
+            if existing and not options["reset"]:
+                raise CommandError(
+                    f"The database already has {existing} children: seed_demo only fills an empty database. "
+                    "Run it with --reset to delete every child, review, allocation, the audit log and every "
+                    "user who is not a superuser first."
+                )
+            if options["reset"]:
+                self._reset()
+
+            rng = random.Random(options["seed"])
+            iros = self._create_staff(rng)
+            planner = Planner(rng, today)
+            plans = self._plan_children(planner, rng, n)
+            self._allocate(plans, iros, rng, today)
+            for plan in plans:
+                self._write_child(plan, iros, rng, today)
+
+        self._summary(today, time.perf_counter() - started)
+        self._logins()
+
+    # -- arguments and reset
+
+    @staticmethod
+    def _today(value: str | None) -> date:
+        if not value:
+            return timezone.localdate()
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise CommandError(f"--today must be a date as YYYY-MM-DD, not {value!r}.") from None
+
+    def _reset(self) -> None:
+        try:
+            # The audit log goes too: it would only describe children that no longer exist, and its
+            # entries protect the users who made them.
+            AuditEntry.objects.all().delete()
+            Child.objects.all().delete()
+            User.objects.filter(is_superuser=False).delete()
+        except ProtectedError as error:
+            kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
+            raise CommandError(f"--reset cannot delete the demo data: {', '.join(kinds)} still refer to it.") from None
+        self.stdout.write("Deleted the existing children, reviews, allocations, audit log and non-superusers.")
+
+    # -- users
+
+    def _create_staff(self, rng: random.Random) -> list[User]:
+        password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
+        genders, ethnicities = IRO_GENDERS[:], IRO_ETHNICITIES[:]
+        rng.shuffle(genders)
+        rng.shuffle(ethnicities)
+        used_names: set[tuple[str, str]] = set()
+
+        def staff_name(gender: str, ethnicity: str) -> tuple[str, str]:
+            group = {"WIRI": "white", "WOTH": "european", "BAFR": "african", "BCRB": "caribbean",
+                     "MWBC": "caribbean", "AIND": "asian"}.get(ethnicity, "white")  # fmt: skip
+            while True:
+                first = rng.choice(STAFF_FIRST_NAMES[group]["F" if gender == "female" else "M"])
+                last = rng.choice(SURNAMES[group if group != "european" else "european"])
+                if (first, last) not in used_names:
+                    used_names.add((first, last))
+                    return first, last
+
+        plans = []
+        for i in range(18):
+            permanent = i < 4
+            fte = ("1.00" if i == 0 else rng.choice(("1.00", "0.80"))) if permanent else pick(rng, SESSIONAL_FTE)
+            first, last = staff_name(genders[i], ethnicities[i])
+            # Caseloads follow FTE, permanent staff a little heavier, with some unevenness.
+            weight = (float(fte) * 1.3 if permanent else float(fte) + 0.05) * rng.uniform(0.88, 1.12)
+            plans.append(IROPlan("iro" if i == 0 else f"iro{i + 1:02d}", first, last, genders[i], ethnicities[i],
+                                 permanent, fte, weight))  # fmt: skip
+
+        others = [
+            ("qa", User.Role.QA_MANAGER, "Bernadette", "Okonjo"),
+            ("director", User.Role.DIRECTOR, "Graham", "Whitfield"),
+            ("admin", User.Role.ADMINISTRATOR, "Lorraine", "Pike"),
+        ]
+        taken = set(
+            User.objects.filter(username__in=[p.username for p in plans] + [o[0] for o in others]).values_list(
+                "username", flat=True
+            )
+        )
+        if taken:
+            raise CommandError(
+                f"These usernames are taken already (superusers are kept by --reset): {', '.join(sorted(taken))}."
+            )
+
+        iros = []
+        for p in plans:
+            user = User(
+                username=p.username,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                email=f"{p.username}@example.org",
+                role=User.Role.IRO,
+                password=password,
+            )
+            user.save()
+            StaffProfile.objects.create(
+                user=user,
+                employment=StaffProfile.Employment.PERMANENT if p.permanent else StaffProfile.Employment.SESSIONAL,
+                fte=p.fte,
+                gender=p.gender,
+                ethnicity=p.ethnicity,
+            )
+            user.plan = p
+            iros.append(user)
+        for username, role, first, last in others:
+            user = User.objects.create(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+                role=role,
+                password=password,
+                is_staff=role == User.Role.ADMINISTRATOR,
+            )
+            if role == User.Role.ADMINISTRATOR:
+                # The admin site manages accounts and staff profiles only (iro_service/admin.py).
+                user.user_permissions.set(
+                    Permission.objects.filter(
+                        content_type__app_label="iro_service", content_type__model__in=["user", "staffprofile"]
+                    )
+                )
+        return iros
+
+    # -- children
+
+    def _plan_children(self, planner: Planner, rng: random.Random, n: int) -> list[ChildPlan]:
+        today = planner.today
+        plans: list[ChildPlan] = []
+        # A few children arrived in the last week and have no IRO yet.
+        recent = min(rng.randint(3, 5), max(1, n // 10))
+        for _ in range(recent):
+            plan = planner.child(first_start=today - timedelta(days=rng.randint(0, 6)))
+            plan.periods[-1].end, plan.periods[-1].reason_ceased = None, ""
+            plan.unallocated = True
+            plans.append(plan)
+        # A handful of disabled children on a series of short breaks.
+        for _ in range(max(1, round(n / 110))):
+            start = planner.history_from + timedelta(days=rng.randint(0, 700))
+            plans.append(planner.child(first_start=start, short_breaks=True))
+        # Children whose care started at random times: as many as it takes for n looked after today.
+        looked_after = sum(p.looked_after_on(today) for p in plans)
+        attempts = 0
+        while looked_after < n:
+            attempts += 1
+            if attempts > 200 * n:
+                raise CommandError("Could not plan enough children looked after today.")
+            plan = planner.child()
+            if plan is None:
+                continue
+            plans.append(plan)
+            looked_after += plan.looked_after_on(today)
+
+        plans.sort(key=lambda p: (p.periods[0].start, p.dob, p.last_name, p.first_name))
+        numbers = sorted(rng.sample(range(100000, 1000000), len(plans)))
+        for plan, number in zip(plans, numbers, strict=True):
+            plan.la_child_id = f"{LA_PREFIX}{number}"
+        return plans
+
+    def _allocate(self, plans: list[ChildPlan], iros: list[User], rng: random.Random, today: date) -> None:
+        """Give each period of care an IRO from its first day, sweeping through time so that each
+        choice sees the caseloads of that day."""
+        load = [0] * len(iros)
+        weights = [iro.plan.weight for iro in iros]
+
+        def choose(exclude: int | None = None) -> int:
+            scores = [
+                ((load[i] + 1) / weights[i]) * rng.uniform(0.9, 1.1) if i != exclude else float("inf")
+                for i in range(len(iros))
+            ]
+            return min(range(len(iros)), key=lambda i: (scores[i], i))
+
+        events = []  # (day, order, child, period, kind): ends before reallocations before starts
+        for c, plan in enumerate(plans):
+            for p, period in enumerate(plan.periods):
+                if plan.unallocated and p == len(plan.periods) - 1:
+                    continue
+                events.append((period.start, 2, c, p, "start"))
+                if period.end is not None:
+                    events.append((period.end, 0, c, p, "end"))
+                for day in period.reallocate_on:
+                    events.append((day, 1, c, p, "move"))
+        events.sort()
+        last_iro: dict[int, int] = {}
+        for day, _order, c, p, kind in events:
+            period = plans[c].periods[p]
+            if kind == "start":
+                keep = last_iro.get(c)
+                iro = keep if keep is not None and (period.short_break or rng.random() < 0.5) else choose()
+                period.allocations.append((day, iro, "new_to_care"))
+                load[iro] += 1
+                last_iro[c] = iro
+            elif kind == "end":
+                load[period.allocations[-1][1]] -= 1
+            else:
+                current = period.allocations[-1][1]
+                iro = choose(exclude=current)
+                period.allocations.append((day, iro, pick(rng, REALLOCATION_REASONS)))
+                load[current] -= 1
+                load[iro] += 1
+                last_iro[c] = iro
+
+    def _write_child(self, plan: ChildPlan, iros: list[User], rng: random.Random, today: date) -> None:
+        child = child_create(
+            actor=None,
+            la_child_id=plan.la_child_id,
+            first_name=plan.first_name,
+            last_name=plan.last_name,
+            date_of_birth=plan.dob,
+            sex=plan.sex,
+            ethnicity=plan.ethnicity,
+            upn=plan.upn,
+        )
+        notes = {
+            "caseload": "Caseload balancing across the team.",
+            "iro_left": "Previous IRO on long-term leave.",
+            "continuity": "Same IRO as a sibling.",
+            "child_request": "The young person asked for a different IRO.",
+            "conflict": "Previous IRO knew the family.",
+            "other": "",
+        }
+        for period in plan.periods:
+            # Episodes, reallocations and the end of the period, in the order they happened.
+            steps = [(e.start_on, 0, e) for e in period.episodes]
+            steps += [(start, 1, (iro, reason)) for start, iro, reason in period.allocations]
+            steps.sort(key=lambda s: (s[0], s[1]))
+            episode = None
+            for day, kind, what in steps:
+                if kind == 0:
+                    episode = episode_start(actor=None, child=child, start_on=day, **what.fields())
+                else:
+                    iro, reason = what
+                    allocation_change(actor=None, child=child, iro=iros[iro], start_on=day, reason=reason,
+                                      note=notes.get(reason, ""), today=today)  # fmt: skip
+            if period.end is not None:
+                episode_end(actor=None, episode=episode, end_on=period.end, reason_ceased=period.reason_ceased)
+            self._hold_reviews(child, plan, period, iros, rng, today)
+
+        current = child.reviews.filter(held_on__isnull=True, period_start=plan.periods[-1].start).first()
+        if current and plan.periods[-1].end is None and current.due_on <= today + timedelta(days=30):
+            if rng.random() < 1 / 3:
+                if current.due_on < today:
+                    planned = add_working_days(today, rng.randint(1, 8))
+                else:
+                    planned = _working_day_on_or_before(current.due_on - timedelta(days=rng.randint(0, 10)))
+                    if planned < today:
+                        planned = _working_day_on_or_after(today)
+                meeting_book(actor=None, review=current, planned_on=planned, today=today)
+
+    def _hold_reviews(
+        self, child: Child, plan: ChildPlan, period: PeriodPlan, iros: list[User], rng: random.Random, today: date
+    ) -> None:
+        """Walk the period's reviews forward: hold each shortly before the date the service says it is
+        due, now and then late, never after today."""
+        previous: date | None = None
+        waiting = child.reviews.filter(held_on__isnull=True, period_start=period.start).first()
+        while waiting is not None:
+            due = waiting.due_on
+            if period.end is None and today - timedelta(days=40) <= due < today and rng.random() < OVERDUE_NOW_SHARE:
+                return  # overdue now: the IRO has not held it yet
+            held, late_reason = self._held_on(waiting, period, previous, rng, today)
+            if held is None or held > today:
+                return
+            chair_index = period.iro_on(held)
+            if chair_index is None:
+                return
+            review_record(
+                actor=None,
+                child=child,
+                today=today,
+                held_on=held,
+                chair=iros[chair_index],
+                late_reason=late_reason,
+                **self._recorded(plan, held, rng, today),
+            )
+            previous = held
+            waiting = child.reviews.filter(held_on__isnull=True, period_start=period.start).first()
+
+    @staticmethod
+    def _held_on(
+        review: Review, period: PeriodPlan, previous: date | None, rng: random.Random, today: date
+    ) -> tuple[date | None, str]:
+        due = review.due_on
+        earliest = period.start + timedelta(days=10) if previous is None else previous + timedelta(days=30)
+        earliest = min(earliest, due)
+        last_day = min(period.end or today, today)
+        if rng.random() < LATE_SHARE:
+            late = _working_day_on_or_after(due + timedelta(days=rng.choice((1, 2, 3, 4, 5, 7, 8, 10, 14, 21))))
+            if late <= (period.end or late):
+                return late, pick(rng, LATE_REASONS)
+        offset = rng.choices((0, 1, 2, 3, 4, 5, 6, 7, 9, 11, 14, 18), weights=(8, 9, 12, 12, 11, 10, 9, 8, 7, 6, 5, 3))
+        held = _working_day_on_or_before(due - timedelta(days=offset[0]))
+        if held < earliest:
+            held = _working_day_on_or_after(earliest)
+            if held > due:
+                held = earliest
+        if held > last_day and due <= last_day:
+            held = last_day  # the child leaves care (or it is today): held on the last possible day
+        return held, ""
+
+    @staticmethod
+    def _recorded(plan: ChildPlan, held: date, rng: random.Random, today: date) -> dict:
+        age = _age(plan.dob, held)
+        if held < plan.dob + relativedelta(years=4):
+            participation, spoke_alone = "PN0", None
+        else:
+            band = "disabled" if plan.disabled else ("4-7" if age < 8 else "8-13" if age < 14 else "14+")
+            participation = pick(rng, PARTICIPATION[band])
+            spoke_alone = pick(rng, {"yes": 88, "no": 9, "unknown": 3})
+            spoke_alone = {"yes": True, "no": False, "unknown": None}[spoke_alone]
+        decisions_days = rng.choices((0, 1, 2, 3, 4, 5, 7, 9, 14), weights=(5, 20, 25, 20, 12, 8, 5, 3, 2))[0]
+        record_days = rng.choice(
+            (rng.randint(5, 15), rng.randint(5, 15), rng.randint(5, 15), rng.randint(5, 15), rng.randint(5, 15),
+             rng.randint(8, 15), rng.randint(10, 15), rng.randint(16, 25), rng.randint(20, 45))
+        )  # fmt: skip
+        decisions_sent = add_working_days(held, decisions_days)
+        record_sent = max(add_working_days(held, record_days), decisions_sent)
+        return {
+            "participation": participation,
+            "spoke_alone": spoke_alone,
+            "decisions_sent_on": decisions_sent if decisions_sent <= today else None,
+            "record_sent_on": record_sent if record_sent <= today else None,
+        }
+
+    # -- output
+
+    def _summary(self, today: date, seconds: float) -> None:
+        looked_after = (
+            Episode.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today)
+            .values("child")
+            .distinct()
+            .count()
+        )
+        held = Review.objects.filter(held_on__isnull=False)
+        late = held.filter(held_on__gt=F("due_on")).count()
+        overdue = Review.objects.filter(held_on__isnull=True, due_on__lt=today).count()
+        caseloads = list(
+            User.objects.filter(role=User.Role.IRO)
+            .annotate(n=Count("allocations", filter=Q(allocations__end_on__isnull=True)))
+            .values_list("n", flat=True)
+        )
+        unallocated = (
+            Child.objects.filter(episodes__start_on__lte=today, episodes__end_on__isnull=True)
+            .exclude(allocations__end_on__isnull=True)
+            .distinct()
+            .count()
+        )
+        rows = [
+            (f"Children looked after on {today:%d/%m/%Y}", looked_after),
+            ("Children in the four years' history", Child.objects.count()),
+            ("Episodes", Episode.objects.count()),
+            ("IRO allocations", IROAllocation.objects.count()),
+            ("Reviews held", held.count()),
+            ("Reviews held late", late),
+            ("Reviews overdue today", overdue),
+            ("Review meetings booked", Meeting.objects.count()),
+            ("Children looked after without an IRO", unallocated),
+            ("IROs (permanent / sessional)", self._iro_counts()),
+            ("IRO caseloads today", f"{min(caseloads)} to {max(caseloads)}" if caseloads else "-"),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"Demo local authority ready in {seconds:.1f} s."))
+        width = max(len(label) for label, _ in rows)
+        for label, value in rows:
+            self.stdout.write(f"  {label.ljust(width)}  {value}")
+
+    @staticmethod
+    def _iro_counts() -> str:
+        profiles = StaffProfile.objects.filter(user__role=User.Role.IRO)
+        permanent = profiles.filter(employment=StaffProfile.Employment.PERMANENT).count()
+        return f"{profiles.count()} ({permanent} / {profiles.count() - permanent})"
+
+    def _logins(self, *, existing_only: bool = False) -> None:
+        logins = [("iro", "IRO (permanent)"), ("qa", "QA manager"), ("director", "Director"),
+                  ("admin", "Administrator (admin site)")]  # fmt: skip
+        users = {u.username: u for u in User.objects.filter(username__in=[u for u, _ in logins])}
+        if existing_only and not users:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for every account: {DEMO_PASSWORD})")
+        self.stdout.write(f"  {'username':<10}  {'role':<28}  name")
+        for username, role in logins:
+            user = users.get(username)
+            if user is not None:
+                self.stdout.write(f"  {username:<10}  {role:<28}  {user.get_full_name()}")
+        self.stdout.write("  iro02 … iro18 are the other IROs, with the same password.")
+
+
+def _validation_message(error: ValidationError) -> str:  # pragma: no cover - debugging aid
+    return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())

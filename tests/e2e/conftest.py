@@ -1,0 +1,119 @@
+"""Browser tests: a real headless Chromium (Debian's, never one Playwright downloads) against
+pytest-django's live server, with axe-core checking each page against WCAG 2.2 AA."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+# The live server runs in a thread while Playwright's sync API runs an event loop in this one, so
+# Django would refuse ORM calls made from the test ("SynchronousOnlyOperation") without this.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+E2E_DIR = Path(__file__).resolve().parent
+AXE_JS = E2E_DIR.parents[1] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium keeps trying hosts this machine cannot reach.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    # Hooks in a conftest see every collected item, so mark only the ones in this folder.
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch options plus Debian's Chromium: Playwright never downloads a browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _e2e_database(transactional_db):
+    """The live server's thread reads the database through its own connection, so test data must
+    be committed: every browser test gets a transactional database (flushed afterwards)."""
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, recording anything that goes wrong in the browser: console errors,
+    uncaught exceptions, failed requests and 4xx/5xx responses (a missing app.css, say)."""
+    problems: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
+    page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})"))
+    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}: {res.url}"))
+    page.browser_problems = problems
+    yield page
+    assert_no_browser_problems(page)
+
+
+def assert_no_browser_problems(page) -> None:
+    problems = page.browser_problems
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+def url(live_server, name: str, *args) -> str:
+    return live_server.url + reverse(name, args=args)
+
+
+def sign_in(page, live_server, user, password: str = PASSWORD) -> None:
+    """Sign in through the sign-in page, as a person would."""
+    page.goto(url(live_server, "login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state()
+    assert not page.url.startswith(url(live_server, "login")), f"still on the sign-in page: {page.url}"
+
+
+def assert_styled(page) -> None:
+    """The service's stylesheet loaded and applied (not a 404 or an empty file)."""
+    loaded = page.evaluate(
+        """() => [...document.styleSheets].some(
+            (sheet) => sheet.href && sheet.href.endsWith('/static/build/app.css') && sheet.cssRules.length > 0)"""
+    )
+    assert loaded, "static/build/app.css did not load"
+
+
+def _describe(violation: dict) -> str:
+    lines = [f"- {violation['id']} ({violation.get('impact')}): {violation['help']} <{violation['helpUrl']}>"]
+    for node in violation["nodes"]:
+        target = " ".join(" > ".join(t) if isinstance(t, list) else t for t in node["target"])
+        lines.append(f"    at {target}: {node['html'][:200]}")
+        if node.get("failureSummary"):
+            lines.extend(f"      {line}" for line in node["failureSummary"].splitlines())
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """axe-core, WCAG 2.0/2.1/2.2 A and AA rules, on the page as it is now. Also checks the page
+    is styled and the browser has reported no problems so far."""
+    assert AXE_JS.exists(), f"{AXE_JS} is missing: run `cd frontend && npm ci`"
+    assert_styled(page)
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = results["violations"]
+    assert not violations, f"axe found {len(violations)} accessibility problem(s) on {page.url}:\n" + "\n".join(
+        _describe(v) for v in violations
+    )
+    assert_no_browser_problems(page)

@@ -1,5 +1,6 @@
 """Every page, as the child's IRO, another IRO, a QA manager, the Director and an anonymous visitor."""
 
+import re
 from datetime import date
 
 import pytest
@@ -228,3 +229,13 @@ def test_the_caseload_costs_the_same_queries_for_10_children_as_for_500(client, 
     assert Review.objects.filter(held_on__isnull=True).count() == 500
     assert _queries(login(client, qa_manager), url + "?sort=iro") == few_qa
     assert _queries(login(client, iro), url) == few_iro
+
+
+def test_the_director_sees_service_figures_without_any_child_named(client, iro, director):
+    today = timezone.localdate()
+    make_child(iro=iro, looked_after_from=today.replace(year=today.year - 1), first_name="Olu")
+    make_child(iro=None, looked_after_from=today, first_name="Una")
+    page = login(client, director).get(reverse("home")).content.decode()
+    figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', page))
+    assert figures == {"looked_after": "2", "overdue": "1", "due_soon": "1", "unallocated": "1"}
+    assert "Olu" not in page and "Una" not in page

@@ -21,7 +21,7 @@ class GovukDateField(DateInputField):
     def __init__(self, *, label: str, **kwargs):
         super().__init__(label=label, **kwargs)
         # Any of day, month or year left blank gives this one message (require_all_fields).
-        self.error_messages["required"] = f"Enter the {label.lower()}, with a day, month and year"
+        self.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}, with a day, month and year"
 
     def compress(self, data_list):
         try:

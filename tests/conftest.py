@@ -5,6 +5,13 @@ from iro_service.models import User
 from .factories import UserFactory, make_iro
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's many rounds cost about half a second per user made and per sign-in; the tests are
+    about the service, not hashing. (The live server of the browser tests runs in this process.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def iro(db):
     return make_iro(first_name="Ada", last_name="Owen")

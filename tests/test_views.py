@@ -1,7 +1,9 @@
 """Every page, as the child's IRO, another IRO, a QA manager, the Director and an anonymous visitor."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 import pytest
 from django.db import connection
@@ -25,7 +27,9 @@ def login(client, user):
 @pytest.fixture
 def child(iro):
     today = timezone.localdate()
-    return make_child(iro=iro, looked_after_from=today.replace(day=1), date_of_birth=date(today.year - 9, 5, 17))
+    return make_child(
+        iro=iro, looked_after_from=today.replace(day=1), date_of_birth=today - relativedelta(years=9, months=6)
+    )
 
 
 def date_fields(name: str, day: date) -> dict:
@@ -102,7 +106,7 @@ def test_home_sends_each_role_to_its_work(client, iro, qa_manager, director):
 
 def test_the_caseload_lists_only_the_iros_children_with_their_status(client, iro, other_iro):
     today = timezone.localdate()
-    overdue = make_child(iro=iro, looked_after_from=today.replace(year=today.year - 1), first_name="Olu")
+    overdue = make_child(iro=iro, looked_after_from=today - timedelta(days=365), first_name="Olu")
     on_track = make_child(iro=iro, looked_after_from=today, first_name="Tia")
     make_child(iro=other_iro, looked_after_from=today, first_name="Zed")
     page = login(client, iro).get(reverse("children:caseload")).content.decode()
@@ -233,7 +237,7 @@ def test_the_caseload_costs_the_same_queries_for_10_children_as_for_500(client, 
 
 def test_the_director_sees_service_figures_without_any_child_named(client, iro, director):
     today = timezone.localdate()
-    make_child(iro=iro, looked_after_from=today.replace(year=today.year - 1), first_name="Olu")
+    make_child(iro=iro, looked_after_from=today - timedelta(days=365), first_name="Olu")
     make_child(iro=None, looked_after_from=today, first_name="Una")
     page = login(client, director).get(reverse("home")).content.decode()
     figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', page))

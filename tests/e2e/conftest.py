@@ -56,10 +56,19 @@ def page(page):
     """Playwright's page, recording anything that goes wrong in the browser: console errors,
     uncaught exceptions, failed requests and 4xx/5xx responses (a missing app.css, say)."""
     problems: list[str] = []
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
+
+    def on_console(message):
+        if message.type == "error":
+            problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})"))
-    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}: {res.url}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
+    page.on("response", on_response)
     page.browser_problems = problems
     yield page
     assert_no_browser_problems(page)
@@ -67,7 +76,8 @@ def page(page):
 
 def assert_no_browser_problems(page) -> None:
     problems = page.browser_problems
-    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+    if problems:
+        pytest.fail("The browser reported problems:\n" + "\n".join(f"- {p}" for p in problems), pytrace=False)
 
 
 def url(live_server, name: str, *args) -> str:
@@ -109,11 +119,40 @@ def assert_accessible(page) -> None:
     assert AXE_JS.exists(), f"{AXE_JS} is missing: run `cd frontend && npm ci`"
     assert_styled(page)
     page.add_script_tag(path=str(AXE_JS))
-    results = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
+    results = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     violations = results["violations"]
-    assert not violations, f"axe found {len(violations)} accessibility problem(s) on {page.url}:\n" + "\n".join(
-        _describe(v) for v in violations
-    )
+    if violations:
+        pytest.fail(
+            f"axe found {len(violations)} accessibility problem(s) on {page.url}:\n"
+            + "\n".join(_describe(v) for v in violations),
+            pytrace=False,
+        )
     assert_no_browser_problems(page)
+
+
+def assert_error_summary_links_work(page) -> None:
+    """Each link in the GOV.UK error summary names an element on the page, and following it puts
+    the keyboard focus on the form control to correct (the summary is then still on the page)."""
+    links = page.locator(".govuk-error-summary a")
+    assert links.count(), "the error summary has no links"
+    broken = []
+    for i in range(links.count()):
+        link = links.nth(i)
+        text, href = link.inner_text().strip(), link.get_attribute("href") or ""
+        target = href.removeprefix("#")
+        if not href.startswith("#") or not page.evaluate("(id) => !!document.getElementById(id)", target):
+            broken.append(f"{text!r} links to {href!r}, which is not on the page")
+            continue
+        link.click()
+        focused = page.evaluate(
+            """(id) => {
+                const active = document.activeElement, target = document.getElementById(id);
+                const isControl = ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName);
+                return {ok: isControl && target.contains(active), html: active.outerHTML.slice(0, 120)};
+            }""",
+            target,
+        )
+        if not focused["ok"]:
+            broken.append(f"{text!r} links to {href!r}, but following it leaves the focus on {focused['html']}")
+    if broken:
+        pytest.fail("Error summary links that do not work:\n" + "\n".join(f"- {b}" for b in broken), pytrace=False)

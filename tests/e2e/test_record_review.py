@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.factories import make_child
 
-from .conftest import assert_accessible, sign_in, url
+from .conftest import assert_accessible, assert_error_summary_links_work, sign_in, url
 
 
 def nine_years_old(today: date) -> date:
@@ -107,16 +107,28 @@ def test_pn0_for_a_nine_year_old_is_refused_with_a_working_error_summary(page, l
     expect(page.locator("input[name='participation'][value='PN0']")).to_be_checked()
     assert_accessible(page)
 
-    # Every link in the summary points at something on the page...
-    links = summary.locator("a")
-    expect(links).to_have_count(1)
-    targets = [href.removeprefix("#") for href in links.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")]
-    missing = [t for t in targets if not page.evaluate("(id) => document.getElementById(id) !== null", t)]
-    assert not missing, f"error summary links to ids that are not on the page: {missing}"
-    # ...and following it puts the keyboard focus on the participation radios.
-    links.filter(has_text="DfE rule 440").click()
-    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.name]")
-    assert focused == ["INPUT", "participation"], f"focus went to {focused}, not the participation radios"
+    # One message, a link that puts the focus on the participation radios.
+    expect(summary.locator("a")).to_have_count(1)
+    assert_error_summary_links_work(page)
 
     assert not child.reviews.filter(held_on__isnull=False).exists()
     assert child.reviews.get(held_on__isnull=True).sequence == 1
+
+
+def test_each_error_summary_link_of_the_review_form_moves_the_focus_to_its_field(page, live_server, iro, child):
+    # Sent with nothing filled in (the chair, filled in for an IRO, emptied): a date, a select and radios.
+    sign_in(page, live_server, iro)
+    page.goto(url(live_server, "reviews:record", child.public_id))
+    page.get_by_label("IRO who chaired the review").select_option(value="")
+    page.get_by_role("button", name="Record review").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.locator("a")).to_have_text(
+        [
+            "Enter the date the review was held, with a day, month and year",
+            "Select the IRO who chaired the review",
+            "Select how the child took part in the review",
+        ]
+    )
+    assert_accessible(page)
+    assert_error_summary_links_work(page)
+    assert not child.reviews.filter(held_on__isnull=False).exists()

@@ -94,3 +94,49 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.object_type} {self.object_id}"
+
+
+class Notification(models.Model):
+    """One message to one user about a child, written by a sweep before anything is sent (the outbox).
+
+    The unique key (kind, subject, deadline, recipient) is what makes sweeps safe to run any number
+    of times, at once, from two beat processes: a second insert of the same key does nothing. Only
+    rows with no `sent_at` are sent, each under a row lock, so two senders never send one twice."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DUE_SOON = "review_due_soon", "Review due soon, no meeting booked"
+        REVIEW_DUE_VERY_SOON = "review_due_very_soon", "Review due very soon, no meeting booked"
+        REVIEW_OVERDUE = "review_overdue", "Review overdue"
+        DECISIONS_LATE = "decisions_late", "Review decisions not sent out"
+        RECORD_LATE = "record_late", "Review record not sent out"
+        UNALLOCATED = "unallocated", "Child without an IRO"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+    # The row the deadline belongs to ("review", 42): with kind, deadline and recipient, the key.
+    subject_type = models.CharField(max_length=20)
+    subject_id = models.BigIntegerField()
+    deadline = models.DateField(help_text="The date the thing notified about was or is due.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "deadline", "recipient"],
+                name="one_notification_per_kind_subject_deadline_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="notification_unsent"),
+            models.Index(fields=["recipient", "done_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient} (deadline {self.deadline:%d/%m/%Y})"

@@ -8,6 +8,7 @@ DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and EMAIL_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from reviews.timescales import NATIONS, Policy
 
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "iro_service.context_processors.navigation",
             ],
         },
     }
@@ -140,6 +142,11 @@ if BANK_HOLIDAY_NATION not in NATIONS:
     )
 # A review is "due soon" on the caseload within this many working days of its due date.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=20)
+# The IRO is reminded of a review with no meeting booked this many working days before it is due,
+# and again this many (first, second).
+REVIEW_REMINDER_WORKING_DAYS = tuple(env.list("REVIEW_REMINDER_WORKING_DAYS", cast=int, default=[20, 5]))
+if len(REVIEW_REMINDER_WORKING_DAYS) != 2 or not 0 < REVIEW_REMINDER_WORKING_DAYS[1] < REVIEW_REMINDER_WORKING_DAYS[0]:
+    raise environ.ImproperlyConfigured("REVIEW_REMINDER_WORKING_DAYS must be two numbers, larger first, e.g. 20,5.")
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -171,7 +178,56 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # the sweeps are added here, one entry each
+
+
+def _crontab(variable: str, default: str) -> crontab:
+    """A schedule from the environment as five cron fields: minute hour day-of-month month day-of-week."""
+    fields = env.str(variable, default=default).split()
+    if len(fields) != 5:
+        raise environ.ImproperlyConfigured(f"{variable} must be five cron fields, such as {default!r}.")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+# Every periodic task, in one place. Each schedule can be overridden from the environment; each
+# run expires before the next is due, so runs missed while workers were down do not pile up.
+CELERY_BEAT_SCHEDULE = {
+    # 07:30 on weekdays (bank holidays are skipped by the task): reviews due within 20 and 5
+    # working days with no meeting booked.
+    "reviews-due": {
+        "task": "reviews.tasks.sweep",
+        "args": ["reviews_due"],
+        "schedule": _crontab("SCHEDULE_REVIEWS_DUE", "30 7 * * mon-fri"),
+        "options": {"expires": 12 * 3600},
+    },
+    # 07:35 on weekdays: reviews that have become overdue.
+    "reviews-overdue": {
+        "task": "reviews.tasks.sweep",
+        "args": ["reviews_overdue"],
+        "schedule": _crontab("SCHEDULE_REVIEWS_OVERDUE", "35 7 * * mon-fri"),
+        "options": {"expires": 12 * 3600},
+    },
+    # 07:40 on weekdays: decisions (5 working days) and records (15) not sent out.
+    "distribution-late": {
+        "task": "reviews.tasks.sweep",
+        "args": ["distribution_late"],
+        "schedule": _crontab("SCHEDULE_DISTRIBUTION_LATE", "40 7 * * mon-fri"),
+        "options": {"expires": 12 * 3600},
+    },
+    # 07:45 on weekdays: children looked after for 5 working days without an IRO.
+    "unallocated-children": {
+        "task": "reviews.tasks.sweep",
+        "args": ["unallocated_children"],
+        "schedule": _crontab("SCHEDULE_UNALLOCATED_CHILDREN", "45 7 * * mon-fri"),
+        "options": {"expires": 12 * 3600},
+    },
+    # Every minute: send what is in the outbox (rows written while the broker was down included).
+    "send-notifications": {
+        "task": "iro_service.tasks.send_notifications",
+        "schedule": env.int("SCHEDULE_SEND_NOTIFICATIONS_SECONDS", default=60),
+        "options": {"expires": 50},
+    },
+}
 
 LOGGING = {
     "version": 1,

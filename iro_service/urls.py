@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<uuid:public_id>/done/", views.notification_done, name="notification_done"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from children.models import Child
 from children.selectors import DueStatus, due_soon_by, with_next_review
 
-from .models import User
+from .models import Notification, User
+from .notifications import notification_mark_done, wording
 
 
 @login_required
@@ -33,3 +37,25 @@ def director_overview(request):
         unallocated=Count("pk", filter=Q(current_allocation__isnull=True)),
     )
     return render(request, "iro_service/director_overview.html", {"counts": counts, "today": today})
+
+
+@login_required
+def notifications(request):
+    """The user's own notifications: those still to do, or those marked done."""
+    done = request.GET.get("show") == "done"
+    rows = request.user.notifications.filter(done_at__isnull=not done).select_related("child")
+    page = Paginator(rows.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "iro_service/notifications.html",
+        {"page": page, "items": [(n, *wording(n)) for n in page.object_list], "done": done},
+    )
+
+
+@login_required
+@require_POST
+def notification_done(request, public_id):
+    notification = get_object_or_404(Notification, public_id=public_id, recipient=request.user)
+    notification_mark_done(actor=request.user, notification=notification)
+    messages.success(request, "Notification marked as done.")
+    return redirect("notifications")

@@ -1,0 +1,159 @@
+"""The notification outbox: sweeps write rows here; one sender emails the unsent rows."""
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+from smtplib import SMTPException, SMTPRecipientsRefused
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from children.models import Child
+
+from .audit import audit_record
+from .models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+# After this many failed attempts a row stays in the service's inbox but is no longer emailed.
+MAX_ATTEMPTS = 8
+
+Kind = Notification.Kind
+
+# What each kind says. The subject never identifies a child; the body names the LA child id only.
+WORDING = {
+    Kind.REVIEW_DUE_SOON: (
+        "A review is due by {deadline} and no meeting is booked",
+        "The statutory review for child {child} is due by {deadline} and no review meeting is booked yet.",
+    ),
+    Kind.REVIEW_DUE_VERY_SOON: (
+        "A review is due by {deadline}: still no meeting booked",
+        "The statutory review for child {child} is due by {deadline}, within a week, and no review meeting is booked.",
+    ),
+    Kind.REVIEW_OVERDUE: (
+        "A review is overdue",
+        "The statutory review for child {child} was due by {deadline} and has not been recorded as held.",
+    ),
+    Kind.DECISIONS_LATE: (
+        "Review decisions have not been sent out",
+        "The decisions of a review for child {child} were due to be sent out by {deadline} (5 working days "
+        "after the review) and are not recorded as sent.",
+    ),
+    Kind.RECORD_LATE: (
+        "A review record has not been sent out",
+        "The full record of a review for child {child} was due to be sent out by {deadline} (15 working days "
+        "after the review) and is not recorded as sent.",
+    ),
+    Kind.UNALLOCATED: (
+        "A child looked after has no IRO",
+        "Child {child} has been looked after for more than 5 working days with no IRO allocated: one should "
+        "have been allocated by {deadline}.",
+    ),
+}
+
+
+def notify(
+    *, kind: str, recipients: Iterable[User], child: Child, subject_type: str, subject_id: int, deadline: date
+) -> None:
+    """Put one row per recipient in the outbox. A row with the same key is already there after an
+    earlier or concurrent sweep, and the database's unique key makes this insert a no-op then."""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=kind,
+                recipient=recipient,
+                child=child,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                deadline=deadline,
+            )
+            for recipient in recipients
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def wording(notification: Notification) -> tuple[str, str]:
+    subject, body = WORDING[notification.kind]
+    values = {"child": notification.child.la_child_id, "deadline": f"{notification.deadline:%d/%m/%Y}"}
+    return subject.format(**values), body.format(**values)
+
+
+def _email(notification: Notification) -> EmailMultiAlternatives:
+    subject, text = wording(notification)
+    context = {
+        "notification": notification,
+        "subject": subject,
+        "text": text,
+        "url": settings.SITE_URL.rstrip("/") + reverse("children:detail", args=[notification.child.public_id]),
+        "inbox_url": settings.SITE_URL.rstrip("/") + reverse("notifications"),
+    }
+    email = EmailMultiAlternatives(
+        subject=render_to_string("emails/notification_subject.txt", context).strip(),
+        body=render_to_string("emails/notification_body.txt", context),
+        to=[notification.recipient.email],
+        # The same id on any resend, so mail systems can drop the copy of a message sent twice.
+        headers={"Message-ID": f"<notification-{notification.public_id}@iro-service>"},
+    )
+    email.attach_alternative(render_to_string("emails/notification_body.html", context), "text/html")
+    return email
+
+
+def notifications_send_pending() -> int:
+    """Email every unsent notification, oldest first; returns how many were sent.
+
+    Each row is sent inside its own transaction holding its row lock, and marked sent before that
+    commits: a concurrent sender skips locked rows, and a sender killed mid-send rolls back, so the
+    row is sent later rather than lost. A mail-server error is recorded on the row and raised, for
+    the task to retry with backoff."""
+    sent = 0
+    while True:
+        failure = None
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient", "child")
+                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if notification is None:
+                return sent
+            recipient = notification.recipient
+            if not recipient.email or not recipient.is_active:
+                # Kept in the service's inbox; there is no one to email.
+                notification.attempts, notification.last_error = MAX_ATTEMPTS, "No active email address"
+                notification.save(update_fields=["attempts", "last_error"])
+                continue
+            try:
+                _email(notification).send()
+            except SMTPRecipientsRefused as error:
+                # This address will never work; trying again would only hold up the others.
+                notification.attempts, notification.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]
+                notification.save(update_fields=["attempts", "last_error"])
+                continue
+            except (SMTPException, OSError) as error:
+                notification.attempts += 1
+                notification.last_error = f"{type(error).__name__}: {error}"[:300]
+                notification.save(update_fields=["attempts", "last_error"])
+                failure = error
+            else:
+                notification.sent_at = timezone.now()
+                notification.save(update_fields=["sent_at"])
+                sent += 1
+        if failure is not None:
+            logger.warning("notification %s not sent: %s", notification.public_id, notification.last_error)
+            raise failure
+
+
+def notification_mark_done(*, actor: User, notification: Notification) -> Notification:
+    if notification.done_at is None:
+        with transaction.atomic():
+            notification.done_at = timezone.now()
+            notification.save(update_fields=["done_at"])
+            audit_record(actor=actor, action="notification_done", obj=notification)
+    return notification

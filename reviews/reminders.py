@@ -1,0 +1,148 @@
+"""The daily sweeps: who must hear about which review deadline. They only write outbox rows
+(iro_service.notifications); the unique key of each row makes every sweep safe to run again."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Subquery
+
+from children.models import Child, Episode, IROAllocation
+from children.selectors import looked_after_on
+from iro_service.models import Notification, User
+from iro_service.notifications import notify
+
+from .models import Meeting, Review
+from .timescales import add_working_days
+
+Kind = Notification.Kind
+
+# The seed, para 34: decisions out within 5 working days of the review, the full record within 15.
+DECISIONS_WORKING_DAYS = 5
+RECORD_WORKING_DAYS = 15
+# QA managers hear of a distribution deadline missed when it is this many working days past.
+QA_AFTER_WORKING_DAYS = 5
+# Only reviews held this recently are chased for paperwork: imported history is not.
+DISTRIBUTION_LOOKBACK_DAYS = 90
+
+
+def _nation() -> str:
+    return settings.BANK_HOLIDAY_NATION
+
+
+def _qa_managers() -> list[User]:
+    return list(User.objects.filter(role=User.Role.QA_MANAGER, is_active=True))
+
+
+def _current_iro() -> Subquery:
+    return Subquery(
+        IROAllocation.objects.filter(child=OuterRef("child"), end_on__isnull=True, iro__is_active=True).values("iro")[
+            :1
+        ]
+    )
+
+
+def waiting_reviews_in_care(today: date):
+    """The review each child looked after today is waiting for (the latest period's), with the
+    child and the current IRO's id (`iro_id`). Reviews missed in a period already ended are not
+    chased: the child has left that period of care."""
+    later = Review.objects.filter(
+        child=OuterRef("child"), held_on__isnull=True, period_start__gt=OuterRef("period_start")
+    )
+    return (
+        Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(looked_after_on(today)))
+        .exclude(Exists(later))
+        .select_related("child")
+        .annotate(iro_id=_current_iro())
+    )
+
+
+def _users(ids) -> dict[int, User]:
+    return User.objects.in_bulk([i for i in ids if i])
+
+
+def remind_reviews_due(*, today: date) -> None:
+    """The IRO hears when a review is due within the first reminder's working days (20 by default)
+    with no meeting booked, and again within the second's (5)."""
+    first, second = settings.REVIEW_REMINDER_WORKING_DAYS
+    near, far = add_working_days(today, second, nation=_nation()), add_working_days(today, first, nation=_nation())
+    booked = Meeting.objects.filter(review=OuterRef("pk"), status=Meeting.Status.BOOKED)
+    reviews = list(waiting_reviews_in_care(today).filter(due_on__gte=today, due_on__lte=far).exclude(Exists(booked)))
+    iros = _users(r.iro_id for r in reviews)
+    for review in reviews:
+        if review.iro_id is None:
+            continue  # the unallocated-children sweep tells the QA managers
+        # Found already within the second window: one reminder, not two on the same day.
+        kind = Kind.REVIEW_DUE_VERY_SOON if review.due_on <= near else Kind.REVIEW_DUE_SOON
+        notify(
+            kind=kind,
+            recipients=[iros[review.iro_id]],
+            child=review.child,
+            subject_type="review",
+            subject_id=review.pk,
+            deadline=review.due_on,
+        )
+
+
+def alert_reviews_overdue(*, today: date) -> None:
+    """A review past its due date: the IRO and every QA manager hear, once per due date."""
+    reviews = list(waiting_reviews_in_care(today).filter(due_on__lt=today))
+    iros, qa = _users(r.iro_id for r in reviews), _qa_managers()
+    for review in reviews:
+        notify(
+            kind=Kind.REVIEW_OVERDUE,
+            recipients=[*([iros[review.iro_id]] if review.iro_id else []), *qa],
+            child=review.child,
+            subject_type="review",
+            subject_id=review.pk,
+            deadline=review.due_on,
+        )
+
+
+def alert_distribution_late(*, today: date) -> None:
+    """Decisions not out within 5 working days of the review, or the record within 15: the IRO who
+    chaired it hears at once, the QA managers 5 working days later if it is still not sent."""
+    qa = _qa_managers()
+    recent = Review.objects.filter(held_on__gte=today - timedelta(days=DISTRIBUTION_LOOKBACK_DAYS), held_on__lt=today)
+    for kind, field, days in (
+        (Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS),
+        (Kind.RECORD_LATE, "record_sent_on", RECORD_WORKING_DAYS),
+    ):
+        for review in recent.filter(**{f"{field}__isnull": True}).select_related("child", "chair"):
+            deadline = add_working_days(review.held_on, days, nation=_nation())
+            if deadline >= today:
+                continue
+            recipients = [review.chair] if review.chair and review.chair.is_active else []
+            if add_working_days(deadline, QA_AFTER_WORKING_DAYS, nation=_nation()) < today:
+                recipients += qa
+            notify(
+                kind=kind,
+                recipients=recipients,
+                child=review.child,
+                subject_type="review",
+                subject_id=review.pk,
+                deadline=deadline,
+            )
+
+
+def alert_unallocated_children(*, today: date) -> None:
+    """A child looked after for 5 working days with no IRO: the QA managers hear, once per period."""
+    qa = _qa_managers()
+    started = Episode.objects.filter(child=OuterRef("pk"), reason_new="S", start_on__lte=today)
+    children = (
+        Child.objects.filter(looked_after_on(today))
+        .exclude(Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True)))
+        .annotate(looked_after_since=Subquery(started.values("child").annotate(d=Max("start_on")).values("d")))
+    )
+    for child in children:
+        if child.looked_after_since is None:
+            continue
+        deadline = add_working_days(child.looked_after_since, 5, nation=_nation())
+        if deadline < today:
+            notify(
+                kind=Kind.UNALLOCATED,
+                recipients=qa,
+                child=child,
+                subject_type="child",
+                subject_id=child.pk,
+                deadline=deadline,
+            )

@@ -1,0 +1,32 @@
+"""The daily sweeps as Celery tasks: each takes the date, runs one sweep, then asks for the outbox to
+be sent. Beat runs them on working days (settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from iro_service.tasks import send_notifications
+
+from . import reminders
+from .timescales import is_working_day
+
+SWEEPS = {
+    "reviews_due": reminders.remind_reviews_due,
+    "reviews_overdue": reminders.alert_reviews_overdue,
+    "distribution_late": reminders.alert_distribution_late,
+    "unallocated_children": reminders.alert_unallocated_children,
+}
+
+
+@shared_task
+def sweep(name: str) -> bool:
+    """Run one sweep for today. Nothing is done on a bank holiday: the next working day's run finds
+    the same deadlines, since each sweep looks at a window, not at one day."""
+    today = timezone.localdate()
+    if not is_working_day(today, nation=settings.BANK_HOLIDAY_NATION):
+        return False
+    with transaction.atomic():
+        SWEEPS[name](today=today)
+        transaction.on_commit(send_notifications.delay)
+    return True

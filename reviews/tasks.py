@@ -1,6 +1,8 @@
 """The daily sweeps as Celery tasks: each takes the date, runs one sweep, then asks for the outbox to
 be sent. Beat runs them on working days (settings.CELERY_BEAT_SCHEDULE)."""
 
+from datetime import date
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
@@ -20,10 +22,10 @@ SWEEPS = {
 
 
 @shared_task
-def sweep(name: str) -> bool:
-    """Run one sweep for today. Nothing is done on a bank holiday: the next working day's run finds
-    the same deadlines, since each sweep looks at a window, not at one day."""
-    today = timezone.localdate()
+def sweep(name: str, day: str | None = None) -> bool:
+    """Run one sweep for `day` (ISO date; today by default). Nothing is done on a bank holiday: the
+    next working day's run finds the same deadlines, since each sweep looks at a window, not a day."""
+    today = date.fromisoformat(day) if day else timezone.localdate()
     if not is_working_day(today, nation=settings.BANK_HOLIDAY_NATION):
         return False
     with transaction.atomic():

@@ -53,3 +53,18 @@ def test_bad_settings_are_refused_with_a_message(env, message):
 
 def test_good_settings_load():
     assert _load_settings(SECRET_KEY="x", REVIEW_TIMESCALE_POLICY="england-2010").returncode == 0
+
+
+def test_every_periodic_task_expires_before_its_next_run_and_retries_stay_inside_the_visibility_timeout():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from iro_service.tasks import send_notifications
+
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        schedule = entry["schedule"]
+        period = 24 * 3600 if isinstance(schedule, crontab) else schedule  # the sweeps run daily at most
+        assert 0 < entry["options"]["expires"] < period, name
+    visibility = 3600  # CELERY_BROKER_TRANSPORT_OPTIONS for Redis
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == visibility
+    assert send_notifications.retry_backoff_max < visibility

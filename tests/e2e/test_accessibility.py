@@ -1,11 +1,12 @@
 """axe-core (WCAG 2.2 AA) on the QA manager's and the Director's pages, and the skip link by keyboard."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reviews import reminders
 from tests.factories import make_child
 
 from .conftest import assert_accessible, assert_error_summary_links_work, sign_in, url
@@ -104,3 +105,17 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_main_content(page,
     page.keyboard.press("Tab")
     in_main = page.evaluate("() => document.getElementById('main-content').contains(document.activeElement)")
     assert in_main, "Tab after the skip link did not land inside the main content"
+
+
+def test_notifications_page_and_marking_one_done(page, live_server, iro, qa_manager):
+    make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    reminders.alert_reviews_overdue(today=date(2014, 4, 1))
+    sign_in(page, live_server, iro)
+    page.get_by_role("link", name="Notifications (1)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.get_by_text("A review is overdue", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_text("Nothing to do.")).to_be_visible()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    assert_accessible(page)

@@ -45,37 +45,82 @@ def child_create(
     return child
 
 
-def episode_start(*, actor: User | None, child: Child, start_on: date, **fields) -> Episode:
-    """Add the child's next 903 episode. A new episode other than RNE S continues the period of care:
-    the open episode ends that day with REC X1, as the 903 return records it."""
-    with transaction.atomic():
-        child = lock_child(child)
-        if start_on < child.date_of_birth:
-            raise ValidationError({"start_on": "An episode cannot start before the child's date of birth."})
-        last = child.episodes.order_by("-start_on").first()
-        if last is not None and start_on <= last.start_on:
-            raise ValidationError(
-                {"start_on": f"The new episode must start after the latest one, which began on {_d(last.start_on)}."}
-            )
-        opening = fields.get("reason_new") == STARTED_TO_BE_LOOKED_AFTER
-        if last is not None and last.end_on is None:
-            if opening:
-                raise ValidationError(
-                    {
-                        "reason_new": "The child is already looked after: end the current episode before starting "
-                        "a new period of care (RNE S)."
-                    }
-                )
-            last.end_on, last.reason_ceased = start_on, CONTINUES
-            last.full_clean()
-            last.save(update_fields=["end_on", "reason_ceased"])
-        elif not opening:
+# A placement change (RNE P, B, T or U) records why the previous placement ended on the episode it
+# closes (DfE rules 225, 226), unless either placement is a temporary one.
+PLACEMENT_CHANGES = frozenset({"P", "B", "T", "U"})
+TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
+
+
+def episode_follows(
+    last: Episode | None,
+    *,
+    date_of_birth: date,
+    start_on: date,
+    reason_new: str,
+    placement: str,
+    reason_place_change: str = "",
+) -> None:
+    """Check that a new episode can follow `last` by the 903 rules and, when it continues the period
+    of care, end `last` that day with REC X1 and the reason for the placement change. Pure (it
+    changes `last` in memory only), so the demo data builder applies the same rules in bulk."""
+    if start_on < date_of_birth:
+        raise ValidationError({"start_on": "An episode cannot start before the child's date of birth."})
+    if last is not None and start_on <= last.start_on:
+        raise ValidationError(
+            {"start_on": f"The new episode must start after the latest one, which began on {_d(last.start_on)}."}
+        )
+    opening = reason_new == STARTED_TO_BE_LOOKED_AFTER
+    if last is None or last.end_on is not None:
+        if not opening:
             raise ValidationError(
                 {
-                    "reason_new": "The child is not looked after now, so a new episode must start a period of care "
-                    "(RNE S)."
+                    "reason_new": "The child is not looked after now, so a new episode must start a period of "
+                    "care (RNE S)."
                 }
             )
+        if reason_place_change:
+            raise ValidationError(
+                {"reason_place_change": "Only a placement change has a reason for it (DfE rule 226)."}
+            )
+        return
+    if opening:
+        raise ValidationError(
+            {
+                "reason_new": "The child is already looked after: end the current episode before starting a new "
+                "period of care (RNE S)."
+            }
+        )
+    needs_reason = reason_new in PLACEMENT_CHANGES and not {last.placement, placement} & TEMPORARY_PLACEMENTS
+    if needs_reason and not reason_place_change:
+        raise ValidationError({"reason_place_change": "Select why the placement changed (DfE rule 225)."})
+    if reason_place_change and not needs_reason:
+        raise ValidationError(
+            {"reason_place_change": "A reason for placement change is only for a change of placement (DfE rule 226)."}
+        )
+    last.end_on, last.reason_ceased, last.reason_place_change = start_on, CONTINUES, reason_place_change
+
+
+def episode_start(
+    *, actor: User | None, child: Child, start_on: date, reason_place_change: str = "", **fields
+) -> Episode:
+    """Add the child's next 903 episode. One that continues the period of care (RNE other than S)
+    ends the open episode that day with REC X1, as the 903 return records it; for a placement
+    change, `reason_place_change` says why the previous placement ended."""
+    with transaction.atomic():
+        child = lock_child(child)
+        last = child.episodes.order_by("-start_on").first()
+        was_open = last is not None and last.end_on is None
+        episode_follows(
+            last,
+            date_of_birth=child.date_of_birth,
+            start_on=start_on,
+            reason_new=fields.get("reason_new", ""),
+            placement=fields.get("placement", ""),
+            reason_place_change=reason_place_change,
+        )
+        if was_open:
+            last.full_clean()
+            last.save(update_fields=["end_on", "reason_ceased", "reason_place_change"])
         episode = Episode(child=child, start_on=start_on, **fields)
         episode.full_clean()
         episode.save()

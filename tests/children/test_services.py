@@ -17,10 +17,13 @@ EPISODE = {"legal_status": "C2", "category_of_need": "N1", "placement": "U4", "p
 
 def test_a_placement_change_continues_the_period_of_care(iro):
     child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
-    episode_start(actor=None, child=child, start_on=date(2014, 5, 1), reason_new="P", **EPISODE)
+    episode_start(
+        actor=None, child=child, start_on=date(2014, 5, 1), reason_new="P", reason_place_change="CARPL", **EPISODE
+    )
     first, second = child.episodes.all()
-    assert (first.end_on, first.reason_ceased) == (date(2014, 5, 1), "X1")
-    assert second.end_on is None
+    # Why the placement changed belongs to the episode it ended (DfE rules 225 and 233).
+    assert (first.end_on, first.reason_ceased, first.reason_place_change) == (date(2014, 5, 1), "X1", "CARPL")
+    assert (second.end_on, second.reason_place_change) == (None, "")
     # Still the first period: its review clock did not restart.
     assert child.reviews.get(held_on__isnull=True).due_on == date(2014, 3, 31)
 
@@ -43,6 +46,30 @@ def test_episodes_out_of_order_are_refused(iro, start_on, reason_new, field, mes
         episode_start(actor=None, child=child, start_on=start_on, reason_new=reason_new, **EPISODE)
     assert caught.value.message_dict[field][0].startswith(message)
     assert child.episodes.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("reason_new", "placement", "reason", "message"),
+    [
+        ("P", "U6", "", "Select why the placement changed (DfE rule 225)."),
+        ("L", "U4", "CARPL", "A reason for placement change is only for a change of placement (DfE rule 226)."),
+    ],
+)
+def test_the_reason_for_a_placement_change_is_required_exactly_when_the_placement_changes(
+    iro, reason_new, placement, reason, message
+):
+    child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    with pytest.raises(ValidationError) as caught:
+        episode_start(
+            actor=None,
+            child=child,
+            start_on=date(2014, 5, 1),
+            reason_new=reason_new,
+            reason_place_change=reason,
+            **{**EPISODE, "placement": placement},
+        )
+    assert caught.value.message_dict["reason_place_change"] == [message]
+    assert child.episodes.get().end_on is None, "nothing changed"
 
 
 def test_a_placement_provider_is_required_except_for_temporary_placements(iro):

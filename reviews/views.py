@@ -40,10 +40,17 @@ def review_record_view(request, public_id):
             add_service_errors(form, error)
         else:
             return _saved(request, review, "recorded")
+    waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
     return render(
         request,
         "form_page.html",
-        {"form": form, "title": "Record a review", "child": child, "back_url": child_url(child)},
+        {
+            "form": form,
+            "title": "Record a review",
+            "lede": f"The next review is {waiting.due_explanation}." if waiting else "",
+            "child": child,
+            "back_url": child_url(child),
+        },
     )
 
 

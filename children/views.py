@@ -37,11 +37,18 @@ SORTS = {
 PAGE_SIZE = 50
 
 
+CASELOAD_SEARCH = "caseload_search"
+
+
 @login_required
 def caseload(request):
     user = request.user
     if not user.can_see_caseloads:
         raise PermissionDenied
+    if request.method == "POST":
+        # Post/redirect/get: the search term lives in the session, never in the URL.
+        request.session[CASELOAD_SEARCH] = request.POST.get("q", "").strip()[:100]
+        return redirect(request.get_full_path())
     today = timezone.localdate()
     soon = due_soon_by(today)
 
@@ -52,7 +59,7 @@ def caseload(request):
     unallocated = iros is not None and iro_id == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
-    search = request.GET.get("q", "").strip()
+    search = request.session.get(CASELOAD_SEARCH, "")
     if search:
         children = children.filter(
             Q(la_child_id__iexact=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)

@@ -242,3 +242,19 @@ def test_the_director_sees_service_figures_without_any_child_named(client, iro, 
     figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', page))
     assert figures == {"looked_after": "2", "overdue": "1", "due_soon": "1", "unallocated": "1"}
     assert "Olu" not in page and "Una" not in page
+
+
+def test_the_caseload_search_keeps_the_name_out_of_the_url(client, iro):
+    today = timezone.localdate()
+    make_child(iro=iro, looked_after_from=today, first_name="Olu", last_name="Adeyemi")
+    make_child(iro=iro, looked_after_from=today, first_name="Tia", last_name="Brown")
+    login(client, iro)
+    url = reverse("children:caseload") + "?status=due_soon"
+    response = client.post(url, {"q": "adeyemi"})
+    assert response.status_code == 302 and response.url == url, "the filters stay, the name is not added"
+    page = client.get(response.url).content.decode()
+    assert "Olu" in page and "Tia" not in page
+    assert "Showing only children matching" in page
+    client.post(url, {"q": ""})
+    page = client.get(url).content.decode()
+    assert "Olu" in page and "Tia" in page

@@ -46,8 +46,17 @@ def review_schedule_refresh(*, child: Child) -> None:
     held = sorted((r for r in reviews if r.held_on), key=lambda r: r.held_on)
     waiting = {r.period_start: r for r in reviews if not r.held_on}
 
-    for period in periods_of_care(child.episodes.all()):
-        in_period = [r for r in held if r.held_on >= period.start and (period.end is None or r.held_on <= period.end)]
+    periods = periods_of_care(child.episodes.all())
+    # Each review belongs to one period, the one it was held in (the later one if a period ended
+    # and another began that day), as the checks on recording it decide.
+    held_in: dict[date, list[Review]] = {period.start: [] for period in periods}
+    for review in held:
+        period = period_containing(periods, review.held_on)
+        if period is not None:
+            held_in[period.start].append(review)
+
+    for period in periods:
+        in_period = held_in[period.start]
         schedule = review_schedule(
             period, [r.held_on for r in in_period], policy=policy, nation=settings.BANK_HOLIDAY_NATION
         )

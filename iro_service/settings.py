@@ -191,42 +191,32 @@ def _crontab(variable: str, default: str) -> crontab:
 
 # Every periodic task, in one place. Each schedule can be overridden from the environment; each
 # run expires before the next is due, so runs missed while workers were down do not pile up.
+# The daily sweeps run on weekdays in working hours (bank holidays are skipped by the task itself).
+DAILY_SWEEPS = [
+    # (sweep, environment variable, default schedule: minute hour day-of-month month day-of-week)
+    # 09:00: reviews due within 20 and 5 working days with no meeting booked.
+    ("reviews_due", "SCHEDULE_REVIEWS_DUE", "0 9 * * mon-fri"),
+    # 09:05: reviews that have become overdue.
+    ("reviews_overdue", "SCHEDULE_REVIEWS_OVERDUE", "5 9 * * mon-fri"),
+    # 09:10: decisions (5 working days) and records (15) not sent out.
+    ("distribution_late", "SCHEDULE_DISTRIBUTION_LATE", "10 9 * * mon-fri"),
+    # 09:15: children looked after for 5 working days without an IRO.
+    ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
+]
 CELERY_BEAT_SCHEDULE = {
-    # 07:30 on weekdays (bank holidays are skipped by the task): reviews due within 20 and 5
-    # working days with no meeting booked.
-    "reviews-due": {
+    name.replace("_", "-"): {
         "task": "reviews.tasks.sweep",
-        "args": ["reviews_due"],
-        "schedule": _crontab("SCHEDULE_REVIEWS_DUE", "30 7 * * mon-fri"),
+        "args": [name],
+        "schedule": _crontab(variable, default),
         "options": {"expires": 12 * 3600},
-    },
-    # 07:35 on weekdays: reviews that have become overdue.
-    "reviews-overdue": {
-        "task": "reviews.tasks.sweep",
-        "args": ["reviews_overdue"],
-        "schedule": _crontab("SCHEDULE_REVIEWS_OVERDUE", "35 7 * * mon-fri"),
-        "options": {"expires": 12 * 3600},
-    },
-    # 07:40 on weekdays: decisions (5 working days) and records (15) not sent out.
-    "distribution-late": {
-        "task": "reviews.tasks.sweep",
-        "args": ["distribution_late"],
-        "schedule": _crontab("SCHEDULE_DISTRIBUTION_LATE", "40 7 * * mon-fri"),
-        "options": {"expires": 12 * 3600},
-    },
-    # 07:45 on weekdays: children looked after for 5 working days without an IRO.
-    "unallocated-children": {
-        "task": "reviews.tasks.sweep",
-        "args": ["unallocated_children"],
-        "schedule": _crontab("SCHEDULE_UNALLOCATED_CHILDREN", "45 7 * * mon-fri"),
-        "options": {"expires": 12 * 3600},
-    },
-    # Every minute: send what is in the outbox (rows written while the broker was down included).
-    "send-notifications": {
-        "task": "iro_service.tasks.send_notifications",
-        "schedule": env.int("SCHEDULE_SEND_NOTIFICATIONS_SECONDS", default=60),
-        "options": {"expires": 50},
-    },
+    }
+    for name, variable, default in DAILY_SWEEPS
+}
+# Every minute: send what is in the outbox (rows written while the broker was down included).
+CELERY_BEAT_SCHEDULE["send-notifications"] = {
+    "task": "iro_service.tasks.send_notifications",
+    "schedule": env.int("SCHEDULE_SEND_NOTIFICATIONS_SECONDS", default=60),
+    "options": {"expires": 50},
 }
 
 LOGGING = {

@@ -11,15 +11,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _read_by_settings() -> set[str]:
+    text = (ROOT / "iro_service" / "settings.py").read_text()
+    # env.<type>("NAME", ...) calls, and the schedule variables named in the sweeps table.
+    return set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', text)) | set(re.findall(r'"(SCHEDULE_[A-Z_]+)"', text))
+
+
 def test_every_environment_variable_is_listed_in_env_example():
-    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "iro_service" / "settings.py").read_text()))
+    read = _read_by_settings()
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.M))
     assert read, "no settings found: the pattern above no longer matches settings.py"
+    assert {"SCHEDULE_REVIEWS_DUE", "DATABASE_URL"} <= read
     assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
 
 
 def test_docker_compose_sets_only_variables_the_settings_read():
-    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "iro_service" / "settings.py").read_text()))
+    read = _read_by_settings()
     compose = (ROOT / "docker-compose.yml").read_text()
     app_env = compose.split("environment: &app-env", 1)[1].split("depends_on:", 1)[0]
     passed = set(re.findall(r"^\s+([A-Z_]+):", app_env, flags=re.M))

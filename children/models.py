@@ -124,6 +124,15 @@ class Episode(models.Model):
             raise ValidationError(
                 {"placement_provider": f"Select the placement provider for placement {self.placement} (DfE rule 178)."}
             )
+        # DfE rule 214: a short break's placement has no postcode or URN in the return.
+        if self.legal_status in ("V3", "V4"):
+            errors = {
+                name: f"A short break (legal status {self.legal_status}) has no {label} (DfE rule 214)."
+                for name, label in (("placement_postcode", "placement postcode"), ("urn", "Ofsted URN"))
+                if getattr(self, name)
+            }
+            if errors:
+                raise ValidationError(errors)
 
 
 class IROAllocation(models.Model):
@@ -159,3 +168,31 @@ class IROAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child}: {self.iro} from {self.start_on:%d/%m/%Y}"
+
+
+class MissingEpisode(models.Model):
+    """A time the child was missing, or away from placement without authorisation (903 table Missing)."""
+
+    class Kind(models.TextChoices):
+        MISSING = "M", "Missing"
+        AWAY = "A", "Away from placement without authorisation"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="missing_episodes")
+    kind = models.CharField("missing or away (MISSING)", max_length=1, choices=Kind.choices)
+    start_on = models.DateField("date the child went missing or away (MIS_START)")
+    end_on = models.DateField("date the child came back (MIS_END)", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_on"]
+        constraints = [
+            # One a day: two cannot overlap (DfE rule 574), and the import finds each again by its start.
+            models.UniqueConstraint(fields=["child", "start_on"], name="one_missing_episode_per_child_per_start"),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")), name="missing_episode_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.get_kind_display().lower()} from {self.start_on:%d/%m/%Y}"

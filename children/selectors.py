@@ -11,7 +11,7 @@ from iro_service.models import User
 from reviews.models import Review
 from reviews.timescales import add_working_days
 
-from .models import Child, Episode, IROAllocation
+from .models import Child, Episode, IROAllocation, MissingEpisode
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -30,6 +30,14 @@ def children_visible_to(user: User) -> QuerySet[Child]:
 def child_for_user(user: User, public_id) -> Child:
     """The child, or 404 for anyone who may not see them (never 403: that would confirm they exist)."""
     return get_object_or_404(children_visible_to(user), public_id=public_id)
+
+
+def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
+    """The missing episode, or 404 unless the user may see its child."""
+    return get_object_or_404(
+        MissingEpisode.objects.filter(child__in=children_visible_to(user)).select_related("child"),
+        public_id=public_id,
+    )
 
 
 def with_current_iro(children: QuerySet[Child]) -> QuerySet[Child]:

@@ -10,8 +10,9 @@ from iro_service.audit import audit_record
 from iro_service.models import User
 from reviews.services import lock_child, review_schedule_refresh
 
-from .models import Child, Episode, IROAllocation
-from .periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER
+from .models import Child, Episode, IROAllocation, MissingEpisode
+from .periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
+from .ssda903_rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
 
 
 def _d(day: date) -> str:
@@ -46,9 +47,8 @@ def child_create(
 
 
 # A placement change (RNE P, B, T or U) records why the previous placement ended on the episode it
-# closes (DfE rules 225, 226), unless either placement is a temporary one.
-PLACEMENT_CHANGES = frozenset({"P", "B", "T", "U"})
-TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
+# closes (DfE rules 225, 226), unless either placement is a temporary one: PLACEMENT_CHANGES and
+# TEMPORARY_PLACEMENTS, shared with the import's checks (children/ssda903_rules.py).
 
 
 def episode_follows(
@@ -190,3 +190,70 @@ def allocation_change(
             reason=reason,
         )
         return allocation
+
+
+def _check_missing(missing: MissingEpisode, child: Child, *, today: date) -> None:
+    """The DfE's rules on a missing episode within the child's record (children/ssda903_rules.py)."""
+    episodes = list(child.episodes.all())
+    breaks = missing_episode_breaks(
+        missing,
+        date_of_birth=child.date_of_birth,
+        episodes=episodes,
+        periods=periods_of_care(episodes),
+        others=list(child.missing_episodes.exclude(pk=missing.pk)),
+        today=today,
+    )
+    errors: dict[str, list[str]] = {}
+    for rule_break in breaks:
+        errors.setdefault(rule_break.field, []).append(f"{rule_break.text}.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def missing_episode_record(
+    *,
+    actor: User | None,
+    child: Child,
+    kind: str,
+    start_on: date,
+    end_on: date | None = None,
+    today: date | None = None,
+) -> MissingEpisode:
+    """Record a time the child was missing or away from placement without authorisation. It must
+    fall within a period of care; the end may be left for when the child is back."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        child = lock_child(child)
+        missing = MissingEpisode(child=child, kind=kind, start_on=start_on, end_on=end_on)
+        missing.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
+        _check_missing(missing, child, today=today)
+        missing.save()
+        audit_record(actor=actor, action="missing_episode_recorded", obj=missing, kind=kind)
+        return missing
+
+
+def missing_episode_update(
+    *,
+    actor: User | None,
+    missing: MissingEpisode,
+    kind: str,
+    start_on: date,
+    end_on: date | None = None,
+    today: date | None = None,
+) -> MissingEpisode:
+    """Correct a missing episode, or record the day the child came back."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        child = lock_child(missing.child)
+        missing = MissingEpisode.objects.select_for_update().get(pk=missing.pk)
+        changed = sorted(
+            name
+            for name, value in (("kind", kind), ("start_on", start_on), ("end_on", end_on))
+            if getattr(missing, name) != value
+        )
+        missing.kind, missing.start_on, missing.end_on = kind, start_on, end_on
+        missing.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
+        _check_missing(missing, child, today=today)
+        missing.save(update_fields=["kind", "start_on", "end_on"])
+        audit_record(actor=actor, action="missing_episode_updated", obj=missing, fields=changed)
+        return missing

@@ -11,7 +11,7 @@ from iro_service.audit import audit_record
 from iro_service.forms import add_service_errors
 from reviews.selectors import reviews_of_child
 
-from .forms import AllocationForm
+from .forms import AllocationForm, MissingEpisodeForm
 from .models import Child
 from .periods import periods_of_care
 from .selectors import (
@@ -20,9 +20,10 @@ from .selectors import (
     child_for_user,
     due_soon_by,
     iros_with_caseload_counts,
+    missing_episode_for_user,
     with_next_review,
 )
-from .services import allocation_change
+from .services import allocation_change, missing_episode_record, missing_episode_update
 
 SORTS = {
     "due": [F("next_due_on").asc(nulls_last=True), "last_name"],
@@ -147,6 +148,51 @@ def allocation_change_view(request, public_id):
             "child": child,
             "back_url": child_url(child),
         },
+    )
+
+
+@login_required
+def missing_episode_record_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = MissingEpisodeForm(request.POST or None, submit_label="Record missing episode")
+    if request.method == "POST" and form.is_valid():
+        try:
+            missing = missing_episode_record(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.")
+            return redirect(child_url(child))
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Record a missing episode", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def missing_episode_edit_view(request, public_id):
+    missing = missing_episode_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    child = missing.child
+    form = MissingEpisodeForm(
+        request.POST or None, initial=MissingEpisodeForm.initial_from(missing), submit_label="Save changes"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            missing = missing_episode_update(actor=request.user, missing=missing, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} saved.")
+            return redirect(child_url(child))
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Change a missing episode", "child": child, "back_url": child_url(child)},
     )
 
 

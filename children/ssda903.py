@@ -1,0 +1,117 @@
+"""The SSDA903 return's CSV layout, shared by the import (children/ssda903_import.py) and the export
+(reports/ssda903_export.py).
+
+The column sets are the DfE's, as its validator package (`lac_validator.config.column_names`) lists
+them; tests/children/test_ssda903_import.py checks that they agree. The validator recognises each
+file by its exact set of columns, so the export writes exactly these, in this order.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# The tables this service holds, by the DfE's name for each, with their columns in the DfE's order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "Episodes": (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ),
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+}
+# The file each table is written to and, by default, read from.
+FILE_NAMES = {"Header": "header.csv", "Episodes": "episodes.csv", "Reviews": "reviews.csv", "Missing": "missing.csv"}
+REQUIRED_TABLES = ("Header", "Episodes", "Reviews")
+
+# The other tables of the return, recognised so that a full return can be given to the import as it
+# is: the service holds none of their data, so they are left out rather than refused.
+OTHER_TABLES: dict[str, tuple[str, ...]] = {
+    "UASC": ("CHILD", "SEX", "DOB", "DUC"),
+    "OC2": (
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ),
+    "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "AD1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    "PlacedAdoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    "PrevPerm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}
+
+# --- Collection years ------------------------------------------------------------------------------
+# A collection year runs from 1 April to 31 March and is named by the year it ends: 2014 is 2013-14.
+
+FIRST_YEAR_WITH_SEX_MFU = 2025  # 2024-25: SEX became M/F/U; earlier returns used 1 (male) and 2 (female)
+
+
+def year_start(year: int) -> date:
+    return date(year - 1, 4, 1)
+
+
+def year_end(year: int) -> date:
+    return date(year, 3, 31)
+
+
+def collection_year_of(day: date) -> int:
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def year_label(year: int) -> str:
+    return f"{year - 1}-{year % 100:02d}"
+
+
+# --- Values ----------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value: str) -> date | None:
+    """A dd/mm/yyyy date, or None if the text is not one."""
+    match = _DATE.match(value)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_date(day: date | None) -> str:
+    return "" if day is None else f"{day.day:02}/{day.month:02}/{day.year}"
+
+
+# SEX as the file may give it: M/F/U from 2024-25, 1/2 before.
+SEX_FROM_903 = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
+_SEX_BEFORE_2025 = {"M": "1", "F": "2"}
+
+
+def sex_to_903(sex: str, year: int) -> str:
+    """SEX as the return for `year` records it; "" where that year has no code for it (U before 2024-25)."""
+    if year >= FIRST_YEAR_WITH_SEX_MFU:
+        return sex
+    return _SEX_BEFORE_2025.get(sex, "")

@@ -1,0 +1,108 @@
+"""The QA manager's 903 return page: import a return (or a whole history) by upload, and download a
+collection year's return as the DfE's CSV files in a zip."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Min
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from iro_service.models import AuditEntry
+from reports.ssda903_export import ssda903_return
+
+from .forms import Ssda903UploadForm
+from .models import Child, Episode
+from .ssda903 import collection_year_of, year_label
+from .ssda903_import import ssda903_import
+
+_SESSION_KEY = "ssda903_imported"
+
+
+def _qa_only(user) -> None:
+    # The return covers every child: only those who see every child may import or download it.
+    if not user.sees_every_child:
+        raise PermissionDenied
+
+
+def _years(today) -> list[int]:
+    """Collection years with any episode, newest first (at least the current one)."""
+    current = collection_year_of(today)
+    first = Episode.objects.aggregate(first=Min("start_on"))["first"]
+    return list(range(current, (collection_year_of(first) if first else current) - 1, -1))
+
+
+@login_required
+def ssda903_page(request):
+    _qa_only(request.user)
+    today = timezone.localdate()
+    years = _years(today)
+    # Bound on any POST: a form sent with no file chosen carries no data at all.
+    form = Ssda903UploadForm(request.POST, request.FILES) if request.method == "POST" else Ssda903UploadForm()
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = ssda903_import(actor=request.user, files=form.cleaned_data["files"], today=today)
+        if result.ok:
+            request.session[_SESSION_KEY] = {
+                "children": result.children_in_files,
+                "changed": result.changed,
+                "summary": result.summary(),
+                "notes": result.notes,
+            }
+            return redirect("ssda903:page")
+        n = len(result.problems)
+        form.add_error(
+            "files",
+            f"The files have {n} problem{'s' if n != 1 else ''}: nothing was imported. Correct "
+            f"{'them' if n != 1 else 'it'} and upload the files again",
+        )
+    imported = request.session.pop(_SESSION_KEY, None)
+
+    # The return of the year asked for (by default the last complete one): its size, and what the
+    # DfE will query that someone must put right first.
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = collection_year_of(today) - 1 if len(years) > 1 else years[0]
+    preview = ssda903_return(year=year) if year in years else None
+    return render(
+        request,
+        "children/ssda903.html",
+        {
+            "form": form,
+            "result": result,
+            "imported": imported,
+            "years": [(y, year_label(y)) for y in years],
+            "year": year,
+            "preview": preview,
+            "counts": {t: len(rows) for t, rows in preview.tables.items()} if preview else None,
+        },
+    )
+
+
+@login_required
+def ssda903_download(request):
+    _qa_only(request.user)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    if year not in _years(timezone.localdate()):
+        raise Http404
+    ret = ssda903_return(year=year)
+    # Each child in the return has their record seen: one audit entry each, as a page view writes.
+    ids = [row["CHILD"] for row in ret.tables["Header"]]
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=request.user,
+            action="child_exported_903",
+            object_type=Child._meta.label_lower,
+            object_id=pk,
+            detail={"year": year},
+        )
+        for pk in Child.objects.filter(la_child_id__in=ids).values_list("pk", flat=True)
+    )
+    response = HttpResponse(ret.zip_bytes(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{ret.file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response

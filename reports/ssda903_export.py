@@ -1,0 +1,205 @@
+"""The SSDA903 return for one collection year: the header, episodes, reviews and missing files, as the
+DfE lays them out (children/ssda903.py) and with the rows its rules say belong to the year.
+
+- Episodes: every episode open at any point in the year (begun by 31 March, not ended before
+  1 April). One that ended after 31 March is shown open: DEC, REC and REASON_PLACE_CHANGE blank
+  (DfE rules 354/385, 233), as it stood at the end of the year.
+- Header: every child with an episode in the year (rule EPI). SEX as 1/2 in returns before 2024-25
+  (rule 101), M/F/U from then. MOTHER and MC_DOB are left blank: the service does not hold them.
+- Reviews: the reviews held in the year, except for children looked after only under short breaks
+  (LS V3/V4) in the year (rule 399).
+- Missing: the missing and away-without-authorisation episodes open at any point in the year; one
+  that ended after 31 March is shown open (rule 571).
+
+A year's return leaves out nothing the DfE asks for of these tables that the service holds, and
+writes nothing for the tables it does not hold (UASC, OC2, OC3, AD1, ...).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import Q
+
+from children.models import Child, Episode, MissingEpisode
+from children.ssda903 import COLUMNS, FILE_NAMES, format_date, sex_to_903, year_end, year_label, year_start
+from children.ssda903_rules import short_breaks_only_in_year
+from reviews.models import Review
+
+
+@dataclass
+class Ssda903Return:
+    year: int | None  # None: the whole history
+    # Rows of each table (the DfE's table names), each a dict by column.
+    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # What the DfE will query that the service cannot put right by itself: a person has to.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year) if self.year else "history"
+
+    def csv_text(self, table: str) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS[table], lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(self.tables[table])
+        return out.getvalue()
+
+    def write(self, directory: str | Path) -> list[Path]:
+        """Write the four files into `directory` (created if need be); returns their paths."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for table in COLUMNS:
+            path = directory / FILE_NAMES[table]
+            path.write_text(self.csv_text(table), encoding="utf-8", newline="")
+            paths.append(path)
+        return paths
+
+    def zip_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table in COLUMNS:
+                archive.writestr(FILE_NAMES[table], self.csv_text(table))
+        return buffer.getvalue()
+
+    @property
+    def file_name(self) -> str:
+        return f"ssda903-{self.label}.zip"
+
+
+def _open_in(start_field: str, end_field: str, year: int) -> Q:
+    return Q(**{f"{start_field}__lte": year_end(year)}) & (
+        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": year_start(year)})
+    )
+
+
+def ssda903_return(*, year: int) -> Ssda903Return:
+    """The year's return (year = the year the collection ends: 2014 is 1 April 2013 to 31 March 2014)."""
+    return _build(year)
+
+
+def ssda903_history() -> Ssda903Return:
+    """Every child's whole record in the same layout: every episode, review held and missing episode,
+    with every end date known and SEX as M/F/U. Not a return: a copy that import_ssda903 reads back
+    (moving the service, or checking an import), and the shape of a full history to onboard from."""
+    return _build(None)
+
+
+def _build(year: int | None) -> Ssda903Return:
+    result = Ssda903Return(year)
+    end = year_end(year) if year else None
+
+    def shown_end(day):
+        # A return shows what it knew at the end of its year: a later end is not known yet.
+        return day if day is not None and (end is None or day <= end) else None
+
+    episodes = Episode.objects.order_by("child_id", "start_on")
+    if year:
+        episodes = episodes.filter(_open_in("start_on", "end_on", year))
+    episodes_by_child: dict[int, list[Episode]] = {}
+    for episode in episodes:
+        episodes_by_child.setdefault(episode.child_id, []).append(episode)
+    children = {c.pk: c for c in Child.objects.filter(pk__in=list(episodes_by_child)).order_by()}
+    order = sorted(children, key=lambda pk: children[pk].la_child_id)
+    # Children looked after only under short breaks in the year have no reviews in the return (rule 399).
+    short_breaks_only = {pk for pk in order if year and short_breaks_only_in_year(episodes_by_child[pk], year)}
+
+    header, unknown_sex, no_upn = [], [], []
+    for pk in order:
+        child = children[pk]
+        sex = sex_to_903(child.sex, year) if year else child.sex
+        if not sex:
+            unknown_sex.append(child.la_child_id)
+        if not child.upn and pk not in short_breaks_only:
+            no_upn.append(child.la_child_id)
+        header.append(
+            {
+                "CHILD": child.la_child_id,
+                "SEX": sex,
+                "DOB": format_date(child.date_of_birth),
+                "ETHNIC": child.ethnicity,
+                "UPN": child.upn,
+                "MOTHER": "",
+                "MC_DOB": "",
+            }
+        )
+    result.tables["Header"] = header
+
+    rows = []
+    for pk in order:
+        for e in episodes_by_child[pk]:
+            ended = shown_end(e.end_on) is not None
+            rows.append(
+                {
+                    "CHILD": children[pk].la_child_id,
+                    "DECOM": format_date(e.start_on),
+                    "RNE": e.reason_new,
+                    "LS": e.legal_status,
+                    "CIN": e.category_of_need,
+                    "PLACE": e.placement,
+                    "PLACE_PROVIDER": e.placement_provider,
+                    "DEC": format_date(e.end_on) if ended else "",
+                    "REC": e.reason_ceased if ended else "",
+                    "REASON_PLACE_CHANGE": e.reason_place_change if ended else "",
+                    "HOME_POST": e.home_postcode,
+                    "PL_POST": e.placement_postcode,
+                    "URN": e.urn,
+                }
+            )
+    result.tables["Episodes"] = rows
+
+    reviews = Review.objects.filter(
+        child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False
+    )
+    if year:
+        reviews = reviews.filter(held_on__gte=year_start(year), held_on__lte=end)
+    result.tables["Reviews"] = [
+        {
+            "CHILD": children[child_id].la_child_id,
+            "DOB": format_date(children[child_id].date_of_birth),
+            "REVIEW": format_date(held_on),
+            "REVIEW_CODE": participation,
+        }
+        for child_id, held_on, participation in sorted(
+            reviews.values_list("child_id", "held_on", "participation"),
+            key=lambda r: (children[r[0]].la_child_id, r[1]),
+        )
+    ]
+
+    missing = MissingEpisode.objects.filter(child_id__in=order)
+    if year:
+        missing = missing.filter(_open_in("start_on", "end_on", year))
+    result.tables["Missing"] = [
+        {
+            "CHILD": children[m.child_id].la_child_id,
+            "DOB": format_date(children[m.child_id].date_of_birth),
+            "MISSING": m.kind,
+            "MIS_START": format_date(m.start_on),
+            "MIS_END": format_date(shown_end(m.end_on)),
+        }
+        for m in sorted(missing, key=lambda m: (children[m.child_id].la_child_id, m.start_on))
+    ]
+
+    if unknown_sex:
+        result.warnings.append(
+            f"SEX is left blank for {_children(unknown_sex)}: their sex is recorded as not known (U), which "
+            f"returns before 2024-25 have no code for (DfE rule 101)."
+        )
+    if no_upn:
+        result.warnings.append(
+            f"UPN is left blank for {_children(no_upn)}: record each child's UPN, or UN1 to UN5 if it is not "
+            "known (DfE rule 442)."
+        )
+    return result
+
+
+def _children(ids: list[str]) -> str:
+    shown = ", ".join(ids[:10])
+    more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+    return f"{len(ids)} child{'ren' if len(ids) != 1 else ''} ({shown}{more})"

@@ -53,6 +53,11 @@ WORDING = {
         "Child {child} has been looked after for more than 5 working days with no IRO allocated: one should "
         "have been allocated by {deadline}.",
     ),
+    Kind.ESCALATION_STAGE_OVERDUE: (
+        "An escalation has had no response by its deadline",
+        "A response to an escalation about child {child} was due by {deadline} and none is recorded. Record the "
+        "response, or take the concern to the next stage of the dispute resolution process.",
+    ),
 }
 
 

@@ -1,0 +1,125 @@
+"""The Director's report, stored once per period and emailed once to each Director.
+
+Two guarantees, each from the database rather than from the workers:
+- one report per period: the period is a unique key, so two runs at once store one report, and
+  every later run finds it;
+- one email per Director: the report's deliveries are rows sent like the notification outbox, each
+  inside its own transaction under a row lock and marked sent before that commits. A concurrent
+  sender skips a locked row; a sender killed mid-send rolls back and the row is sent later.
+"""
+
+import logging
+from datetime import date
+from smtplib import SMTPException, SMTPRecipientsRefused
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from iro_service.models import User
+
+from .models import DirectorReport, DirectorReportDelivery
+from .periods import Period
+from .report import build_director_report, report_tables
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def director_report_store(period: Period) -> DirectorReport:
+    """The stored report for `period`: built now, with a delivery for each active Director, unless
+    it is already stored. Safe to call at once from several workers."""
+    report = DirectorReport.objects.filter(period_start=period.start).first()
+    if report is not None:
+        return report
+    figures = build_director_report(period)
+    try:
+        with transaction.atomic():
+            report = DirectorReport.objects.create(period_start=period.start, period_end=period.end, figures=figures)
+            directors = User.objects.filter(role=User.Role.DIRECTOR, is_active=True).order_by("pk")
+            DirectorReportDelivery.objects.bulk_create(
+                [DirectorReportDelivery(report=report, recipient=director) for director in directors]
+            )
+    except IntegrityError:
+        # Another run stored it first (it committed while this one was building): that one stands.
+        return DirectorReport.objects.get(period_start=period.start)
+    logger.info("director's report for %s stored, %s deliveries", period.key, len(directors))
+    return report
+
+
+def report_url(report: DirectorReport) -> str:
+    period = Period(report.period_start)
+    return settings.SITE_URL.rstrip("/") + reverse("escalations:report") + f"?period={period.key}"
+
+
+def _email(delivery: DirectorReportDelivery) -> EmailMultiAlternatives:
+    report = delivery.report
+    context = {
+        "recipient": delivery.recipient,
+        "report": report,
+        "tables": report_tables(report.figures),
+        "url": report_url(report),
+    }
+    email = EmailMultiAlternatives(
+        subject=render_to_string("emails/director_report_subject.txt", context).strip(),
+        body=render_to_string("emails/director_report_body.txt", context),
+        to=[delivery.recipient.email],
+        # The same id on any resend, so mail systems can drop the copy of a message sent twice.
+        headers={"Message-ID": f"<director-report-{delivery.public_id}@iro-service>"},
+    )
+    email.attach_alternative(render_to_string("emails/director_report_body.html", context), "text/html")
+    return email
+
+
+def director_reports_send_pending() -> int:
+    """Email every unsent delivery of every stored report, oldest first; returns how many were sent.
+    A mail-server error is recorded on the row and raised, for the task to retry with backoff."""
+    sent = 0
+    while True:
+        failure = None
+        with transaction.atomic():
+            delivery = (
+                DirectorReportDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("report", "recipient")
+                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .order_by("pk")
+                .first()
+            )
+            if delivery is None:
+                return sent
+            recipient = delivery.recipient
+            if not recipient.email or not recipient.is_active:
+                # The report stays in the service for them; there is no one to email.
+                delivery.attempts, delivery.last_error = MAX_ATTEMPTS, "No active email address"
+                delivery.save(update_fields=["attempts", "last_error"])
+                continue
+            try:
+                _email(delivery).send()
+            except SMTPRecipientsRefused as error:
+                delivery.attempts, delivery.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]
+                delivery.save(update_fields=["attempts", "last_error"])
+                continue
+            except (SMTPException, OSError) as error:
+                delivery.attempts += 1
+                delivery.last_error = f"{type(error).__name__}: {error}"[:300]
+                delivery.save(update_fields=["attempts", "last_error"])
+                failure = error
+            else:
+                delivery.sent_at = timezone.now()
+                delivery.save(update_fields=["sent_at"])
+                sent += 1
+        if failure is not None:
+            logger.warning("director's report delivery %s not sent: %s", delivery.public_id, delivery.last_error)
+            raise failure
+
+
+def director_report_send(*, today: date) -> DirectorReport:
+    """The report for the period that ended most recently before `today`: stored if it is not yet,
+    then every delivery not yet sent is sent."""
+    report = director_report_store(Period.latest_ended(today))
+    director_reports_send_pending()
+    return report

@@ -9,7 +9,7 @@ UV := $(VENV)/bin/uv
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iro_service
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-test frontend chromium lint
+.PHONY: run test install install-test frontend chromium weasyprint-libs lint
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,22 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The annual report's PDF: WeasyPrint lays out text with Pango and HarfBuzz from Debian. Without
+# them the service still runs and says the PDF is unavailable; the tests need them.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+weasyprint-libs:
+	@command -v dpkg-query >/dev/null || exit 0; \
+	missing=$$(for deb in $(WEASYPRINT_DEBS); do \
+		dpkg-query -W -f='$${Status}' $$deb 2>/dev/null | grep -q "ok installed" || echo $$deb; done); \
+	[ -z "$$missing" ] || { \
+		echo "Installing" $$missing "from Debian..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
+
 run: install
 	scripts/run_quickstart.sh
 
-test: install-test chromium frontend/node_modules/axe-core/axe.min.js
+test: install-test chromium weasyprint-libs frontend/node_modules/axe-core/axe.min.js
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest
 

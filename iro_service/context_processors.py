@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from .models import User
+
 
 def navigation(request) -> dict:
     """The service navigation for the signed-in user: (label, url, is the current section)."""
@@ -8,8 +10,16 @@ def navigation(request) -> dict:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
+    if user.is_qa_manager or user.role == User.Role.DIRECTOR:
+        # The QA dashboard and the annual report (the Director's home page is the dashboard).
+        on_dashboard = current.startswith("reports:") or (current == "home" and user.role == User.Role.DIRECTOR)
+        items.append(("Dashboard", reverse("reports:dashboard"), on_dashboard))
     if user.can_see_caseloads:
         items.append(("Caseloads", reverse("children:caseload"), current.startswith(("children:", "reviews:"))))
+    if user.can_see_caseloads or user.role == User.Role.DIRECTOR:
+        items.append(("Escalations", reverse("escalations:list"), current.startswith("escalations:")))
+    if user.sees_every_child:
+        items.append(("903 return", reverse("ssda903:page"), current.startswith("ssda903:")))
     # One small indexed count per page, so the number of things to do is always in view.
     to_do = user.notifications.filter(done_at__isnull=True).count()
     items.append(

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from escalations.codes import DEFAULT_FORMAL_PROCESS_WORKING_DAYS, DEFAULT_RESPONSE_WORKING_DAYS, STAGE_ORDER
 from reviews.timescales import NATIONS, Policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -147,6 +148,23 @@ DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=20)
 REVIEW_REMINDER_WORKING_DAYS = tuple(env.list("REVIEW_REMINDER_WORKING_DAYS", cast=int, default=[20, 5]))
 if len(REVIEW_REMINDER_WORKING_DAYS) != 2 or not 0 < REVIEW_REMINDER_WORKING_DAYS[1] < REVIEW_REMINDER_WORKING_DAYS[0]:
     raise environ.ImproperlyConfigured("REVIEW_REMINDER_WORKING_DAYS must be two numbers, larger first, e.g. 20,5.")
+# Working days each stage of the dispute resolution process has to respond, for the stages that
+# differ from 5, as stage=days pairs: "team_manager=10,director=10".
+ESCALATION_RESPONSE_WORKING_DAYS = dict.fromkeys(STAGE_ORDER, DEFAULT_RESPONSE_WORKING_DAYS)
+for _pair in env.list("ESCALATION_RESPONSE_WORKING_DAYS", default=[]):
+    _stage, _, _days = (part.strip() for part in _pair.partition("="))
+    if _stage not in ESCALATION_RESPONSE_WORKING_DAYS or not _days.isdigit() or int(_days) < 1:
+        raise environ.ImproperlyConfigured(
+            "ESCALATION_RESPONSE_WORKING_DAYS must be stage=days pairs such as team_manager=10, with stages from "
+            f"{', '.join(STAGE_ORDER)} and days of 1 or more, not {_pair!r}."
+        )
+    ESCALATION_RESPONSE_WORKING_DAYS[_stage] = int(_days)
+# The whole formal process (team manager onwards) is expected within this many working days.
+ESCALATION_FORMAL_PROCESS_WORKING_DAYS = env.int(
+    "ESCALATION_FORMAL_PROCESS_WORKING_DAYS", default=DEFAULT_FORMAL_PROCESS_WORKING_DAYS
+)
+if ESCALATION_FORMAL_PROCESS_WORKING_DAYS < 1:
+    raise environ.ImproperlyConfigured("ESCALATION_FORMAL_PROCESS_WORKING_DAYS must be 1 or more.")
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -217,6 +235,21 @@ CELERY_BEAT_SCHEDULE["send-notifications"] = {
     "task": "iro_service.tasks.send_notifications",
     "schedule": env.int("SCHEDULE_SEND_NOTIFICATIONS_SECONDS", default=60),
     "options": {"expires": 50},
+}
+# 09:20 on weekdays: stages of the dispute resolution process past their respond-by date with no
+# response recorded (bank holidays are skipped by the task).
+CELERY_BEAT_SCHEDULE["escalation-stages-overdue"] = {
+    "task": "escalations.tasks.sweep_stages_overdue",
+    "schedule": _crontab("SCHEDULE_ESCALATION_STAGES_OVERDUE", "20 9 * * mon-fri"),
+    "options": {"expires": 12 * 3600},
+}
+# 07:00 every day: the Director's report for the two-month period just ended (April-May,
+# June-July, ...). The first run after a period ends builds and sends it; every later run finds it
+# sent and does nothing, so a report missed while the workers were down goes out the next day.
+CELERY_BEAT_SCHEDULE["director-report"] = {
+    "task": "escalations.tasks.send_director_report",
+    "schedule": _crontab("SCHEDULE_DIRECTOR_REPORT", "0 7 * * *"),
+    "options": {"expires": 12 * 3600},
 }
 
 LOGGING = {

@@ -1,0 +1,488 @@
+"""The indicators the IRO service is judged by, each computed in SQL, exactly as DOMAIN.md defines
+them ("Indicators the service is judged by"). The QA dashboard and the annual report both call these
+functions and nothing else for their figures, so the two can never disagree.
+
+Every figure is for a `Window`: a whole collection year (1 April to 31 March, named by the year it
+ends: 2014 is 2013-14) or the year to date. Children whose every episode in the window is a short
+break (legal status V3/V4) are left out of every figure (`counted`). Each function costs a fixed
+number of queries, whatever the number of children.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+
+from children.models import Child, Episode, IROAllocation, MissingEpisode
+from children.periods import SHORT_BREAK_LEGAL_STATUSES
+from children.selectors import DueStatus, looked_after_on, with_next_review
+from escalations.codes import Stage, Theme
+from escalations.models import Escalation
+from escalations.selectors import waiting_past_deadline
+from iro_service.models import StaffProfile, User
+from reviews.models import CONTRIBUTING_CODES, LateReason, ParticipationCode, Review
+
+from .models import ServiceBudget
+
+# --- Collection years and windows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a figure counts: reviews held, reviews due, escalations raised and missing episodes
+    that started from `start` to `end` (both included); children looked after on `end`.
+
+    A review due in the window and not held is late from `overdue_from` on: the day after the year
+    ends for a whole year ("not held by 31 March is late"), today for the year to date (a review due
+    today and not yet held is not late yet)."""
+
+    start: date
+    end: date
+    overdue_from: date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
+
+
+@dataclass(frozen=True, order=True)
+class CollectionYear:
+    year: int  # the year it ends: 2014 is 1 April 2013 to 31 March 2014
+
+    @classmethod
+    def containing(cls, day: date) -> CollectionYear:
+        return cls(day.year + 1 if day.month >= 4 else day.year)
+
+    @classmethod
+    def last_complete(cls, today: date) -> CollectionYear:
+        return cls(cls.containing(today).year - 1)
+
+    @property
+    def start(self) -> date:
+        return date(self.year - 1, 4, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 3, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year - 1}-{self.year % 100:02}"
+
+    def is_complete(self, today: date) -> bool:
+        return today > self.end
+
+    def window(self, today: date | None = None) -> Window:
+        """The whole year or, while it is not over, the year to `today`."""
+        if today is not None and today < self.start:
+            raise ValueError(f"{self.label} has not begun on {today}")
+        if today is None or self.is_complete(today):
+            return Window(self.start, self.end, self.end + timedelta(days=1))
+        return Window(self.start, today, today)
+
+    def previous(self, n: int = 1) -> CollectionYear:
+        return CollectionYear(self.year - n)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# --- Ratios -----------------------------------------------------------------------------------------
+
+ONE_PLACE = Decimal("0.1")
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    """numerator / denominator as a percentage to one decimal place, halves rounded up (None for 0/0)."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.numerator, self.denominator)
+
+
+# --- Who is counted ---------------------------------------------------------------------------------
+
+
+def short_breaks_only(window: Window, child: str = "pk") -> Q:
+    """The child (`child` names the child's id from the outer query) had episodes in the window and
+    every one of them was a short break (legal status V3/V4)."""
+    in_window = Episode.objects.filter(child=OuterRef(child), start_on__lte=window.end).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=window.start)
+    )
+    return Q(Exists(in_window.filter(legal_status__in=SHORT_BREAK_LEGAL_STATUSES))) & ~Q(
+        Exists(in_window.exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES))
+    )
+
+
+def counted(window: Window, child: str = "pk") -> Q:
+    """The children every figure counts: all but those on short breaks only in the window."""
+    return ~short_breaks_only(window, child)
+
+
+def counted_children(window: Window) -> QuerySet[Child]:
+    return Child.objects.filter(counted(window))
+
+
+# --- Reviews ----------------------------------------------------------------------------------------
+
+
+def reviews_held(window: Window) -> QuerySet[Review]:
+    """Reviews whose date held falls in the window."""
+    return Review.objects.filter(held_on__gte=window.start, held_on__lte=window.end).filter(counted(window, "child"))
+
+
+def late_reviews(window: Window) -> QuerySet[Review]:
+    """Reviews held in the window after their due date."""
+    return reviews_held(window).filter(held_on__gt=F("due_on"))
+
+
+NOT_RECORDED = "not_recorded"
+LATE_REASONS: dict[str, str] = {**dict(LateReason.choices), NOT_RECORDED: "Not recorded"}
+
+
+def late_reviews_by_reason(window: Window) -> dict[str, int]:
+    """Late reviews by reason, every reason present (zero if none), with "not recorded" for reviews
+    with no reason (imported, or recorded before reasons were asked for). One query."""
+    counts = late_reviews(window).aggregate(
+        **{reason: Count("pk", filter=Q(late_reason=reason)) for reason in LateReason.values},
+        **{NOT_RECORDED: Count("pk", filter=Q(late_reason=""))},
+    )
+    return {reason: counts[reason] for reason in LATE_REASONS}
+
+
+PARTICIPATION_CODES: tuple[str, ...] = tuple(ParticipationCode.values)
+
+
+def participation(window: Window) -> dict[str, int]:
+    """Reviews held in the window by participation code PN0-PN7, and their `total`. One query."""
+    counts = reviews_held(window).aggregate(
+        total=Count("pk"), **{code: Count("pk", filter=Q(participation=code)) for code in PARTICIPATION_CODES}
+    )
+    return {**{code: counts[code] for code in PARTICIPATION_CODES}, "total": counts["total"]}
+
+
+def reviews_due(window: Window) -> QuerySet[Review]:
+    """Reviews due in the window, held or not (a review not held is the row waiting in its period)."""
+    return Review.objects.filter(due_on__gte=window.start, due_on__lte=window.end).filter(counted(window, "child"))
+
+
+def late_q(window: Window) -> Q:
+    """A review due in the window that was not held on or before its due date: held after it, or
+    not held and past its due date when the window is judged."""
+    return Q(held_on__gt=F("due_on")) | Q(held_on__isnull=True, due_on__lt=window.overdue_from)
+
+
+def _ni66_conditions(window: Window) -> tuple[Q, Q]:
+    due = reviews_due(window).filter(child=OuterRef("pk"))
+    has_due = Q(Exists(due))
+    return has_due, has_due & ~Q(Exists(due.filter(late_q(window))))
+
+
+def ni66(window: Window) -> Ratio:
+    """NI66, reviews in timescale (counts children): of the children with at least one review due in
+    the window, those for whom every review due in the window was held on or before its due date."""
+    denominator, numerator = _ni66_conditions(window)
+    counts = Child.objects.aggregate(
+        denominator=Count("pk", filter=denominator), numerator=Count("pk", filter=numerator)
+    )
+    return Ratio(counts["numerator"], counts["denominator"])
+
+
+def ni66_children(window: Window) -> QuerySet[Child]:
+    """The children NI66 counts, each with `in_time` (in the numerator)."""
+    denominator, numerator = _ni66_conditions(window)
+    return Child.objects.filter(denominator).annotate(
+        in_time=Case(When(numerator, then=Value(True)), default=Value(False))
+    )
+
+
+AGED_4_OR_OVER_CODES = tuple(code for code in PARTICIPATION_CODES if code != "PN0")
+NOT_CONTRIBUTING_CODES = tuple(code for code in AGED_4_OR_OVER_CODES if code not in CONTRIBUTING_CODES)
+
+
+def _c63_conditions(window: Window) -> tuple[Q, Q]:
+    coded = reviews_held(window).filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
+    has_coded = Q(Exists(coded))
+    return has_coded, has_coded & ~Q(Exists(coded.filter(participation__in=NOT_CONTRIBUTING_CODES)))
+
+
+def c63(window: Window) -> Ratio:
+    """C63, participation (counts children): of the children with at least one review held in the
+    window coded PN1-PN7, those whose every such review was coded PN1, PN2, PN3, PN5 or PN6."""
+    denominator, numerator = _c63_conditions(window)
+    counts = Child.objects.aggregate(
+        denominator=Count("pk", filter=denominator), numerator=Count("pk", filter=numerator)
+    )
+    return Ratio(counts["numerator"], counts["denominator"])
+
+
+def c63_children(window: Window) -> QuerySet[Child]:
+    """The children C63 counts, each with `contributed` (in the numerator)."""
+    denominator, numerator = _c63_conditions(window)
+    return Child.objects.filter(denominator).annotate(
+        contributed=Case(When(numerator, then=Value(True)), default=Value(False))
+    )
+
+
+# --- Children looked after, missing ------------------------------------------------------------------
+
+
+def looked_after(window: Window) -> QuerySet[Child]:
+    """Children looked after on the window's last day (31 March for a whole year): an episode that
+    started on or before it and had not ended before it."""
+    return Child.objects.filter(looked_after_on(window.end)).filter(counted(window))
+
+
+def missing_episodes(window: Window) -> QuerySet[MissingEpisode]:
+    """Missing and away-without-authorisation episodes that started in the window."""
+    return MissingEpisode.objects.filter(start_on__gte=window.start, start_on__lte=window.end).filter(
+        counted(window, "child")
+    )
+
+
+def missing(window: Window) -> dict[str, int]:
+    """The episodes, and the young people they concern. One query."""
+    return missing_episodes(window).aggregate(episodes=Count("pk"), young_people=Count("child", distinct=True))
+
+
+# --- Escalations ------------------------------------------------------------------------------------
+
+
+def escalations_raised(window: Window) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(raised_on__gte=window.start, raised_on__lte=window.end).filter(
+        counted(window, "child")
+    )
+
+
+def escalations(window: Window) -> dict:
+    """Escalations raised in the window, the children they concern, by theme and by the highest stage
+    reached (an escalation only moves up the stages, so the stage it is at is its highest). Three queries."""
+    raised = escalations_raised(window)
+    counts = raised.aggregate(total=Count("pk"), children=Count("child", distinct=True))
+    themes = dict(raised.order_by().values_list("theme").annotate(n=Count("pk")))
+    stages = dict(raised.order_by().values_list("stage").annotate(n=Count("pk")))
+    return {
+        "total": counts["total"],
+        "children": counts["children"],
+        "by_theme": {theme: themes.get(theme, 0) for theme in Theme.values},
+        "by_highest_stage": {stage: stages.get(stage, 0) for stage in Stage.values},
+    }
+
+
+def escalations_open(today: date) -> dict[str, int]:
+    """Escalations open now, and those of them waiting past the respond-by date of the stage they
+    are at (as the escalations list counts them). One query."""
+    return Escalation.objects.aggregate(
+        open=Count("pk", filter=Q(status=Escalation.Status.OPEN)),
+        overdue=Count("pk", filter=waiting_past_deadline(today)),
+    )
+
+
+# --- Staffing and cost ------------------------------------------------------------------------------
+
+
+def iros_in_service(window: Window) -> QuerySet[User]:
+    """IROs who worked in the service in the window: allocated a child for any part of it, or
+    chaired a review held in it."""
+    allocated = IROAllocation.objects.filter(iro=OuterRef("pk"), start_on__lte=window.end).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=window.start)
+    )
+    chaired = Review.objects.filter(chair=OuterRef("pk"), held_on__gte=window.start, held_on__lte=window.end)
+    return User.objects.filter(role=User.Role.IRO).filter(Q(Exists(allocated)) | Q(Exists(chaired)))
+
+
+# Ethnic groups as the DfE's looked-after statistics group the 903 codes.
+ETHNIC_GROUPS: dict[str, tuple[str, ...]] = {
+    "White": ("WBRI", "WIRI", "WOTH", "WIRT", "WROM"),
+    "Mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "Asian or Asian British": ("AIND", "APKN", "ABAN", "AOTH"),
+    "Black or Black British": ("BCRB", "BAFR", "BOTH"),
+    "Other ethnic group": ("CHNE", "OOTH"),
+}
+NOT_STATED = "Not stated"
+
+
+@dataclass(frozen=True)
+class Staffing:
+    permanent: int
+    permanent_fte: Decimal
+    sessional: int
+    sessional_fte: Decimal
+    no_profile: int  # IROs without a staff profile: employment, FTE, gender and ethnicity unknown
+    by_gender: dict[str, int]  # label: count, every gender listed
+    by_ethnic_group: dict[str, int]  # label: count, every group listed
+    caseload_low: int | None  # children per IRO on the window's last day, among IROs with any
+    caseload_high: int | None
+
+    @property
+    def total(self) -> int:
+        return self.permanent + self.sessional + self.no_profile
+
+
+def children_by_iro_on(day: date, window: Window) -> QuerySet:
+    """(iro, children) rows: the children looked after on `day` (and counted in the window) by the
+    IRO allocated to them that day (the allocation starting later wins on a changeover day)."""
+    allocation = (
+        IROAllocation.objects.filter(child=OuterRef("pk"), start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .order_by("-start_on", "-pk")
+        .values("iro")[:1]
+    )
+    return (
+        Child.objects.filter(looked_after_on(day))
+        .filter(counted(window))
+        .annotate(iro_on_day=Subquery(allocation))
+        .filter(iro_on_day__isnull=False)
+        .order_by()
+        .values("iro_on_day")
+        .annotate(children=Count("pk"))
+    )
+
+
+def _fte(total) -> Decimal:
+    # SQLite sums decimals as floats (3.60000000000000); FTEs have two places.
+    return Decimal(str(total or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def staffing(window: Window) -> Staffing:
+    """The staffing profile of the IROs in service in the window. Three queries."""
+    iros = iros_in_service(window)
+    Employment, Gender = StaffProfile.Employment, StaffProfile.Gender
+    counts = iros.aggregate(
+        permanent=Count("pk", filter=Q(staff_profile__employment=Employment.PERMANENT)),
+        permanent_fte=Sum("staff_profile__fte", filter=Q(staff_profile__employment=Employment.PERMANENT)),
+        sessional=Count("pk", filter=Q(staff_profile__employment=Employment.SESSIONAL)),
+        sessional_fte=Sum("staff_profile__fte", filter=Q(staff_profile__employment=Employment.SESSIONAL)),
+        no_profile=Count("pk", filter=Q(staff_profile__isnull=True)),
+        **{f"gender_{g}": Count("pk", filter=Q(staff_profile__gender=g)) for g in Gender.values},
+    )
+    group = Case(
+        *(When(staff_profile__ethnicity__in=codes, then=Value(label)) for label, codes in ETHNIC_GROUPS.items()),
+        default=Value(NOT_STATED),
+        output_field=CharField(),
+    )
+    groups = dict(iros.annotate(group=group).order_by().values_list("group").annotate(n=Count("pk")))
+    caseloads = children_by_iro_on(window.end, window).aggregate(low=Min("children"), high=Max("children"))
+    gender = {label: counts[f"gender_{value}"] for value, label in Gender.choices}
+    if counts["no_profile"]:
+        gender[NOT_STATED] = gender.get(NOT_STATED, 0) + counts["no_profile"]
+    return Staffing(
+        permanent=counts["permanent"],
+        permanent_fte=_fte(counts["permanent_fte"]),
+        sessional=counts["sessional"],
+        sessional_fte=_fte(counts["sessional_fte"]),
+        no_profile=counts["no_profile"],
+        by_gender=gender,
+        by_ethnic_group={label: groups.get(label, 0) for label in [*ETHNIC_GROUPS, NOT_STATED]},
+        caseload_low=caseloads["low"],
+        caseload_high=caseloads["high"],
+    )
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    budget: Decimal | None
+    reviews_held: int
+
+    @property
+    def per_review(self) -> Decimal | None:
+        if self.budget is None or not self.reviews_held:
+            return None
+        return (self.budget / self.reviews_held).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def unit_cost(year: CollectionYear, reviews_held_count: int) -> UnitCost:
+    """The service budget for the year divided by the reviews held in it."""
+    budget = ServiceBudget.objects.filter(year=year.year).values_list("amount", flat=True).first()
+    return UnitCost(budget, reviews_held_count)
+
+
+# --- The QA dashboard: caseloads now ------------------------------------------------------------------
+
+# The IRO Handbook's recommended caseload for a full-time IRO.
+CASELOAD_RANGE = (50, 70)
+
+
+@dataclass(frozen=True)
+class IROCaseload:
+    iro: User | None  # None: the children with no IRO
+    children: int
+    overdue: int
+    due_soon: int
+
+    @property
+    def fte(self) -> Decimal | None:
+        profile = getattr(self.iro, "staff_profile", None) if self.iro else None
+        return profile.fte if profile else None
+
+    @property
+    def employment(self) -> str:
+        profile = getattr(self.iro, "staff_profile", None) if self.iro else None
+        return profile.get_employment_display() if profile else ""
+
+    @property
+    def per_fte(self) -> Decimal | None:
+        if self.fte is None:
+            return None
+        return (Decimal(self.children) / self.fte).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+    @property
+    def band(self) -> str:
+        """Where the caseload per FTE falls: "over" 70, "under" 50, "within", or "" if the FTE is unknown."""
+        if self.per_fte is None:
+            return ""
+        low, high = CASELOAD_RANGE
+        return "over" if self.per_fte > high else "under" if self.per_fte < low else "within"
+
+
+def caseloads(*, today: date, soon: date) -> tuple[list[IROCaseload], IROCaseload]:
+    """Each IRO's caseload now (active IROs, and any other IRO who still has children), with the
+    children whose next review is overdue or due by `soon`; and the children with no IRO. The same
+    children, allocations and statuses as the caseload page, so each number links to its list there
+    (short-break children included: they are on the IRO's caseload). Two queries."""
+    rows = (
+        with_next_review(Child.objects.all(), today=today, soon=soon)
+        .order_by()
+        .values("current_allocation__iro")
+        .annotate(
+            children=Count("pk"),
+            overdue=Count("pk", filter=Q(due_status=DueStatus.OVERDUE)),
+            due_soon=Count("pk", filter=Q(due_status=DueStatus.DUE_SOON)),
+        )
+    )
+    by_iro = {row.pop("current_allocation__iro"): row for row in rows}
+    unallocated = IROCaseload(None, **by_iro.pop(None, {"children": 0, "overdue": 0, "due_soon": 0}))
+    iros = (
+        User.objects.filter(Q(role=User.Role.IRO, is_active=True) | Q(pk__in=list(by_iro)))
+        .select_related("staff_profile")
+        .order_by("first_name", "last_name", "pk")
+    )
+    empty = {"children": 0, "overdue": 0, "due_soon": 0}
+    return [IROCaseload(iro, **by_iro.get(iro.pk, empty)) for iro in iros], unallocated

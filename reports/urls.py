@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("figures/", views.figure_list, name="figures"),
+    path("annual/", views.annual_report, name="annual"),
+    path("annual/download/", views.annual_download, name="annual_download"),
+    path("annual/edit/", views.annual_edit, name="annual_edit"),
+]

@@ -1,0 +1,329 @@
+"""The QA dashboard, the lists behind its figures, and the annual report in each format.
+
+Who may see what: QA managers everything here; the Director the dashboard (its figures not linked,
+since the lists behind them name children by LA child id and the Director sees no child records)
+and the annual report, read-only; an IRO nothing (403). The annual report identifies no child.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from children.selectors import DueStatus, due_soon_by
+from escalations.selectors import sees_escalation_list
+from iro_service.models import User
+from reviews.models import ParticipationCode
+
+from . import annual, kpis
+from .annual import ReportNotAvailable
+from .forms import ReportTextForm
+from .kpis import CollectionYear
+from .models import ReportNarrative, ServiceBudget
+from .renderers import FORMATS, filename
+from .renderers import pdf as pdf_renderer
+from .renderers.csv_tables import render_csv, render_zip
+from .renderers.html import context as report_context
+from .renderers.html import render_html
+from .renderers.json_figures import render_json
+from .renderers.word import render_docx
+from .services import budget_set, narrative_save
+
+PAGE_SIZE = 50
+
+
+def reads_reports(user: User) -> bool:
+    return user.is_qa_manager or user.role == User.Role.DIRECTOR
+
+
+def _require_reader(user: User) -> None:
+    if not reads_reports(user):
+        raise PermissionDenied
+
+
+def _require_qa_manager(user: User) -> None:
+    if not user.is_qa_manager:
+        raise PermissionDenied
+
+
+# --- The dashboard ----------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    """Caseloads now, reviews overdue and due soon by IRO, and the year to date. A fixed number of
+    queries, whatever the number of children. Each figure links to the list behind it for QA
+    managers; the Director sees the figures only."""
+    user = request.user
+    _require_reader(user)
+    links = user.is_qa_manager
+    today = timezone.localdate()
+    soon = due_soon_by(today)
+    rows, unallocated = kpis.caseloads(today=today, soon=soon)
+    everyone = [*rows, unallocated]
+
+    caseload = reverse("children:caseload")
+
+    def caseload_urls(iro) -> dict[str, str]:
+        base = {"iro": iro.pk if iro else "none"}
+        return {
+            "children": f"{caseload}?{urlencode(base)}",
+            "overdue": f"{caseload}?{urlencode(base | {'status': DueStatus.OVERDUE})}",
+            "due_soon": f"{caseload}?{urlencode(base | {'status': DueStatus.DUE_SOON})}",
+        }
+
+    year = CollectionYear.containing(today)
+    window = year.window(today)
+    figures = reverse("reports:figures")
+
+    def figure_url(figure: str, **extra) -> str:
+        return f"{figures}?{urlencode({'year': year.year, 'figure': figure, **extra})}"
+
+    participation = kpis.participation(window)
+    late = kpis.late_reviews_by_reason(window)
+    escalation_list = reverse("escalations:list")
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "today": today,
+            "soon": soon,
+            "links": links,
+            "now": [
+                ("Children looked after", "looked_after", sum(r.children for r in everyone), caseload),
+                ("Reviews overdue", "overdue", sum(r.overdue for r in everyone), f"{caseload}?status=overdue"),
+                (
+                    f"Reviews due by {soon:%-d %B %Y}",
+                    "due_soon",
+                    sum(r.due_soon for r in everyone),
+                    f"{caseload}?status=due_soon",
+                ),
+                ("Children without an IRO", "unallocated", unallocated.children, f"{caseload}?iro=none"),
+            ],
+            "rows": [(row, caseload_urls(row.iro)) for row in rows],
+            "unallocated": (unallocated, caseload_urls(None)),
+            "caseload_range": kpis.CASELOAD_RANGE,
+            "year": year,
+            "window": window,
+            "reviews_held": (participation["total"], figure_url("held")),
+            "late_total": (sum(late.values()), figure_url("late")),
+            "ni66": (kpis.ni66(window), figure_url("ni66"), figure_url("ni66_late")),
+            "c63": (kpis.c63(window), figure_url("c63"), figure_url("c63_not_contributing")),
+            "participation": [
+                (code, annual.meaning(label), participation[code], figure_url("held", code=code))
+                for code, label in ParticipationCode.choices
+            ],
+            "late": [
+                (reason, label, late[reason], figure_url("late", reason=reason))
+                for reason, label in kpis.LATE_REASONS.items()
+            ],
+            "escalations": kpis.escalations_open(today),
+            "escalation_urls": {
+                "open": f"{escalation_list}?status=open",
+                "overdue": f"{escalation_list}?status=overdue",
+            },
+            # The escalations list shows the Director escalations by LA child id: link it for them too.
+            "escalation_links": sees_escalation_list(user),
+        },
+    )
+
+
+# --- The lists behind the figures (QA managers) -----------------------------------------------------
+
+REVIEW_FIGURES = {
+    "held": "Reviews held",
+    "late": "Reviews held late",
+}
+CHILD_FIGURES = {
+    "ni66": "Children with a review due (NI66)",
+    "ni66_late": "Children with a review not held in time (NI66)",
+    "c63": "Children aged 4 or over with a review held (C63)",
+    "c63_not_contributing": "Children who did not contribute to every review (C63)",
+}
+
+
+def _year_param(request, today) -> CollectionYear:
+    try:
+        year = CollectionYear(int(request.GET.get("year") or CollectionYear.containing(today).year))
+    except ValueError:
+        raise Http404("No such collection year") from None
+    if not 2000 <= year.year <= CollectionYear.containing(today).year:
+        raise Http404("No such collection year")
+    return year
+
+
+@login_required
+def figure_list(request):
+    """The reviews or children behind one figure of the dashboard (or of a past year), by LA child id."""
+    user = request.user
+    _require_qa_manager(user)
+    today = timezone.localdate()
+    year = _year_param(request, today)
+    window = year.window(today)
+    figure = request.GET.get("figure", "")
+    code = request.GET.get("code", "")
+    reason = request.GET.get("reason", "")
+    if figure in REVIEW_FIGURES:
+        rows = kpis.late_reviews(window) if figure == "late" else kpis.reviews_held(window)
+        title = REVIEW_FIGURES[figure]
+        if code:
+            if code not in kpis.PARTICIPATION_CODES:
+                raise Http404("No such participation code")
+            rows, title = rows.filter(participation=code), f"{title}, coded {code}"
+        if reason:
+            if reason not in kpis.LATE_REASONS:
+                raise Http404("No such late reason")
+            late_reason = "" if reason == kpis.NOT_RECORDED else reason
+            rows = rows.filter(late_reason=late_reason)
+            title = f"{title}: {kpis.LATE_REASONS[reason].lower()}"
+        rows = rows.select_related("child", "chair").order_by("-held_on", "child__la_child_id")
+        kind = "reviews"
+    elif figure in CHILD_FIGURES:
+        rows = {
+            "ni66": lambda: kpis.ni66_children(window),
+            "ni66_late": lambda: kpis.ni66_children(window).filter(in_time=False),
+            "c63": lambda: kpis.c63_children(window),
+            "c63_not_contributing": lambda: kpis.c63_children(window).filter(contributed=False),
+        }[figure]().order_by("la_child_id")
+        title = CHILD_FIGURES[figure]
+        kind = "children"
+    else:
+        raise Http404("No such figure")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/figure_list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "figure": figure,
+            "title": title,
+            "year": year,
+            "window": window,
+            "complete": year.is_complete(today),
+            "today": today,
+        },
+    )
+
+
+# --- The annual report -------------------------------------------------------------------------------
+
+
+def _report_year(request, today) -> CollectionYear:
+    value = request.GET.get("year")
+    if not value:
+        return CollectionYear.last_complete(today)
+    try:
+        return annual.check_year(int(value), today)
+    except (ValueError, ReportNotAvailable):
+        raise Http404("There is no annual report for that year") from None
+
+
+@login_required
+def annual_report(request):
+    """The annual report for a collection year as a page, with its downloads."""
+    user = request.user
+    _require_reader(user)
+    today = timezone.localdate()
+    year = _report_year(request, today)
+    report = annual.build(year.year, today=today)
+    download = reverse("reports:annual_download")
+    edit_url = f"{reverse('reports:annual_edit')}?year={year.year}"
+    return render(
+        request,
+        "reports/annual_report.html",
+        report_context(
+            report,
+            in_app=True,
+            years=annual.available_years(today),
+            downloads=[
+                (FORMATS[fmt], f"{download}?year={year.year}&format={fmt}") for fmt in ("pdf", "docx", "html", "json")
+            ],
+            zip_url=f"{download}?year={year.year}&format=csv",
+            csv_urls={
+                table.slug: f"{download}?year={year.year}&format=csv&table={table.slug}" for table in report.tables()
+            },
+            pdf_unavailable=pdf_renderer.unavailable_reason(),
+            can_edit=user.is_qa_manager,
+            edit_url=edit_url,
+        ),
+    )
+
+
+@login_required
+def annual_download(request):
+    """The annual report as a file: PDF, Word, HTML, JSON, or CSV (one table, or all in a zip)."""
+    _require_reader(request.user)
+    today = timezone.localdate()
+    year = _report_year(request, today)
+    fmt = request.GET.get("format", "")
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    report = annual.build(year.year, today=today)
+    name = filename(report, fmt)
+    if fmt == "pdf":
+        try:
+            body = pdf_renderer.render_pdf(report)
+        except pdf_renderer.PdfUnavailable as error:
+            return render(request, "reports/pdf_unavailable.html", {"reason": str(error), "year": year}, status=503)
+    elif fmt == "docx":
+        body = render_docx(report)
+    elif fmt == "html":
+        body = render_html(report)
+    elif fmt == "json":
+        body = render_json(report)
+    else:
+        table = request.GET.get("table")
+        if table:
+            try:
+                body, name = render_csv(report.table(table)), filename(report, "csv", table)
+            except KeyError:
+                raise Http404("No such table") from None
+        else:
+            response = HttpResponse(render_zip(report), content_type="application/zip")
+            response["Content-Disposition"] = f'attachment; filename="{filename(report, "csv", "tables")[:-4]}.zip"'
+            return response
+    response = HttpResponse(body, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def annual_edit(request):
+    """The QA manager writes the report's narrative and enters the year's service budget."""
+    user = request.user
+    _require_qa_manager(user)
+    today = timezone.localdate()
+    year = _report_year(request, today)
+    narrative = ReportNarrative.objects.filter(year=year.year).first()
+    budget = ServiceBudget.objects.filter(year=year.year).first()
+    initial = {"budget": budget.amount if budget else None}
+    if narrative:
+        initial |= {
+            "introduction": narrative.introduction,
+            "priorities": narrative.priorities,
+            "summary": narrative.summary,
+        }
+    form = ReportTextForm(request.POST or None, initial=initial, year_label=year.label)
+    report_url = f"{reverse('reports:annual')}?year={year.year}"
+    if request.method == "POST" and form.is_valid():
+        budget_set(actor=user, year=year.year, amount=form.cleaned_data["budget"])
+        narrative_save(actor=user, year=year.year, **form.narrative())
+        messages.success(request, f"The annual report for {year.label} has been saved.")
+        return redirect(report_url)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Annual report {year.label}: budget and narrative",
+            "lede": "The figures come from the service's records; these are the parts the service writes. "
+            "They are kept with the report for this year.",
+            "back_url": report_url,
+        },
+    )

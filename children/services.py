@@ -9,14 +9,11 @@ from django.utils import timezone
 from iro_service.audit import audit_record
 from iro_service.models import User
 from reviews.services import lock_child, review_schedule_refresh
+from reviews.timescales import uk_date
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
 from .periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from .ssda903_rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def child_create(
@@ -67,7 +64,7 @@ def episode_follows(
         raise ValidationError({"start_on": "An episode cannot start before the child's date of birth."})
     if last is not None and start_on <= last.start_on:
         raise ValidationError(
-            {"start_on": f"The new episode must start after the latest one, which began on {_d(last.start_on)}."}
+            {"start_on": f"The new episode must start after the latest one, which began on {uk_date(last.start_on)}."}
         )
     opening = reason_new == STARTED_TO_BE_LOOKED_AFTER
     if last is None or last.end_on is not None:
@@ -140,7 +137,7 @@ def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ce
         if episode.end_on is not None:
             raise ValidationError("This episode has already ended.")
         if end_on < episode.start_on:
-            raise ValidationError({"end_on": f"The episode cannot end before it began ({_d(episode.start_on)})."})
+            raise ValidationError({"end_on": f"The episode cannot end before it began ({uk_date(episode.start_on)})."})
         episode.end_on, episode.reason_ceased = end_on, reason_ceased
         episode.full_clean()
         episode.save(update_fields=["end_on", "reason_ceased"])
@@ -174,7 +171,7 @@ def allocation_change(
                 raise ValidationError({"iro": f"{iro} is already this child's IRO."})
             if start_on < current.start_on:
                 raise ValidationError(
-                    {"start_on": f"The new IRO cannot start before the current one did ({_d(current.start_on)})."}
+                    {"start_on": f"The new IRO cannot start before the current one did ({uk_date(current.start_on)})."}
                 )
             current.end_on = start_on
             current.save(update_fields=["end_on"])

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from reviews.timescales import uk_date
+
 from .periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 from .ssda903 import collection_year_of, year_end, year_start
 
@@ -26,10 +28,6 @@ FINAL_REASONS_CEASED = frozenset({"E2", "E15"})
 # What RNE says changed: (legal status, placement). DfE rules 434 (L), 435 (P, T), 436 (B, U).
 RNE_CHANGES = {"L": (True, False), "P": (False, True), "T": (False, True), "B": (True, True), "U": (True, True)}
 RNE_RULES = {"L": "434", "P": "435", "T": "435", "B": "436", "U": "436"}
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ def episode_sequence_breaks(episodes: Sequence[Episode903]) -> list[tuple[int, R
                 len(episodes) - 1,
                 RuleBreak(
                     "reason_ceased",
-                    f"The episode ended on {_d(last.end_on)} with X1, but no episode starts that day",
+                    f"The episode ended on {uk_date(last.end_on)} with X1, but no episode starts that day",
                     "388",
                 ),
             )
@@ -110,7 +108,8 @@ def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
         return [
             RuleBreak(
                 "start_on",
-                f"A new episode starts on {_d(episode.start_on)}, but the one from {_d(previous.start_on)} has not "
+                f"A new episode starts on {uk_date(episode.start_on)}, "
+                f"but the one from {uk_date(previous.start_on)} has not "
                 "ended",
                 "142",
             )
@@ -119,7 +118,7 @@ def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
         return [
             RuleBreak(
                 "start_on",
-                f"The episode starts before the previous one ended ({_d(previous.end_on)})",
+                f"The episode starts before the previous one ended ({uk_date(previous.end_on)})",
                 "501",
             )
         ]
@@ -129,7 +128,8 @@ def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
             return [
                 RuleBreak(
                     "start_on",
-                    f"The previous episode ended on {_d(previous.end_on)} with X1, so the next must start that day",
+                    f"The previous episode ended on {uk_date(previous.end_on)} with X1, "
+                    "so the next must start that day",
                     "388",
                 )
             ]
@@ -137,7 +137,7 @@ def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
             return [
                 RuleBreak(
                     "reason_new",
-                    f"The previous episode ended on {_d(previous.end_on)} with X1 (a new episode the same day), "
+                    f"The previous episode ended on {uk_date(previous.end_on)} with X1 (a new episode the same day), "
                     "so this one continues the period of care and cannot have RNE S",
                     "431",
                 )
@@ -159,7 +159,8 @@ def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
         return [
             RuleBreak(
                 "start_on",
-                f"The previous episode ended on {_d(previous.end_on)} with {previous.reason_ceased}, when the child "
+                f"The previous episode ended on {uk_date(previous.end_on)} with {previous.reason_ceased}, "
+                "when the child "
                 "ceased to be looked after: a new period of care cannot start the same day (use REC X1 if the care "
                 "continued)",
                 "431" if starts_period else "388",
@@ -169,7 +170,7 @@ def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
         return [
             RuleBreak(
                 "reason_new",
-                f"The child ceased to be looked after on {_d(previous.end_on)} ({previous.reason_ceased}), so the "
+                f"The child ceased to be looked after on {uk_date(previous.end_on)} ({previous.reason_ceased}), so the "
                 "next episode starts a new period of care and must have RNE S",
                 "432",
             )
@@ -216,7 +217,7 @@ def _place_change_reason(previous: Episode903, episode: Episode903) -> list[Rule
         return [
             RuleBreak(
                 "reason_place_change",
-                f"The placement changed on {_d(episode.start_on)} (RNE {episode.reason_new}): give the reason",
+                f"The placement changed on {uk_date(episode.start_on)} (RNE {episode.reason_new}): give the reason",
                 "225",
             )
         ]
@@ -275,7 +276,9 @@ def missing_episode_breaks(
     if end is not None and end < start:
         breaks.append(
             RuleBreak(
-                "end_on", f"The date the child came back must be on or after the day they went ({_d(start)})", "567"
+                "end_on",
+                f"The date the child came back must be on or after the day they went ({uk_date(start)})",
+                "567",
             )
         )
     if start < date_of_birth:
@@ -288,7 +291,7 @@ def missing_episode_breaks(
         return [
             RuleBreak(
                 "start_on",
-                f"The child was not looked after on {_d(start)}: record missing episodes within a period of care",
+                f"The child was not looked after on {uk_date(start)}: record missing episodes within a period of care",
                 "581" if not any(p.start <= start for p in periods) else "578",
             )
         ]
@@ -296,7 +299,8 @@ def missing_episode_breaks(
         breaks.append(
             RuleBreak(
                 "end_on",
-                f"The child ceased to be looked after on {_d(period.end)}: the missing episode must end on or before "
+                f"The child ceased to be looked after on {uk_date(period.end)}: "
+                "the missing episode must end on or before "
                 "that day",
                 "577",
             )
@@ -310,23 +314,24 @@ def missing_episode_breaks(
                 breaks.append(
                     RuleBreak(
                         "end_on",
-                        f"The child went missing during an episode that ended on {_d(episode.end_on)}: the missing "
-                        f"episode must end by {_d(latest_end)}, the end of that collection year",
+                        f"The child went missing during an episode that ended on {uk_date(episode.end_on)}: "
+                        "the missing "
+                        f"episode must end by {uk_date(latest_end)}, the end of that collection year",
                         "575",
                     )
                 )
                 break
     for other in others:
         if other.start_on == start:
-            breaks.append(RuleBreak("start_on", f"A missing episode from {_d(start)} is already recorded", "574"))
+            breaks.append(RuleBreak("start_on", f"A missing episode from {uk_date(start)} is already recorded", "574"))
             continue
         first, second = (other, missing) if other.start_on < start else (missing, other)
         if first.end_on is None or second.start_on < first.end_on:
-            until = f"to {_d(other.end_on)}" if other.end_on else "with no end date"
+            until = f"to {uk_date(other.end_on)}" if other.end_on else "with no end date"
             breaks.append(
                 RuleBreak(
                     "start_on",
-                    f"It overlaps the missing episode from {_d(other.start_on)} {until}: one must end before the "
+                    f"It overlaps the missing episode from {uk_date(other.start_on)} {until}: one must end before the "
                     "next starts",
                     "574",
                 )

@@ -19,17 +19,13 @@ from children.models import Child
 from iro_service.audit import audit_record
 from iro_service.models import AuditEntry, User
 from reviews.models import Review
-from reviews.timescales import add_working_days
+from reviews.timescales import add_working_days, uk_date
 
 from .codes import FORMAL_STAGES, STAGE_ORDER, Stage, Theme, stage_rank
 from .models import Escalation, EscalationStage, EscalationStatusChange
 
 SUMMARY_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 4000
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def response_working_days(stage: str) -> int:
@@ -64,7 +60,7 @@ def _check_date(errors: dict, field: str, value: date | None, *, what: str, toda
         return
     for earliest, description in not_before:
         if earliest is not None and value < earliest:
-            errors[field] = f"{what[0].upper()}{what[1:]} cannot be before {description} ({_d(earliest)})"
+            errors[field] = f"{what[0].upper()}{what[1:]} cannot be before {description} ({uk_date(earliest)})"
             return
 
 
@@ -79,7 +75,7 @@ def _lock(escalation: Escalation) -> Escalation:
 def _must_be_open(escalation: Escalation) -> None:
     if not escalation.is_open:
         raise ValidationError(
-            f"This escalation was {escalation.get_status_display().lower()} on {_d(escalation.closed_on)}: "
+            f"This escalation was {escalation.get_status_display().lower()} on {uk_date(escalation.closed_on)}: "
             "it cannot be changed. Raise a new escalation if the concern has come back."
         )
 
@@ -137,7 +133,7 @@ def escalation_raise(
             raise ValidationError("An escalation can only come from a review of the same child that has been held.")
         if raised_on is not None and "raised_on" not in errors and raised_on < review.held_on:
             errors["raised_on"] = (
-                f"The date the concern was raised cannot be before the review it came from ({_d(review.held_on)})"
+                f"The date the concern was raised cannot be before the review it came from ({uk_date(review.held_on)})"
             )
     if theme not in Theme.values:
         errors["theme"] = "Select the theme of the concern"
@@ -228,7 +224,7 @@ def escalation_stage_respond(
         stage = EscalationStage.objects.select_for_update().get(pk=stage.pk)
         if stage.is_answered:
             raise ValidationError(
-                f"The response to this stage was recorded on {_d(stage.responded_on)}: it cannot be changed."
+                f"The response to this stage was recorded on {uk_date(stage.responded_on)}: it cannot be changed."
             )
         errors: dict[str, str] = {}
         _check_date(

@@ -13,7 +13,7 @@ from iro_service.audit import audit_record
 from iro_service.models import User
 
 from .models import Meeting, Review
-from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule
+from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule, uk_date
 
 # The fields an IRO records about a review held; everything else on Review is computed.
 RECORDED_FIELDS = (
@@ -26,10 +26,6 @@ RECORDED_FIELDS = (
     "decisions_sent_on",
     "record_sent_on",
 )
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def lock_child(child: Child) -> Child:
@@ -99,11 +95,11 @@ def _check_held(review: Review, child: Child, *, today: date) -> None:
         period = period_containing(periods_of_care(child.episodes.all()), held_on)
         if period is None:
             errors["held_on"] = (
-                f"{child.la_child_id} was not looked after on {_d(held_on)}: a review must be held "
+                f"{child.la_child_id} was not looked after on {uk_date(held_on)}: a review must be held "
                 "within a period of care, not before it began or after it ended."
             )
         elif child.reviews.filter(held_on=held_on).exclude(pk=review.pk).exists():
-            errors["held_on"] = f"A review held on {_d(held_on)} is already recorded for this child."
+            errors["held_on"] = f"A review held on {uk_date(held_on)} is already recorded for this child."
     if not review.participation:
         errors["participation"] = "Select how the child took part in the review (DfE rule 167)."
     else:
@@ -119,7 +115,7 @@ def _check_held(review: Review, child: Child, *, today: date) -> None:
         if sent > today:
             errors[field] = f"The date the {what} sent out cannot be in the future."
         elif sent < held_on:
-            errors[field] = f"The date the {what} sent out cannot be before the review was held ({_d(held_on)})."
+            errors[field] = f"The date the {what} sent out cannot be before the review was held ({uk_date(held_on)})."
     if errors:
         raise ValidationError(errors)
 
@@ -130,7 +126,7 @@ def _check_late_reason(review: Review) -> None:
         raise ValidationError(
             {
                 "late_reason": (
-                    f"This review was due on {_d(review.due_on)} and held on {_d(review.held_on)}: "
+                    f"This review was due on {uk_date(review.due_on)} and held on {uk_date(review.held_on)}: "
                     "select why it was late."
                 )
             }
@@ -204,7 +200,7 @@ def meeting_book(*, actor: User, review: Review, planned_on: date, today: date |
     with transaction.atomic():
         lock_child(review.child)
         moved = Meeting.objects.filter(review=review, status=Meeting.Status.BOOKED).update(
-            status=Meeting.Status.RESCHEDULED, reason=f"Moved to {_d(planned_on)}"
+            status=Meeting.Status.RESCHEDULED, reason=f"Moved to {uk_date(planned_on)}"
         )
         meeting = Meeting(review=review, planned_on=planned_on)
         meeting.full_clean()

@@ -103,8 +103,9 @@ class DueReview:
     explanation: str  # "due 31/03/2014: 28 days after the period of care began on 03/03/2014"
 
 
-def _d(day: date) -> str:
-    return f"{day.day:02}/{day.month:02}/{day.year}"  # the 903 return's format (strftime is 5x slower)
+def uk_date(day: date) -> str:
+    """dd/mm/yyyy: the 903 return's format, and what users here read."""
+    return day.strftime("%d/%m/%Y")
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class _Due:
 
 
 def _after(counted_from: date, interval: timedelta | relativedelta, reason: str) -> _Due:
-    return _Due(counted_from + interval, counted_from, f"{reason} on {_d(counted_from)}")
+    return _Due(counted_from + interval, counted_from, f"{reason} on {uk_date(counted_from)}")
 
 
 _DAY = timedelta(days=1)
@@ -145,7 +146,7 @@ def _general(period: PeriodOfCare, sequence: int, previous: date | None, policy:
         return _Due(
             add_working_days(period.start, 20, nation=nation),
             period.start,
-            f"20 working days after the period of care began on {_d(period.start)}",
+            f"20 working days after the period of care began on {uk_date(period.start)}",
         )
     if sequence == 2:
         return _after(previous, _3_MONTHS, "3 months after the first review")
@@ -181,7 +182,7 @@ def _due(
         return _Due(
             previous + _3_MONTHS,
             previous,
-            f"3 months after the review on {_d(previous)}, the first since the child was placed for adoption",
+            f"3 months after the review on {uk_date(previous)}, the first since the child was placed for adoption",
         )
     # Reg 36(1)(c): thereafter not more than 6 months after the previous review.
     return _after(previous, _6_MONTHS, "6 months after the previous review")
@@ -214,7 +215,7 @@ def review_schedule(
         if sequence > len(held) and period.end is not None and due.due_on > period.end:
             break  # no review is due after the child ceases to be looked after
         schedule.append(
-            DueReview(sequence, due.due_on, due.counted_from, policy, f"due {_d(due.due_on)}: {due.reason}")
+            DueReview(sequence, due.due_on, due.counted_from, policy, f"due {uk_date(due.due_on)}: {due.reason}")
         )
     return schedule
 

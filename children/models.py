@@ -34,10 +34,62 @@ upn_validator = RegexValidator(
     "The UPN must be a letter (not I, O or S) followed by 11 digits and a digit or letter, "
     "or UN1 to UN5 if not known (DfE rule 168).",
 )
-postcode_district_validator = RegexValidator(
-    r"^[A-Z]{1,2}[0-9][0-9A-Z]?( [0-9])?$",
-    "Give the postcode district and sector only, such as SE1 2 or SE1 (903 HOME_POST / PL_POST).",
+# A full UK postcode as the 903 wants it in HOME_POST and PL_POST (DfE rule 392c: the validator looks
+# each one up in the national postcode list): upper case, the outward and inward codes one space apart.
+POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$"
+postcode_validator = RegexValidator(
+    POSTCODE_PATTERN, "Give the full postcode, such as SE1 2QH (903 HOME_POST / PL_POST, DfE rule 392c)."
 )
+# An Ofsted unique reference number: SC and 6 digits, or 7 digits; XXXXXXX where the DfE allows it for
+# regional adoption agencies (DfE rule 242).
+URN_PATTERN = r"^(SC[0-9]{6}|[0-9]{7}|XXXXXXX)$"
+urn_validator = RegexValidator(
+    URN_PATTERN, "An Ofsted URN is SC and 6 digits, or 7 digits (XXXXXXX for a regional adoption agency)."
+)
+# Placements with no Ofsted URN (DfE rules 218 and 222): placed with parents, living independently,
+# in hospital, temporary moves, other placements.
+PLACEMENTS_WITHOUT_URN = frozenset(
+    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+)
+# Where URN XXXXXXX (a regional adoption agency) may be given (DfE rule 242).
+PLACEMENTS_WITH_RAA_URN = frozenset({"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"})
+
+
+def normalise_postcode(value: str) -> str:
+    """A postcode in upper case with one space before its inward code (the last three characters)."""
+    compact = "".join(value.split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def postcode_district(value: str) -> str:
+    """The district (outward code) of a postcode: SE1 of SE1 2QH."""
+    return value.split(" ")[0] if value else ""
+
+
+def mother_breaks(
+    *, sex: str, date_of_birth: date | None, mother: str, first_child_born_on: date | None
+) -> dict[str, str]:
+    """What is wrong with MOTHER and MC_DOB for a child, by field (messages name the DfE rule)."""
+    errors: dict[str, str] = {}
+    if mother not in ("", "0", "1"):
+        errors["mother"] = "MOTHER is 1 (the child is a mother) or 0 (not) (DfE rule 165)."
+    elif mother == "1" and sex == "M":
+        errors["mother"] = "Only a girl can be recorded as a mother (DfE rule 165)."
+    elif mother == "1" and first_child_born_on is None:
+        errors["first_child_born_on"] = "Give the date of birth of her first child (DfE rule 611)."
+    elif mother != "1" and first_child_born_on is not None:
+        errors["first_child_born_on"] = (
+            "The date of birth of a first child is given only for a child who is a mother "
+            f"(DfE rule {'174' if sex == 'M' else '612'})."
+        )
+    elif first_child_born_on is not None and date_of_birth is not None:
+        if first_child_born_on <= date_of_birth:
+            errors["first_child_born_on"] = "Her first child's date of birth must be after her own (DfE rule 621)."
+        elif first_child_born_on < date_of_birth + relativedelta(years=11):
+            errors["first_child_born_on"] = (
+                "A mother under 11 years of age cannot be recorded: check the dates of birth (DfE rule 620)."
+            )
+    return errors
 
 
 class Child(models.Model):
@@ -50,6 +102,10 @@ class Child(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices)
+    # 903 MOTHER: whether the child is a mother, 1 or 0; blank for boys (and girls looked after only
+    # under short breaks, where the DfE allows it: rule 393). MC_DOB: her first child's date of birth.
+    mother = models.CharField("is a mother (MOTHER)", max_length=1, choices=[("1", "Yes"), ("0", "No")], blank=True)
+    first_child_born_on = models.DateField("date of birth of her first child (MC_DOB)", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +121,16 @@ class Child(models.Model):
 
     def age_on(self, day: date) -> int:
         return relativedelta(day, self.date_of_birth).years
+
+    def clean(self):
+        errors = mother_breaks(
+            sex=self.sex,
+            date_of_birth=self.date_of_birth,
+            mother=self.mother,
+            first_child_born_on=self.first_child_born_on,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Episode(models.Model):
@@ -90,12 +156,12 @@ class Episode(models.Model):
         blank=True,
     )
     home_postcode = models.CharField(
-        "home postcode (HOME_POST)", max_length=8, blank=True, validators=[postcode_district_validator]
+        "home postcode (HOME_POST)", max_length=8, blank=True, validators=[postcode_validator]
     )
     placement_postcode = models.CharField(
-        "placement postcode (PL_POST)", max_length=8, blank=True, validators=[postcode_district_validator]
+        "placement postcode (PL_POST)", max_length=8, blank=True, validators=[postcode_validator]
     )
-    urn = models.CharField("Ofsted URN", max_length=7, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True, validators=[urn_validator])
 
     class Meta:
         ordering = ["start_on"]
@@ -133,6 +199,76 @@ class Episode(models.Model):
             }
             if errors:
                 raise ValidationError(errors)
+        # A URN given where none belongs (DfE rules 222, 242). One missing (rule 218) is refused by
+        # the import and listed by the export for someone to put right: an episode can be recorded
+        # before the provider's URN is to hand.
+        if self.legal_status not in ("V3", "V4"):
+            message = urn_break(
+                placement=self.placement,
+                urn=self.urn,
+                end_on=self.end_on,
+                placement_postcode=self.placement_postcode,
+                required=False,
+            )
+            if message:
+                raise ValidationError({"urn": message})
+
+
+# Episodes that ended before 1 April 2015 need no URN (DfE rule 218).
+URN_REQUIRED_FROM = date(2015, 3, 31)
+
+
+# Postcode areas wholly in Scotland, Wales or Northern Ireland: placements there have no Ofsted URN
+# (DfE rules 218 and 243, where the validator derives PL_LA SCO, WAL or NIR from PL_POST).
+OUTSIDE_ENGLAND_AREAS = frozenset(
+    [
+        "AB",
+        "DD",
+        "DG",
+        "EH",
+        "FK",
+        "G",
+        "HS",
+        "IV",
+        "KA",
+        "KW",
+        "KY",
+        "ML",
+        "PA",
+        "PH",
+        "TD",
+        "ZE",
+        "CF",
+        "LD",
+        "LL",
+        "NP",
+        "SA",
+        "BT",
+    ]
+)
+
+
+def outside_england(postcode: str) -> bool:
+    area = postcode[:2].rstrip("0123456789")
+    return area in OUTSIDE_ENGLAND_AREAS
+
+
+def urn_break(
+    *, placement: str, urn: str, end_on: date | None, placement_postcode: str = "", required: bool = True
+) -> str:
+    """Why an episode's (not a short break's) Ofsted URN is wrong for its placement, or "".
+    `required`: a missing URN is wrong too (DfE rule 218)."""
+    if placement_postcode and outside_england(placement_postcode):
+        return "A placement outside England has no Ofsted URN (DfE rule 243)." if urn else ""
+    if placement in PLACEMENTS_WITHOUT_URN:
+        if urn and urn != "XXXXXXX":
+            return f"Placement {placement} has no Ofsted URN (DfE rule 222)."
+        return ""
+    if urn == "XXXXXXX" and placement not in PLACEMENTS_WITH_RAA_URN:
+        return "URN XXXXXXX is only for a regional adoption agency's placements (DfE rule 242)."
+    if required and not urn and placement and (end_on is None or end_on > URN_REQUIRED_FROM):
+        return f"Give the Ofsted URN of placement {placement} (DfE rule 218)."
+    return ""
 
 
 class IROAllocation(models.Model):

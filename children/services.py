@@ -26,10 +26,21 @@ def child_create(
     sex: str,
     ethnicity: str,
     upn: str = "",
+    mother: str | None = None,
+    first_child_born_on: date | None = None,
 ) -> Child:
+    """A new child. `mother` (903 MOTHER, "1" or "0") must be given for a girl (DfE rule 393); it is
+    blank for a boy, and for a girl only when she is looked after under short breaks alone, which is
+    said by giving mother=""."""
+    if mother is None:
+        if sex == "F":
+            raise ValidationError({"mother": "Say whether she is a mother: MOTHER 1 or 0 (DfE rule 393)."})
+        mother = ""
     child = Child(
         la_child_id=la_child_id,
         upn=upn,
+        mother=mother,
+        first_child_born_on=first_child_born_on,
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,

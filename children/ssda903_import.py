@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import zipfile
 from collections import defaultdict
@@ -57,7 +58,18 @@ from .codes import (
     ReasonNewEpisode,
     ReasonPlaceChange,
 )
-from .models import Child, Episode, MissingEpisode, la_child_id_validator, postcode_district_validator, upn_validator
+from .models import (
+    POSTCODE_PATTERN,
+    URN_PATTERN,
+    Child,
+    Episode,
+    MissingEpisode,
+    la_child_id_validator,
+    mother_breaks,
+    normalise_postcode,
+    upn_validator,
+    urn_break,
+)
 from .periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from .ssda903 import COLUMNS, FILE_NAMES, OTHER_TABLES, REQUIRED_TABLES, SEX_FROM_903, parse_date
 from .ssda903_rules import RuleBreak, episode_sequence_breaks, missing_episode_breaks
@@ -85,10 +97,20 @@ EPISODE_FIELDS = tuple(EPISODE_COLUMNS)
 # after the year it covers, so a blank there never undoes an end already known.
 ENDING_FIELDS = ("end_on", "reason_ceased", "reason_place_change")
 MISSING_COLUMNS = {"kind": "MISSING", "start_on": "MIS_START", "end_on": "MIS_END"}
-HEADER_COLUMNS = {"sex": "SEX", "date_of_birth": "DOB", "ethnicity": "ETHNIC", "upn": "UPN"}
+HEADER_COLUMNS = {
+    "sex": "SEX",
+    "date_of_birth": "DOB",
+    "ethnicity": "ETHNIC",
+    "upn": "UPN",
+    "mother": "MOTHER",
+    "first_child_born_on": "MC_DOB",
+}
+MOTHER_FIELDS = {"mother": "MOTHER", "first_child_born_on": "MC_DOB"}
 CHILD_FIELDS = tuple(HEADER_COLUMNS)
 
 _BATCH = 1000
+_POSTCODE = re.compile(POSTCODE_PATTERN)
+_URN = re.compile(URN_PATTERN)
 
 
 # --- What the import reports -----------------------------------------------------------------------
@@ -285,6 +307,8 @@ class HeaderRecord:
     date_of_birth: date
     ethnicity: str
     upn: str
+    mother: str = ""
+    first_child_born_on: date | None = None
 
 
 @dataclass
@@ -413,7 +437,16 @@ def _header_record(reader: _RowReader) -> HeaderRecord:
             "A UPN is a letter (not I, O or S), 11 digits and a digit or letter, or UN1 to UN5 if not known",
             "168",
         )
-    return HeaderRecord(reader.src, cells, cells["CHILD"], sex, dob, ethnicity, upn)
+    mother = cells["MOTHER"]
+    if mother not in ("", "0", "1"):
+        reader.problem("MOTHER", "MOTHER is 1 (the child is a mother) or 0 (not)", "165")
+    first_child = reader.date("MC_DOB", "171", required=False, what="date of birth of her first child")
+    if reader.ok:
+        breaks = mother_breaks(sex=sex, date_of_birth=dob, mother=mother, first_child_born_on=first_child)
+        for name, text in breaks.items():
+            message, _, rule = text.rstrip(".)").rpartition(" (DfE rule ")
+            reader.problem(MOTHER_FIELDS[name], message, rule.split(",")[0])
+    return HeaderRecord(reader.src, cells, cells["CHILD"], sex, dob, ethnicity, upn, mother, first_child)
 
 
 def _episode_record(reader: _RowReader) -> EpisodeRecord:
@@ -441,16 +474,23 @@ def _episode_record(reader: _RowReader) -> EpisodeRecord:
     reason_place_change = reader.code("REASON_PLACE_CHANGE", ReasonPlaceChange, "1009", required=False)
     if reason_place_change and not cells["DEC"]:
         reader.problem("REASON_PLACE_CHANGE", "An episode that has not ended has no reason for placement change", "233")
+    postcodes = {}
     for column in ("HOME_POST", "PL_POST"):
-        value = cells[column]
-        if value and not postcode_district_validator.regex.search(value):
-            reader.problem(column, "Give the postcode district and sector only, such as SE1 2 or SE1")
-    if len(cells["URN"]) > 7:
-        reader.problem("URN", "An Ofsted URN has at most 7 characters")
+        postcodes[column] = value = normalise_postcode(cells[column])
+        if value and not _POSTCODE.match(value):
+            reader.problem(column, "Give the full postcode, such as SE1 2QH", "392c")
+    urn = cells["URN"].upper()
+    if urn and not _URN.match(urn):
+        reader.problem("URN", "An Ofsted URN is SC and 6 digits, or 7 digits (XXXXXXX for a regional adoption agency)")
     if legal_status in SHORT_BREAK_LEGAL_STATUSES:
         for column in ("PL_POST", "URN"):
             if cells[column]:
                 reader.problem(column, f"A short break (LS {legal_status}) has no {column}", "214")
+    elif reader.ok:
+        text = urn_break(placement=placement, urn=urn, end_on=end_on, placement_postcode=postcodes["PL_POST"])
+        if text:
+            message, _, rule = text.rstrip(".)").rpartition(" (DfE rule ")
+            reader.problem("URN", message, rule)
     return EpisodeRecord(
         reader.src,
         cells,
@@ -463,9 +503,9 @@ def _episode_record(reader: _RowReader) -> EpisodeRecord:
         end_on,
         reason_ceased,
         reason_place_change,
-        cells["HOME_POST"],
-        cells["PL_POST"],
-        cells["URN"],
+        postcodes["HOME_POST"],
+        postcodes["PL_POST"],
+        urn,
     )
 
 
@@ -520,6 +560,21 @@ def _merge_upn(earlier: str, later: str) -> str | None:
     return None
 
 
+def _merge_mother(earlier: HeaderRecord, later: HeaderRecord):
+    """MOTHER and MC_DOB to keep when a child's header appears in several years: a girl becomes a
+    mother (a year before her first child's birth shows MOTHER 0, the years after it 1) and her first
+    child's date of birth never changes (rule 624: False)."""
+    if (
+        earlier.first_child_born_on
+        and later.first_child_born_on
+        and earlier.first_child_born_on != later.first_child_born_on
+    ):
+        return False
+    if "1" in (earlier.mother, later.mother):
+        return "1", earlier.first_child_born_on or later.first_child_born_on
+    return earlier.mother or later.mother, None
+
+
 def _merge_ending(earlier, later):
     """A record that repeats `earlier` and shows it still open keeps the end `earlier` records: the
     return shows an episode (or missing episode) open when it ended after the year it covers."""
@@ -555,6 +610,18 @@ class _Checker:
             return
         if not header.upn and any(e.legal_status not in SHORT_BREAK_LEGAL_STATUSES for e in episodes):
             self.on(header, "UPN", "Give the child's UPN, or UN1 to UN5 if it is not known", "442", header=header)
+        if (
+            header.sex == "F"
+            and not header.mother
+            and any(e.legal_status not in SHORT_BREAK_LEGAL_STATUSES for e in episodes)
+        ):
+            self.on(
+                header,
+                "MOTHER",
+                "Say whether the girl is a mother: MOTHER 1 or 0 (blank only for short breaks)",
+                "393",
+                header=header,
+            )
         if episodes[0].start_on < header.date_of_birth:
             self.on(
                 episodes[0], "DECOM", "The first episode starts before the child's date of birth", "302", header=header
@@ -705,6 +772,18 @@ def _records(tables: dict[str, _Table], report: _Report, today: date) -> dict[st
                     f"The child appears in {earlier.src.file} row {earlier.src.row} with a different {column}",
                     rule,
                 )
+        mother = _merge_mother(earlier, header)
+        if mother is False:
+            report.add(
+                header.src,
+                header.cells,
+                "MC_DOB",
+                f"The child appears in {earlier.src.file} row {earlier.src.row} with a different date of birth "
+                "of her first child",
+                "624",
+            )
+        else:
+            earlier.mother, earlier.first_child_born_on = mother
         upn = _merge_upn(earlier.upn, header.upn)
         if upn is None:
             report.add(
@@ -800,6 +879,10 @@ def _merge(records: dict[str, _ChildRecord]) -> None:
     for record in records.values():
         if record.child is not None:
             upn = _merge_upn(record.child.upn, record.header.upn)
+            # A return from before her first child was born (MOTHER 0) does not undo what is known.
+            if record.child.mother == "1" and record.header.mother != "1":
+                record.header.mother = "1"
+                record.header.first_child_born_on = record.child.first_child_born_on
             record.header.upn = record.header.upn if upn is None else upn
         for start_on, stored in record.stored_episodes.items():
             held = EpisodeRecord(None, {}, *(getattr(stored, f) for f in EPISODE_FIELDS), pk=stored.pk)

@@ -5,7 +5,9 @@ DfE lays them out (children/ssda903.py) and with the rows its rules say belong t
   1 April). One that ended after 31 March is shown open: DEC, REC and REASON_PLACE_CHANGE blank
   (DfE rules 354/385, 233), as it stood at the end of the year.
 - Header: every child with an episode in the year (rule EPI). SEX as 1/2 in returns before 2024-25
-  (rule 101), M/F/U from then. MOTHER and MC_DOB are left blank: the service does not hold them.
+  (rule 101), M/F/U from then. MOTHER and MC_DOB as they stood at the end of the year: a girl whose
+  first child was born after 31 March shows MOTHER 0 and no MC_DOB (rules 625, 626); blank for
+  children looked after only under short breaks in the year (rule 399).
 - Reviews: the reviews held in the year, except for children looked after only under short breaks
   (LS V3/V4) in the year (rule 399).
 - Missing: the missing and away-without-authorisation episodes open at any point in the year; one
@@ -25,7 +27,8 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from children.models import Child, Episode, MissingEpisode
+from children.models import Child, Episode, MissingEpisode, urn_break
+from children.periods import SHORT_BREAK_LEGAL_STATUSES
 from children.ssda903 import COLUMNS, FILE_NAMES, format_date, sex_to_903, year_end, year_label, year_start
 from children.ssda903_rules import short_breaks_only_in_year
 from reviews.models import Review
@@ -110,7 +113,7 @@ def _build(year: int | None) -> Ssda903Return:
     # Children looked after only under short breaks in the year have no reviews in the return (rule 399).
     short_breaks_only = {pk for pk in order if year and short_breaks_only_in_year(episodes_by_child[pk], year)}
 
-    header, unknown_sex, no_upn = [], [], []
+    header, unknown_sex, no_upn, no_mother, no_urn = [], [], [], [], set()
     for pk in order:
         child = children[pk]
         sex = sex_to_903(child.sex, year) if year else child.sex
@@ -118,6 +121,13 @@ def _build(year: int | None) -> Ssda903Return:
             unknown_sex.append(child.la_child_id)
         if not child.upn and pk not in short_breaks_only:
             no_upn.append(child.la_child_id)
+        if child.sex == "F" and not child.mother and pk not in short_breaks_only:
+            no_mother.append(child.la_child_id)
+        mother, first_child = child.mother, child.first_child_born_on
+        if pk in short_breaks_only:
+            mother, first_child = "", None  # no MOTHER for children on short breaks only (rule 399)
+        elif mother == "1" and end is not None and first_child > end:
+            mother, first_child = "0", None
         header.append(
             {
                 "CHILD": child.la_child_id,
@@ -125,8 +135,8 @@ def _build(year: int | None) -> Ssda903Return:
                 "DOB": format_date(child.date_of_birth),
                 "ETHNIC": child.ethnicity,
                 "UPN": child.upn,
-                "MOTHER": "",
-                "MC_DOB": "",
+                "MOTHER": mother,
+                "MC_DOB": format_date(first_child),
             }
         )
     result.tables["Header"] = header
@@ -135,6 +145,10 @@ def _build(year: int | None) -> Ssda903Return:
     for pk in order:
         for e in episodes_by_child[pk]:
             ended = shown_end(e.end_on) is not None
+            if e.legal_status not in SHORT_BREAK_LEGAL_STATUSES and urn_break(
+                placement=e.placement, urn=e.urn, end_on=e.end_on, placement_postcode=e.placement_postcode
+            ):
+                no_urn.add(children[pk].la_child_id)
             rows.append(
                 {
                     "CHILD": children[pk].la_child_id,
@@ -195,6 +209,15 @@ def _build(year: int | None) -> Ssda903Return:
         result.warnings.append(
             f"UPN is left blank for {_children(no_upn)}: record each child's UPN, or UN1 to UN5 if it is not "
             "known (DfE rule 442)."
+        )
+    if no_mother:
+        result.warnings.append(
+            f"MOTHER is left blank for {_children(no_mother)}: record whether each girl is a mother (DfE rule 393)."
+        )
+    if no_urn:
+        result.warnings.append(
+            f"The Ofsted URN is missing or wrong for a placement of {_children(sorted(no_urn))}: record the "
+            "provider's URN (DfE rule 218)."
         )
     return result
 

@@ -5,7 +5,7 @@ from itertools import count
 
 import factory
 
-from children.models import Child
+from children.models import PLACEMENTS_WITHOUT_URN, Child
 from children.services import allocation_change, child_create, episode_start
 from iro_service.models import StaffProfile, User
 
@@ -37,6 +37,9 @@ def make_iro(**kwargs) -> User:
     return iro
 
 
+FACTORY_URN = "SC100001"
+
+
 def make_child(
     *,
     iro: User | None = None,
@@ -54,8 +57,10 @@ def make_child(
         first_name=fields.pop("first_name", f"Child{n}"),
         last_name=fields.pop("last_name", "Tester"),
         date_of_birth=date_of_birth,
-        sex=fields.pop("sex", "F"),
+        sex=(sex := fields.pop("sex", "F")),
         ethnicity=fields.pop("ethnicity", "WBRI"),
+        # 903 MOTHER: given for every girl (DfE rule 393), blank for boys.
+        mother=fields.pop("mother", "0" if sex == "F" else ""),
         **fields,
     )
     if looked_after_from:
@@ -68,6 +73,8 @@ def make_child(
             category_of_need="N1",
             placement=placement,
             placement_provider="PR1",
+            # An Ofsted URN where the placement has one (DfE rules 218, 222); none for short breaks (214).
+            urn=FACTORY_URN if placement not in PLACEMENTS_WITHOUT_URN and legal_status not in ("V3", "V4") else "",
         )
         if iro is not None:
             allocation_change(actor=None, child=child, iro=iro, start_on=looked_after_from, reason="new_to_care")

@@ -28,20 +28,21 @@ def generate(n: int, *, seed: int = 1) -> dict[str, bytes]:
             earliest_start, latest_start = date(2020, 6, 1), date(2025, 6, 30)
         start = earliest_start + timedelta(days=rng.randint(0, (latest_start - earliest_start).days))
         eighteen = dob + relativedelta(years=18)
+        sex = rng.choice("MF")
         tables["Header"].append(
             {
                 "CHILD": child,
-                "SEX": rng.choice("MF"),
+                "SEX": sex,
                 "DOB": format_date(dob),
                 "ETHNIC": rng.choice(ETHNICITIES),
                 "UPN": f"A{i:012d}",
-                "MOTHER": "",
+                "MOTHER": "0" if sex == "F" else "",  # given for every girl (DfE rule 393)
                 "MC_DOB": "",
             }
         )
 
         episodes = [
-            {"DECOM": start, "RNE": "S", "LS": "C1", "PLACE": "U6", "PLACE_PROVIDER": "PR1", "PL_POST": "SE22 1"}
+            {"DECOM": start, "RNE": "S", "LS": "C1", "PLACE": "U6", "PLACE_PROVIDER": "PR1", "PL_POST": "SE22 0JP"}
         ]
         day = start
         for _ in range(rng.choice((1, 2))):
@@ -61,7 +62,7 @@ def generate(n: int, *, seed: int = 1) -> dict[str, bytes]:
                         "RNE": "P",
                         "PLACE": place,
                         "PLACE_PROVIDER": "PR4",
-                        "PL_POST": rng.choice(("CR0 2", "BR1 3", "SE17 3")),
+                        "PL_POST": rng.choice(("CR0 3AD", "BR1 3AZ", "SE17 3QL")),
                         "REASON_PLACE_CHANGE": "",
                     }
                 )
@@ -87,7 +88,7 @@ def generate(n: int, *, seed: int = 1) -> dict[str, bytes]:
                     "DEC": format_date(e.get("DEC")),
                     "REC": e.get("REC", ""),
                     "REASON_PLACE_CHANGE": e.get("REASON_PLACE_CHANGE", "") if e.get("REC") == "X1" else "",
-                    "HOME_POST": "SE15 3",
+                    "HOME_POST": "SE15 3WG",
                     "PL_POST": e["PL_POST"],
                     "URN": "2123456",
                 }

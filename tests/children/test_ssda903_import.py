@@ -318,8 +318,8 @@ def test_a_review_recorded_in_the_service_keeps_what_the_return_does_not_hold(ir
         decisions="Stay in placement.",
     )
     files = return_files(
-        header=["K1,F,03/03/2012,WBRI,UN2,,"],
-        episodes=["K1,01/05/2024,S,C2,N1,U4,PR1,,,,,,"],
+        header=["K1,F,03/03/2012,WBRI,UN2,0,"],
+        episodes=["K1,01/05/2024,S,C2,N1,U4,PR1,,,,,,SC100001"],
         reviews=["K1,03/03/2012,20/05/2024,PN5", "K1,03/03/2012,20/08/2024,PN1"],
     )
 
@@ -348,9 +348,9 @@ def test_a_return_showing_an_episode_open_never_reopens_one_the_service_knows_en
 def test_a_file_that_contradicts_the_records_already_held_is_refused(iro):
     make_child(la_child_id="K2", iro=iro, looked_after_from=date(2024, 5, 1), date_of_birth=date(2012, 3, 3), upn="UN2")
     files = return_files(
-        header=["K2,F,03/03/2012,WBRI,UN2,,"],
+        header=["K2,F,03/03/2012,WBRI,UN2,0,"],
         # A second period of care while the service holds the first as still open.
-        episodes=["K2,01/09/2024,S,C2,N1,U4,PR1,,,,,,"],
+        episodes=["K2,01/09/2024,S,C2,N1,U4,PR1,,,,,,SC100001"],
     )
     result = ssda903_import(actor=None, files=files, today=TODAY)
 
@@ -402,14 +402,14 @@ def test_a_broken_return_is_refused_whole_with_every_problem_listed(iro):
     assert table_counts() == before
 
 
-def _one_child(*episodes: str, reviews=(), missing=None, header="C1,F,12/06/2010,WBRI,H210212345678,,") -> dict:
+def _one_child(*episodes: str, reviews=(), missing=None, header="C1,F,12/06/2010,WBRI,H210212345678,0,") -> dict:
     return return_files(header=[header], episodes=list(episodes), reviews=list(reviews), missing=missing)
 
 
-EP = "C1,{start},{rne},{ls},N1,{place},{provider},{end},{rec},{rpc},SE15 3,{pl},{urn}"
+EP = "C1,{start},{rne},{ls},N1,{place},{provider},{end},{rec},{rpc},SE15 3AA,{pl},{urn}"
 
 
-def ep(start, rne="S", end="", rec="", rpc="", ls="C2", place="U6", provider="PR1", pl="SE22 1", urn="2123456"):
+def ep(start, rne="S", end="", rec="", rpc="", ls="C2", place="U6", provider="PR1", pl="SE22 0JP", urn="2123456"):
     return EP.format(**locals())
 
 
@@ -506,27 +506,77 @@ def ep(start, rne="S", end="", rec="", rpc="", ls="C2", place="U6", provider="PR
             id="in the future",
         ),
         pytest.param(
-            _one_child(ep("13/06/2028"), header="C1,F,12/06/2010,WBRI,H210212345678,,"),
+            _one_child(ep("13/06/2028"), header="C1,F,12/06/2010,WBRI,H210212345678,0,"),
             [("episodes.csv", 2, "DECOM", "13/06/2028", "")],
             id="in the future, at 18",
         ),
         pytest.param(
-            _one_child(ep("01/05/2023", ls="V3", pl="SE22 1", urn="")),
-            [("episodes.csv", 2, "PL_POST", "SE22 1", "214")],
+            _one_child(ep("01/05/2023", ls="V3", pl="SE22 0JP", urn="")),
+            [("episodes.csv", 2, "PL_POST", "SE22 0JP", "214")],
             id="214 short break with a placement postcode",
         ),
         pytest.param(
-            _one_child(ep("01/05/2023", pl="SE221AA")),
-            [("episodes.csv", 2, "PL_POST", "SE221AA", "")],
-            id="postcode district and sector only",
+            _one_child(ep("01/05/2023", pl="SE22 1")),
+            [("episodes.csv", 2, "PL_POST", "SE22 1", "392c")],
+            id="392c postcode district and sector only",
         ),
         pytest.param(
-            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,,,"),
+            _one_child(ep("01/05/2023", urn="")),
+            [("episodes.csv", 2, "URN", "", "218")],
+            id="218 no URN",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023", place="R1", provider="PR4")),
+            [("episodes.csv", 2, "URN", "2123456", "222")],
+            id="222 URN for a placement without one",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023", place="K2", provider="PR4", urn="XXXXXXX")),
+            [("episodes.csv", 2, "URN", "XXXXXXX", "242")],
+            id="242 XXXXXXX not for an adoption agency",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023", urn="SC12345")),
+            [("episodes.csv", 2, "URN", "SC12345", "")],
+            id="URN not SC and 6 digits or 7 digits",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,H210212345678,,"),
+            [("header.csv", 2, "MOTHER", "", "393")],
+            id="393 no MOTHER for a girl",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,H210212345678,1,"),
+            [("header.csv", 2, "MC_DOB", "", "611")],
+            id="611 a mother without MC_DOB",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,H210212345678,0,01/02/2023"),
+            [("header.csv", 2, "MC_DOB", "01/02/2023", "612")],
+            id="612 MC_DOB without MOTHER 1",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,H210212345678,1,01/02/2021"),
+            [("header.csv", 2, "MC_DOB", "01/02/2021", "620")],
+            id="620 a mother under 11",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,M,12/06/2010,WBRI,H210212345678,1,01/02/2023"),
+            [("header.csv", 2, "MOTHER", "1", "165")],
+            id="165 a boy recorded as a mother",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,H210212345678,1,31/02/2023"),
+            [("header.csv", 2, "MC_DOB", "31/02/2023", "171")],
+            id="171 MC_DOB not a date",
+        ),
+        pytest.param(
+            _one_child(ep("01/05/2023"), header="C1,F,12/06/2010,WBRI,,0,"),
             [("header.csv", 2, "UPN", "", "442")],
             id="442 no UPN",
         ),
         pytest.param(
-            _one_child(header="C1,F,12/06/2010,WBRI,UN2,,"),
+            _one_child(header="C1,F,12/06/2010,WBRI,UN2,0,"),
             [("header.csv", 2, "CHILD", "C1", "EPI")],
             id="EPI no episodes",
         ),
@@ -536,7 +586,9 @@ def ep(start, rne="S", end="", rec="", rpc="", ls="C2", place="U6", provider="PR
             id="440 PN0 at 12",
         ),
         pytest.param(
-            _one_child(ep("01/05/2023"), reviews=["C2,01/01/2022,01/06/2023,PN1"], header="C1,F,12/06/2010,WBRI,UN2,,"),
+            _one_child(
+                ep("01/05/2023"), reviews=["C2,01/01/2022,01/06/2023,PN1"], header="C1,F,12/06/2010,WBRI,UN2,0,"
+            ),
             [("reviews.csv", 2, "CHILD", "C2", "INT08")],
             id="INT08 review of a child not in the header",
         ),
@@ -623,7 +675,7 @@ def test_an_unknown_upn_gives_way_to_a_real_one():
 @pytest.mark.django_db
 def test_files_are_recognised_by_their_columns_and_other_tables_are_left_out():
     files = {
-        "SSDA903_2025_Header.csv": b"\xef\xbb\xbf" + csv_bytes(HEADER, "C1,F,12/06/2010,WBRI,UN2,,"),  # Excel's BOM
+        "SSDA903_2025_Header.csv": b"\xef\xbb\xbf" + csv_bytes(HEADER, "C1,F,12/06/2010,WBRI,UN2,0,"),  # Excel's BOM
         "eps.csv": csv_bytes(EPISODES.lower(), ep("01/05/2023")),
         "revs.CSV": csv_bytes(REVIEWS),
         "oc2.csv": csv_bytes(

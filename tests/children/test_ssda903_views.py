@@ -116,8 +116,8 @@ def test_the_page_shows_the_years_return_and_downloads_it_as_a_zip(client, qa_ma
     with zipfile.ZipFile(io.BytesIO(response.content)) as z:
         assert sorted(z.namelist()) == ["episodes.csv", "header.csv", "missing.csv", "reviews.csv"]
         assert z.read("header.csv").decode().splitlines()[1:] == [
-            "Z1,2,17/05/2006,WBRI,UN2,,",
-            "Z2,2,17/05/2006,WBRI,,,",
+            "Z1,2,17/05/2006,WBRI,UN2,0,",
+            "Z2,2,17/05/2006,WBRI,,0,",
         ]
     # Each child in the return has their record seen by whoever downloaded it.
     assert AuditEntry.objects.filter(action="child_exported_903", actor=qa_manager).count() == 2

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,7 +44,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from children.codes import PLACEMENTS_WITHOUT_PROVIDER
-from children.models import Child, Episode, IROAllocation
+from children.models import PLACEMENTS_WITHOUT_URN, Child, Episode, IROAllocation
 from children.periods import CONTINUES, periods_of_care
 from children.services import allocation_change, child_create, episode_end, episode_follows, episode_start
 from iro_service.models import AuditEntry, StaffProfile, User
@@ -100,7 +101,8 @@ ETHNICITY = {
     "REFU": 0.5,
     "NOBT": 1,
 }
-SEX = {"M": 55, "F": 44.6, "U": 0.4}
+# No U (not known): the DfE queries every U (rule 232) for the local authority to confirm.
+SEX = {"M": 55, "F": 45}
 CATEGORY_OF_NEED = {"N1": 62, "N2": 3, "N3": 3, "N4": 8, "N5": 14, "N6": 1.5, "N7": 0.5, "N8": 8}
 
 # Age on entering care, in years (DfE national figures, roughly): babies and teenagers the most.
@@ -251,7 +253,60 @@ LONDON_DISTRICTS = (
     "RM8",
 )
 NEAR_DISTRICTS = ("ME7", "TN1", "CT9", "RH1", "CM1", "SS1", "DA12", "GU1", "HP1", "LU1")
-FAR_DISTRICTS = ("B23", "LS9", "M14", "BN2", "PO4", "NN1", "LN1", "CF5", "S10", "NE6")
+FAR_DISTRICTS = ("B23", "LS9", "M14", "BN2", "PO4", "NN1", "LN1", "BS5", "DE1", "NE6")
+# Real full postcodes in each district (903 HOME_POST and PL_POST are full postcodes, which the DfE's
+# validator looks up: rules 392c, 169, 179, 1015). Copied from the national postcode list the
+# validator uses (tests/reports/test_ssda903_export.py checks each is there, and in the right LA):
+# the home districts' postcodes are all in Southwark (E09000028), the other London districts' in
+# other London boroughs, the rest outside London, in England.
+POSTCODES = {
+    "SE1": ("SE1 1WX", "SE1 3PB", "SE1 5FG", "SE1 7FD"),
+    "SE5": ("SE5 0YE", "SE5 7AE", "SE5 7TT", "SE5 8QG"),
+    "SE15": ("SE15 2QJ", "SE15 3WG", "SE15 5DR", "SE15 6HG"),
+    "SE16": ("SE16 2DD", "SE16 3PZ", "SE16 4WE", "SE16 6YR"),
+    "SE17": ("SE17 1RD", "SE17 2FL", "SE17 2XJ", "SE17 3QL"),
+    "SE21": ("SE21 7HR", "SE21 7ZN", "SE21 8PY", "SE21 8XU"),
+    "SE22": ("SE22 0SE", "SE22 8AP", "SE22 8RN", "SE22 9DW"),
+    "SE4": ("SE4 1TL", "SE4 2NF"),
+    "SE6": ("SE6 2RE", "SE6 4JY"),
+    "SE13": ("SE13 6DS", "SE13 7FX"),
+    "SE18": ("SE18 3UG", "SE18 6NB"),
+    "SE19": ("SE19 2HQ", "SE19 3HS"),
+    "SE25": ("SE25 5BG", "SE25 6HT"),
+    "SW2": ("SW2 2YJ", "SW2 4UY"),
+    "SW9": ("SW9 6ND", "SW9 8FQ"),
+    "SW16": ("SW16 3BL", "SW16 5LW"),
+    "E15": ("E15 2HS", "E15 3UY"),
+    "E17": ("E17 4QT", "E17 7DL"),
+    "N17": ("N17 6EZ", "N17 8AH"),
+    "CR0": ("CR0 3AD", "CR0 6FN"),
+    "BR1": ("BR1 3AZ", "BR1 5AA"),
+    "DA1": ("DA1 4EB", "DA1 4NQ"),
+    "RM8": ("RM8 1XR", "RM8 2TB"),
+    "ME7": ("ME7 3LG",),
+    "TN1": ("TN1 1ZX",),
+    "CT9": ("CT9 3PL",),
+    "RH1": ("RH1 4HR",),
+    "CM1": ("CM1 4XR",),
+    "SS1": ("SS1 3AY",),
+    "DA12": ("DA12 4LN",),
+    "GU1": ("GU1 3PJ",),
+    "HP1": ("HP1 2YP",),
+    "LU1": ("LU1 3TX",),
+    "B23": ("B23 6BE",),
+    "LS9": ("LS9 7DZ",),
+    "M14": ("M14 5SR",),
+    "BN2": ("BN2 4LF",),
+    "PO4": ("PO4 8QF",),
+    "NN1": ("NN1 4AG",),
+    "LN1": ("LN1 2NJ",),
+    "BS5": ("BS5 7EA",),
+    "NE6": ("NE6 3PU",),
+    "DE1": ("DE1 2HJ",),
+}
+# Southwark's own fostering and adoption services (Ofsted URNs: SC and 6 digits).
+OWN_FOSTERING_URN = "SC048123"
+OWN_ADOPTION_URN = "SC048124"
 
 # --- Names (built in, small: British names of the borough's communities) --------------------------
 
@@ -356,7 +411,22 @@ def _upn(rng: random.Random, dob: date) -> str:
 
 
 def _postcode(rng: random.Random, districts: tuple[str, ...]) -> str:
-    return f"{rng.choice(districts)} {rng.randint(0, 9)}"
+    choices = POSTCODES[rng.choice(districts)]
+    return choices[rng.randint(0, 9) % len(choices)]
+
+
+def _urn(place: str, provider: str, legal_status: str, postcode: str) -> str:
+    """The placement's Ofsted URN (DfE rule 218): none for short breaks (214) or the placements that
+    have none (222); the borough's own fostering or adoption service; otherwise the provider's, one
+    per placement type, provider and postcode (so an unchanged placement keeps its URN)."""
+    if legal_status in ("V3", "V4") or place in PLACEMENTS_WITHOUT_URN or not place:
+        return ""
+    if provider == "PR1" and place in FOSTER_PLACEMENTS:
+        return OWN_FOSTERING_URN
+    if provider == "PR1" and place in ("A3", "A4", "A5", "A6"):
+        return OWN_ADOPTION_URN
+    number = zlib.crc32(f"{place}/{provider}/{postcode}".encode()) % 1_000_000
+    return f"SC{number:06d}" if number % 3 else f"{2_000_000 + number:07d}"
 
 
 def _age(dob: date, day: date) -> int:
@@ -418,6 +488,7 @@ class EpisodePlan:
             "reason_place_change": self.reason_place_change,
             "home_postcode": self.home_postcode,
             "placement_postcode": self.placement_postcode,
+            "urn": _urn(self.placement, self.placement_provider, self.legal_status, self.placement_postcode),
         }
 
 
@@ -454,6 +525,9 @@ class ChildPlan:
     disabled: bool
     periods: list[PeriodPlan]
     upn: str = ""
+    # 903 MOTHER and MC_DOB: every girl's MOTHER is given (DfE rule 393), blank for boys.
+    mother: str = ""
+    first_child_born_on: date | None = None
     la_child_id: str = ""
     unallocated: bool = False  # recently arrived, not yet given an IRO
 
@@ -467,6 +541,8 @@ class Planner:
         self.today = today
         self.history_from = today - relativedelta(years=HISTORY_YEARS)
         self.earliest = self.history_from - relativedelta(years=LOOKBACK_YEARS)
+        # Mothers are drawn apart from the rest of the plan, so that the rest stays as it was.
+        self.mothers_rng = random.Random(f"mothers/{today}")
 
     # -- one episode's placement
 
@@ -490,8 +566,10 @@ class Planner:
         rng = self.rng
         if place == "P1":
             return home  # the only placement at the home address (DfE rule 392d)
-        if provider == "PR1" and place not in FOSTER_OR_ADOPTIVE:
-            where = {"home": 1}  # the borough's own homes are in the borough (DfE rule 1015)
+        if provider == "PR1" and place not in FOSTER_OR_ADOPTIVE or place == "K3":
+            # The borough's own homes are in the borough (DfE rule 1015), and so are the supported
+            # lodgings of a provider with a URN (rule 241).
+            where = {"home": 1}
         elif place in ("K1", "K2", "R1", "S1", "R5"):
             where = {"home": 10, "london": 30, "near": 35, "far": 25}
         else:
@@ -660,6 +738,21 @@ class Planner:
             day = end + timedelta(days=rng.randint(21, 56))
         return periods
 
+    # -- motherhood: a few girls who came into care at 15 or older already have a child
+
+    def motherhood(self, dob: date, periods: list[PeriodPlan]) -> tuple[str, date | None]:
+        rng = self.mothers_rng
+        first = periods[0].start
+        earliest = dob + relativedelta(years=14, months=6)
+        latest = first - timedelta(days=30)
+        if periods[0].short_break:
+            return "", None  # blank where the DfE wants it blank: short breaks only (rules 393, 399)
+        if latest <= earliest or rng.random() > 0.5:
+            return "0", None
+        # Born before she came into care: on or before every DEC in any year's return (DfE rule 625)
+        # and before the years she is in, so no year shows her MOTHER 0 after 1 (rules 207, 626).
+        return "1", earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+
     # -- one child
 
     def child(self, *, first_start: date | None = None, short_breaks: bool = False) -> ChildPlan | None:
@@ -694,6 +787,8 @@ class Planner:
             return None
 
         plan = ChildPlan(dob, sex, ethnicity, first_name, last_name, home, disabled, periods)
+        if sex == "F":
+            plan.mother, plan.first_child_born_on = self.motherhood(dob, periods)
         last_day = min(self.today, periods[-1].end or self.today)
         year_start = date(last_day.year if last_day.month >= 4 else last_day.year - 1, 4, 1)
         if dob + relativedelta(years=4) > date(year_start.year - 1, 8, 31):
@@ -746,6 +841,8 @@ class ServiceWriter:
             sex=plan.sex,
             ethnicity=plan.ethnicity,
             upn=plan.upn,
+            mother=plan.mother,
+            first_child_born_on=plan.first_child_born_on,
         )
 
     def start_episode(self, child: Child, plan: EpisodePlan) -> Episode:
@@ -825,6 +922,8 @@ class BulkWriter:
             date_of_birth=plan.dob,
             sex=plan.sex,
             ethnicity=plan.ethnicity,
+            mother=plan.mother,
+            first_child_born_on=plan.first_child_born_on,
         )
         self._clean(child)
         draft = _Draft(child)

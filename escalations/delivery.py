@@ -10,24 +10,21 @@ Two guarantees, each from the database rather than from the workers:
 
 import logging
 from datetime import date
-from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from iro_service.models import User
+from iro_service.notifications import send_pending
 
 from .models import DirectorReport, DirectorReportDelivery
 from .periods import Period
 from .report import build_director_report, report_tables
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
 
 
 def director_report_store(period: Period) -> DirectorReport:
@@ -76,45 +73,10 @@ def _email(delivery: DirectorReportDelivery) -> EmailMultiAlternatives:
 
 
 def director_reports_send_pending() -> int:
-    """Email every unsent delivery of every stored report, oldest first; returns how many were sent.
-    A mail-server error is recorded on the row and raised, for the task to retry with backoff."""
-    sent = 0
-    while True:
-        failure = None
-        with transaction.atomic():
-            delivery = (
-                DirectorReportDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("report", "recipient")
-                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .order_by("pk")
-                .first()
-            )
-            if delivery is None:
-                return sent
-            recipient = delivery.recipient
-            if not recipient.email or not recipient.is_active:
-                # The report stays in the service for them; there is no one to email.
-                delivery.attempts, delivery.last_error = MAX_ATTEMPTS, "No active email address"
-                delivery.save(update_fields=["attempts", "last_error"])
-                continue
-            try:
-                _email(delivery).send()
-            except SMTPRecipientsRefused as error:
-                delivery.attempts, delivery.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]
-                delivery.save(update_fields=["attempts", "last_error"])
-                continue
-            except (SMTPException, OSError) as error:
-                delivery.attempts += 1
-                delivery.last_error = f"{type(error).__name__}: {error}"[:300]
-                delivery.save(update_fields=["attempts", "last_error"])
-                failure = error
-            else:
-                delivery.sent_at = timezone.now()
-                delivery.save(update_fields=["sent_at"])
-                sent += 1
-        if failure is not None:
-            logger.warning("director's report delivery %s not sent: %s", delivery.public_id, delivery.last_error)
-            raise failure
+    """Email every unsent delivery of every stored report, oldest first; returns how many were sent
+    (the outbox's locked send: never twice, nothing lost)."""
+    rows = DirectorReportDelivery.objects.select_related("report", "recipient").order_by("pk")
+    return send_pending(rows, _email, "director's report delivery")
 
 
 def director_report_send(*, today: date) -> DirectorReport:

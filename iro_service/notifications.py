@@ -1,13 +1,15 @@
 """The notification outbox: sweeps write rows here; one sender emails the unsent rows."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from smtplib import SMTPException, SMTPRecipientsRefused
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -108,8 +110,9 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
     return email
 
 
-def notifications_send_pending() -> int:
-    """Email every unsent notification, oldest first; returns how many were sent.
+def send_pending(rows: QuerySet, build_email: Callable[[Any], EmailMultiAlternatives], what: str) -> int:
+    """Email every unsent row of `rows` in its order; returns how many were sent. The rows have a
+    `recipient`, `sent_at`, `attempts` and `last_error` (the outbox here, the Director's reports).
 
     Each row is sent inside its own transaction holding its row lock, and marked sent before that
     commits: a concurrent sender skips locked rows, and a sender killed mid-send rolls back, so the
@@ -119,40 +122,43 @@ def notifications_send_pending() -> int:
     while True:
         failure = None
         with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "child")
+            row = (
+                rows.select_for_update(skip_locked=True, of=("self",))
                 .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .order_by("created_at", "pk")
                 .first()
             )
-            if notification is None:
+            if row is None:
                 return sent
-            recipient = notification.recipient
-            if not recipient.email or not recipient.is_active:
-                # Kept in the service's inbox; there is no one to email.
-                notification.attempts, notification.last_error = MAX_ATTEMPTS, "No active email address"
-                notification.save(update_fields=["attempts", "last_error"])
+            if not row.recipient.email or not row.recipient.is_active:
+                # Kept in the service for them; there is no one to email.
+                row.attempts, row.last_error = MAX_ATTEMPTS, "No active email address"
+                row.save(update_fields=["attempts", "last_error"])
                 continue
             try:
-                _email(notification).send()
+                build_email(row).send()
             except SMTPRecipientsRefused as error:
                 # This address will never work; trying again would only hold up the others.
-                notification.attempts, notification.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]
-                notification.save(update_fields=["attempts", "last_error"])
+                row.attempts, row.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]
+                row.save(update_fields=["attempts", "last_error"])
                 continue
             except (SMTPException, OSError) as error:
-                notification.attempts += 1
-                notification.last_error = f"{type(error).__name__}: {error}"[:300]
-                notification.save(update_fields=["attempts", "last_error"])
+                row.attempts += 1
+                row.last_error = f"{type(error).__name__}: {error}"[:300]
+                row.save(update_fields=["attempts", "last_error"])
                 failure = error
             else:
-                notification.sent_at = timezone.now()
-                notification.save(update_fields=["sent_at"])
+                row.sent_at = timezone.now()
+                row.save(update_fields=["sent_at"])
                 sent += 1
         if failure is not None:
-            logger.warning("notification %s not sent: %s", notification.public_id, notification.last_error)
+            logger.warning("%s %s not sent: %s", what, row.public_id, row.last_error)
             raise failure
+
+
+def notifications_send_pending() -> int:
+    """Email every unsent notification, oldest first; returns how many were sent."""
+    rows = Notification.objects.select_related("recipient", "child").order_by("created_at", "pk")
+    return send_pending(rows, _email, "notification")
 
 
 def notification_mark_done(*, actor: User, notification: Notification) -> Notification:

@@ -29,4 +29,4 @@ def qa_manager(db):
 
 @pytest.fixture
 def director(db):
-    return UserFactory(role=User.Role.DIRECTOR)
+    return UserFactory(role=User.Role.DIRECTOR, first_name="Dana", last_name="Reid")

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iro_service.audit import audit_record
-from iro_service.forms import add_service_errors
+from iro_service.forms import submit
 from reviews.selectors import reviews_of_child
 
 from .forms import AllocationForm, MissingEpisodeForm
@@ -131,14 +131,10 @@ def allocation_change_view(request, public_id):
     if not request.user.sees_every_child:
         raise PermissionDenied
     form = AllocationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation = allocation_change(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{allocation.iro} is now the IRO for {child.la_child_id}.")
-            return redirect("children:detail", public_id=child.public_id)
+    allocation = submit(request, form, allocation_change, child=child)
+    if allocation is not None:
+        messages.success(request, f"{allocation.iro} is now the IRO for {child.la_child_id}.")
+        return redirect("children:detail", public_id=child.public_id)
     return render(
         request,
         "form_page.html",
@@ -157,14 +153,10 @@ def missing_episode_record_view(request, public_id):
     if not request.user.can_see_caseloads:
         raise PermissionDenied
     form = MissingEpisodeForm(request.POST or None, submit_label="Record missing episode")
-    if request.method == "POST" and form.is_valid():
-        try:
-            missing = missing_episode_record(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.")
-            return redirect(child_url(child))
+    missing = submit(request, form, missing_episode_record, child=child)
+    if missing is not None:
+        messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.")
+        return redirect(child_url(child))
     return render(
         request,
         "form_page.html",
@@ -181,14 +173,10 @@ def missing_episode_edit_view(request, public_id):
     form = MissingEpisodeForm(
         request.POST or None, initial=MissingEpisodeForm.initial_from(missing), submit_label="Save changes"
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            missing = missing_episode_update(actor=request.user, missing=missing, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} saved.")
-            return redirect(child_url(child))
+    saved = submit(request, form, missing_episode_update, missing=missing)
+    if saved is not None:
+        messages.success(request, f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.")
+        return redirect(child_url(child))
     return render(
         request,
         "form_page.html",

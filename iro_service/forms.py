@@ -33,3 +33,15 @@ class GovukDateField(DateInputField):
 
 def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27 3 2026") -> GovukDateField:
     return GovukDateField(label=label, required=required, help_text=help_text)
+
+
+def submit(request, form: forms.Form, service, **arguments):
+    """For a POSTed, valid form: call the service with the form's data, and return what it returns.
+    Otherwise, or when the service refuses the data, return None with its errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from children.selectors import child_for_user
 from children.views import child_url
-from iro_service.forms import add_service_errors
+from iro_service.forms import submit
 
 from .forms import MeetingCancelForm, MeetingForm, ReviewForm
 from .selectors import meeting_for_user, review_for_user
@@ -33,13 +33,9 @@ def review_record_view(request, public_id):
     _may_write(request.user)
     initial = {"chair": request.user.pk} if request.user.is_iro else {}
     form = ReviewForm(request.POST or None, initial=initial, submit_label="Record review")
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = review_record(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, review, "recorded")
+    review = submit(request, form, review_record, child=child)
+    if review is not None:
+        return _saved(request, review, "recorded")
     waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
     return render(
         request,
@@ -61,13 +57,9 @@ def review_edit_view(request, public_id):
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)
     form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review), submit_label="Save changes")
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = review_update(actor=request.user, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, review, "updated")
+    saved = submit(request, form, review_update, review=review)
+    if saved is not None:
+        return _saved(request, saved, "updated")
     return render(
         request,
         "form_page.html",
@@ -85,14 +77,10 @@ def meeting_book_view(request, public_id):
     review = review_for_user(request.user, public_id)
     _may_write(request.user)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_book(actor=request.user, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Meeting booked for {meeting.planned_on:%d/%m/%Y}.")
-            return redirect(child_url(review.child))
+    meeting = submit(request, form, meeting_book, review=review)
+    if meeting is not None:
+        messages.success(request, f"Meeting booked for {meeting.planned_on:%d/%m/%Y}.")
+        return redirect(child_url(review.child))
     return render(
         request,
         "form_page.html",
@@ -112,14 +100,9 @@ def meeting_cancel_view(request, public_id):
     _may_write(request.user)
     child = meeting.review.child
     form = MeetingCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_cancel(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Meeting on {meeting.planned_on:%d/%m/%Y} cancelled.")
-            return redirect(child_url(child))
+    if submit(request, form, meeting_cancel, meeting=meeting) is not None:
+        messages.success(request, f"Meeting on {meeting.planned_on:%d/%m/%Y} cancelled.")
+        return redirect(child_url(child))
     return render(
         request,
         "form_page.html",

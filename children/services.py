@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.audit import audit_record
-from iro_service.models import User
+from accounts.audit import audit_record
+from accounts.models import User
 from reviews.services import lock_child, review_schedule_refresh
 from reviews.timescales import uk_date
 

@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
+
+    def ready(self):
+        # The settings hold these as plain strings; the rules that give them meaning live here.
+        from reviews.timescales import NATIONS, Policy
+
+        if settings.REVIEW_TIMESCALE_POLICY not in set(Policy):
+            raise ImproperlyConfigured(
+                f"REVIEW_TIMESCALE_POLICY must be one of {', '.join(Policy)}, not {settings.REVIEW_TIMESCALE_POLICY!r}."
+            )
+        if settings.BANK_HOLIDAY_NATION not in NATIONS:
+            raise ImproperlyConfigured(
+                f"BANK_HOLIDAY_NATION must be one of {', '.join(sorted(NATIONS))}, "
+                f"not {settings.BANK_HOLIDAY_NATION!r}."
+            )

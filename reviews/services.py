@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.models import Child
 from children.periods import period_containing, periods_of_care
-from iro_service.audit import audit_record
-from iro_service.models import User
 
 from .models import Meeting, Review
 from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule, uk_date

@@ -20,3 +20,8 @@ class EscalationsConfig(AppConfig):
         settings.ESCALATION_RESPONSE_WORKING_DAYS = {
             stage: given.get(stage, DEFAULT_RESPONSE_WORKING_DAYS) for stage in STAGE_ORDER
         }
+
+        from children.pages import register_child_page_context
+        from escalations.selectors import child_page_escalations
+
+        register_child_page_context(child_page_escalations)

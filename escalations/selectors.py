@@ -103,6 +103,11 @@ def iros_who_raised() -> QuerySet[User]:
     return User.objects.filter(escalations_raised__isnull=False).distinct().order_by("first_name", "last_name", "pk")
 
 
+def child_page_escalations(child: Child, *, today: date) -> dict:
+    """The escalations part of the child's page (children/pages.py)."""
+    return {"escalations": escalations_of_child(child, today=today)}
+
+
 def escalations_of_child(child: Child, *, today: date) -> list[Escalation]:
     """The child's escalations, newest first, with the stage each is at and `overdue`: one query."""
     return list(

@@ -19,3 +19,18 @@ class ReviewsConfig(AppConfig):
                 f"BANK_HOLIDAY_NATION must be one of {', '.join(sorted(NATIONS))}, "
                 f"not {settings.BANK_HOLIDAY_NATION!r}."
             )
+
+        from children.pages import register_child_page_context
+        from reviews.selectors import child_page_reviews
+
+        register_child_page_context(child_page_reviews)
+
+        from children.signals import episodes_changed
+
+        episodes_changed.connect(_refresh_review_schedule, dispatch_uid="review_schedule_refresh")
+
+
+def _refresh_review_schedule(sender, *, child, **kwargs) -> None:
+    from reviews.services import review_schedule_refresh
+
+    review_schedule_refresh(child=child)

@@ -42,6 +42,19 @@ def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
     )
 
 
+def current_iro_id(child: str = "pk") -> Subquery:
+    """The id of the child's IRO now, if they are active (else None), for annotating any query whose
+    rows lead to the child by `child` (e.g. "child", "escalation__child")."""
+    return Subquery(
+        IROAllocation.objects.filter(child=OuterRef(child), end_on__isnull=True, iro__is_active=True).values("iro")[:1]
+    )
+
+
+def has_current_iro() -> Exists:
+    """For a query of children: the child has an IRO allocated now."""
+    return Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True))
+
+
 def with_current_iro(children: QuerySet[Child]) -> QuerySet[Child]:
     """Adds `current_allocation` (with its IRO) in the same query."""
     return children.annotate(

@@ -38,8 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
-    "django_htmx",
-    "template_partials",
     "accounts",
     "children",
     "reviews",
@@ -56,7 +54,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Children's records are never cached by browsers or proxies.
     "core.middleware.NoStoreMiddleware",
 ]

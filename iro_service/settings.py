@@ -171,6 +171,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
     }
 else:
     # An hour: no task is ever scheduled further ahead than this (no long ETAs on the broker).

@@ -124,6 +124,13 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     )
 
 
+def due_status_of(child: Child, *, today: date) -> str:
+    """The child's review status (a DueStatus), from the same query as the caseload's, so the child's
+    page and the caseload always agree."""
+    status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
+    return status.values_list("due_status", flat=True).first() or DueStatus.NONE
+
+
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     """Active IROs with the number of children looked after now allocated to each (`caseload_size`)."""
     current = IROAllocation.objects.filter(iro=OuterRef("pk"), end_on__isnull=True).filter(

@@ -9,7 +9,6 @@ from accounts.audit import audit_record
 from core.forms import submit
 
 from .forms import AllocationForm, MissingEpisodeForm
-from .models import Child
 from .pages import child_page_context
 from .periods import periods_of_care
 from .selectors import (
@@ -17,9 +16,8 @@ from .selectors import (
     DueStatus,
     caseload_page,
     child_for_user,
-    due_soon_by,
+    due_status_of,
     missing_episode_for_user,
-    with_next_review,
 )
 from .services import allocation_change, missing_episode_record, missing_episode_update
 
@@ -56,9 +54,6 @@ def child_detail(request, public_id):
     audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
     today = timezone.localdate()
-    # The status comes from the same query as the caseload's, so the two pages always agree.
-    status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
-    status = status.values_list("due_status", flat=True).first() or DueStatus.NONE
     return render(
         request,
         "children/child_detail.html",
@@ -67,7 +62,7 @@ def child_detail(request, public_id):
             "episodes": episodes,
             "periods": periods_of_care(episodes),
             "allocations": child.allocations.select_related("iro").order_by("-start_on", "-pk"),
-            "due_status": status,
+            "due_status": due_status_of(child, today=today),
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,

@@ -8,7 +8,6 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from iro_service.models import AuditEntry
 from reviews.models import Review
@@ -24,10 +23,12 @@ def login(client, user):
 
 
 @pytest.fixture
-def child(iro):
-    today = timezone.localdate()
+def child(iro, today):
     return make_child(
-        iro=iro, looked_after_from=today.replace(day=1), date_of_birth=today - relativedelta(years=9, months=6)
+        # Looked after for 10 days: the first review is due in 18, so a review held today is in time.
+        iro=iro,
+        looked_after_from=today - timedelta(days=10),
+        date_of_birth=today - relativedelta(years=9, months=6),
     )
 
 
@@ -67,22 +68,20 @@ def test_another_iro_and_the_director_get_not_found(client, child, other_iro, di
             assert client.get(url).status_code == 404, (user, url)
 
 
-def test_an_iro_who_chaired_a_review_still_sees_the_child(client, child, iro, other_iro):
+def test_an_iro_who_chaired_a_review_still_sees_the_child(client, child, iro, other_iro, today):
     from reviews.services import review_record
 
-    review_record(actor=other_iro, child=child, held_on=timezone.localdate(), chair=other_iro, participation="PN1")
+    review_record(actor=other_iro, child=child, held_on=today, chair=other_iro, participation="PN1")
     login(client, other_iro)
     assert client.get(reverse("children:detail", args=[child.public_id])).status_code == 200
 
 
-def test_only_qa_managers_change_the_iro(client, child, iro, other_iro, qa_manager):
+def test_only_qa_managers_change_the_iro(client, child, iro, other_iro, qa_manager, today):
     url = reverse("children:allocate", args=[child.public_id])
     assert login(client, iro).get(url).status_code == 403
     assert login(client, other_iro).get(url).status_code == 404
     login(client, qa_manager)
-    response = client.post(
-        url, {"iro": other_iro.pk, "reason": "caseload", **date_fields("start_on", timezone.localdate())}
-    )
+    response = client.post(url, {"iro": other_iro.pk, "reason": "caseload", **date_fields("start_on", today)})
     assert response.status_code == 302
     assert child.allocations.get(end_on__isnull=True).iro == other_iro
     assert AuditEntry.objects.filter(action="iro_allocated", actor=qa_manager).exists()
@@ -103,8 +102,7 @@ def test_home_sends_each_role_to_its_work(client, iro, qa_manager, director):
     assert response.status_code == 200 and b"Service overview" in response.content
 
 
-def test_the_caseload_lists_only_the_iros_children_with_their_status(client, iro, other_iro):
-    today = timezone.localdate()
+def test_the_caseload_lists_only_the_iros_children_with_their_status(client, iro, other_iro, today):
     overdue = make_child(iro=iro, looked_after_from=today - timedelta(days=365), first_name="Olu")
     on_track = make_child(iro=iro, looked_after_from=today, first_name="Tia")
     make_child(iro=other_iro, looked_after_from=today, first_name="Zed")
@@ -116,8 +114,7 @@ def test_the_caseload_lists_only_the_iros_children_with_their_status(client, iro
     assert overdue.la_child_id in filtered and on_track.la_child_id not in filtered
 
 
-def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro, qa_manager):
-    today = timezone.localdate()
+def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro, qa_manager, today):
     make_child(iro=iro, looked_after_from=today, first_name="Olu")
     make_child(iro=other_iro, looked_after_from=today, first_name="Zed")
     login(client, qa_manager)
@@ -138,8 +135,7 @@ def test_the_child_page_shows_the_next_due_date_and_why(client, child, iro):
     assert "28 days after the period of care began on" in page
 
 
-def test_recording_a_review_in_the_browser_form(client, child, iro):
-    today = timezone.localdate()
+def test_recording_a_review_in_the_browser_form(client, child, iro, today):
     response = login(client, iro).post(
         reverse("reviews:record", args=[child.public_id]),
         {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN1", "spoke_alone": "yes"},
@@ -165,8 +161,8 @@ def test_recording_a_review_in_the_browser_form(client, child, iro):
         ({"chair": ""}, "chair", "Select the IRO who chaired the review"),
     ],
 )
-def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, iro, change, field, message):
-    data = {**date_fields("held_on", timezone.localdate()), "chair": iro.pk, "participation": "PN1", **change}
+def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, iro, change, field, message, today):
+    data = {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN1", **change}
     response = login(client, iro).post(reverse("reviews:record", args=[child.public_id]), data)
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
@@ -174,10 +170,9 @@ def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, i
     assert not child.reviews.filter(held_on__isnull=False).exists()
 
 
-def test_editing_a_review_keeps_what_was_not_changed(client, child, iro):
+def test_editing_a_review_keeps_what_was_not_changed(client, child, iro, today):
     from reviews.services import review_record
 
-    today = timezone.localdate()
     review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN2", decisions="Stay put")
     url = reverse("reviews:edit", args=[review.public_id])
     form = login(client, iro).get(url).context["form"]
@@ -190,16 +185,11 @@ def test_editing_a_review_keeps_what_was_not_changed(client, child, iro):
     assert (review.participation, review.decisions) == ("PN5", "Stay put")
 
 
-def test_booking_and_cancelling_a_meeting(client, child, iro):
+def test_booking_and_cancelling_a_meeting(client, child, iro, today):
     review = child.reviews.get(held_on__isnull=True)
     login(client, iro)
-    day = timezone.localdate()
-    assert (
-        client.post(
-            reverse("reviews:book_meeting", args=[review.public_id]), date_fields("planned_on", day)
-        ).status_code
-        == 302
-    )
+    response = client.post(reverse("reviews:book_meeting", args=[review.public_id]), date_fields("planned_on", today))
+    assert response.status_code == 302
     meeting = review.meetings.get()
     url = reverse("reviews:cancel_meeting", args=[meeting.public_id])
     response = client.post(url, {"reason": ""})
@@ -219,7 +209,7 @@ def _queries(client, url) -> int:
 
 
 def test_the_caseload_costs_the_same_queries_for_10_children_as_for_500(client, iro, qa_manager):
-    start = timezone.localdate().replace(day=1)
+    start = date(2014, 3, 3)
     for _ in range(10):
         make_child(iro=iro, looked_after_from=start)
     login(client, qa_manager)
@@ -234,8 +224,7 @@ def test_the_caseload_costs_the_same_queries_for_10_children_as_for_500(client, 
     assert _queries(login(client, iro), url) == few_iro
 
 
-def test_the_director_sees_service_figures_without_any_child_named(client, iro, director):
-    today = timezone.localdate()
+def test_the_director_sees_service_figures_without_any_child_named(client, iro, director, today):
     make_child(iro=iro, looked_after_from=today - timedelta(days=365), first_name="Olu")
     make_child(iro=None, looked_after_from=today, first_name="Una")
     page = login(client, director).get(reverse("home")).content.decode()
@@ -244,8 +233,7 @@ def test_the_director_sees_service_figures_without_any_child_named(client, iro, 
     assert "Olu" not in page and "Una" not in page
 
 
-def test_the_caseload_search_keeps_the_name_out_of_the_url(client, iro):
-    today = timezone.localdate()
+def test_the_caseload_search_keeps_the_name_out_of_the_url(client, iro, today):
     make_child(iro=iro, looked_after_from=today, first_name="Olu", last_name="Adeyemi")
     make_child(iro=iro, looked_after_from=today, first_name="Tia", last_name="Brown")
     login(client, iro)

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from iro_service.models import AuditEntry, User
 from reviews.models import ParticipationCode, Review
 from reviews.services import review_schedule_refresh
@@ -70,7 +71,6 @@ from .models import (
     upn_validator,
     urn_break,
 )
-from .periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from .ssda903 import COLUMNS, FILE_NAMES, OTHER_TABLES, REQUIRED_TABLES, SEX_FROM_903, parse_date
 from .ssda903_rules import RuleBreak, episode_sequence_breaks, missing_episode_breaks
 

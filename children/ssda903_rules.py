@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from reviews.timescales import uk_date
+from core.dates import uk_date
+from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 
-from .periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 from .ssda903 import collection_year_of, year_end, year_start
 
 # Where a placement change needs a reason (DfE rules 225, 226): here and in the episode service.

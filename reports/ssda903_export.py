@@ -28,9 +28,9 @@ from pathlib import Path
 from django.db.models import Q
 
 from children.models import Child, Episode, MissingEpisode, urn_break
-from children.periods import SHORT_BREAK_LEGAL_STATUSES
 from children.ssda903 import COLUMNS, FILE_NAMES, format_date, sex_to_903, year_end, year_label, year_start
 from children.ssda903_rules import short_breaks_only_in_year
+from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Review
 
 

@@ -45,20 +45,13 @@ from django.utils import timezone
 
 from children.codes import PLACEMENTS_WITHOUT_PROVIDER
 from children.models import PLACEMENTS_WITHOUT_URN, Child, Episode, IROAllocation
-from children.periods import CONTINUES, periods_of_care
 from children.services import allocation_change, child_create, episode_end, episode_follows, episode_start
+from core.calendar import add_working_days, is_working_day
+from core.periods import CONTINUES, PeriodOfCare, periods_of_care
 from iro_service.models import AuditEntry, StaffProfile, User
 from reviews.models import Meeting, Review
 from reviews.services import meeting_book, review_record, review_schedule_refresh
-from reviews.timescales import (
-    DueReview,
-    PeriodOfCare,
-    Policy,
-    add_working_days,
-    is_working_day,
-    pn_code_fits_age,
-    review_schedule,
-)
+from reviews.timescales import DueReview, Policy, pn_code_fits_age, review_schedule
 
 DEMO_PASSWORD = "demo-password-1"
 HISTORY_YEARS = 4

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reviews",
     "escalations",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

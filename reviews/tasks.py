@@ -11,9 +11,10 @@ from django.utils import timezone
 from core.calendar import is_working_day
 from iro_service.tasks import send_notifications
 
-from . import reminders
+from . import reminders, services
 
 SWEEPS = {
+    "short_break_lapses": services.short_break_lapses,
     "reviews_due": reminders.remind_reviews_due,
     "reviews_overdue": reminders.alert_reviews_overdue,
     "distribution_late": reminders.alert_distribution_late,

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from core.dates import uk_date
 from core.periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
-from iro_service.audit import audit_record
-from iro_service.models import User
 from reviews.services import lock_child, review_schedule_refresh
 
 from .models import Child, Episode, IROAllocation, MissingEpisode

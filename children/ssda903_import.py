@@ -42,8 +42,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import AuditEntry, User
 from core.periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
-from iro_service.models import AuditEntry, User
 from reviews.models import ParticipationCode, Review
 from reviews.services import review_schedule_refresh
 from reviews.timescales import Policy, pn_code_fits_age, review_schedule

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from iro_service.models import AuditEntry
+from accounts.models import AuditEntry
 from reports.ssda903_export import ssda903_return
 
 from .forms import Ssda903UploadForm

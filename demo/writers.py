@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
+from accounts.models import AuditEntry, User
 from children.models import Child, Episode, IROAllocation
 from children.services import allocation_change, child_create, episode_end, episode_follows, episode_start
 from core.calendar import add_working_days
 from core.periods import CONTINUES, PeriodOfCare, periods_of_care
-from iro_service.models import AuditEntry, User
 from reviews.models import Meeting, Review
 from reviews.services import meeting_book, review_record, review_schedule_refresh
 from reviews.timescales import DueReview, Policy, pn_code_fits_age, review_schedule

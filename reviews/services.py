@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.models import Child, ShortBreakAgreement, ShortBreakArrangement
 from core.dates import uk_date
-from iro_service.audit import audit_record
-from iro_service.models import User
 
 from .models import Meeting, Review
 from .timescales import ChildSchedule, Policy, ScheduledReview, child_review_schedule, pn_code_fits_age

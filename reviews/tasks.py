@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.tasks import send_notifications
 from core.calendar import is_working_day
-from iro_service.tasks import send_notifications
 
 from . import reminders, services
 

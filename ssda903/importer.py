@@ -2,7 +2,7 @@
 
     ssda903_import(actor=user, files={"header.csv": b"...", "episodes.csv": b"...", ...})
 
-The files are the DfE's CSV layout (children/ssda903.py), each recognised by its columns, so a full
+The files are the DfE's CSV layout (ssda903/layout.py), each recognised by its columns, so a full
 return can be given as it is: the tables the service does not hold (UASC, OC2, AD1, ...) are left
 out and said so. Several files of one table are read as one (a history as one return per year): a
 child's header row, an episode open at one year's end and closed in the next, or a missing episode
@@ -13,7 +13,7 @@ one year's return alone is refused for children who were already looked after be
 
 Everything is checked before anything is written: each value against the DfE's code lists and
 formats, each child's whole record (the file's rows merged with what the service already holds)
-against the DfE's rules on episodes, reviews and missing episodes (children/ssda903_rules.py) and
+against the DfE's rules on episodes, reviews and missing episodes (children/rules.py) and
 ours. One problem anywhere refuses the whole import, with every problem found listed by file, row,
 column and value. Otherwise the import writes in one transaction, in bulk: children, episodes,
 reviews held (with their participation code; no chair, late reason or distribution dates, which the
@@ -42,12 +42,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.models import AuditEntry, User
-from reviews.models import ParticipationCode, Review
-from reviews.services import review_schedule_refresh
-from reviews.timescales import Policy, pn_code_fits_age, review_schedule
-
-from .codes import (
+from children.codes import (
     PLACEMENTS_WITHOUT_PROVIDER,
     CategoryOfNeed,
     Ethnicity,
@@ -58,7 +53,7 @@ from .codes import (
     ReasonNewEpisode,
     ReasonPlaceChange,
 )
-from .models import (
+from children.models import (
     POSTCODE_PATTERN,
     URN_PATTERN,
     Child,
@@ -70,9 +65,14 @@ from .models import (
     upn_validator,
     urn_break,
 )
-from .periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
-from .ssda903 import COLUMNS, FILE_NAMES, OTHER_TABLES, REQUIRED_TABLES, SEX_FROM_903, parse_date
-from .ssda903_rules import RuleBreak, episode_sequence_breaks, missing_episode_breaks
+from children.periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
+from children.rules import RuleBreak, episode_sequence_breaks, missing_episode_breaks
+from iro_service.models import AuditEntry, User
+from reviews.models import ParticipationCode, Review
+from reviews.services import review_schedule_refresh
+from reviews.timescales import Policy, pn_code_fits_age, review_schedule
+
+from .layout import COLUMNS, FILE_NAMES, OTHER_TABLES, REQUIRED_TABLES, SEX_FROM_903, parse_date
 
 # Names for a child created by the import: the return carries no names. They show where the service
 # would show a name until the child's details are completed.

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .importer import files_from_zip
+from .reading import files_from_zip
 
 
 class MultipleFileInput(forms.FileInput):

@@ -18,8 +18,10 @@ from children.services import episode_end, episode_start, missing_episode_record
 from iro_service.models import AuditEntry
 from reviews.models import Review
 from reviews.services import review_record
-from ssda903.importer import Problem, files_from_directory, ssda903_import
+from ssda903.importer import ssda903_import
 from ssda903.layout import COLUMNS, parse_date
+from ssda903.problems import Problem
+from ssda903.reading import files_from_directory
 from tests.factories import make_child
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ssda903"

@@ -207,7 +207,7 @@ NEAR_DISTRICTS = ("ME7", "TN1", "CT9", "RH1", "CM1", "SS1", "DA12", "GU1", "HP1"
 FAR_DISTRICTS = ("B23", "LS9", "M14", "BN2", "PO4", "NN1", "LN1", "BS5", "DE1", "NE6")
 # Real full postcodes in each district (903 HOME_POST and PL_POST are full postcodes, which the DfE's
 # validator looks up: rules 392c, 169, 179, 1015). Copied from the national postcode list the
-# validator uses (tests/reports/test_ssda903_export.py checks each is there, and in the right LA):
+# validator uses (tests/ssda903/test_export.py checks each is there, and in the right LA):
 # the home districts' postcodes are all in Southwark (E09000028), the other London districts' in
 # other London boroughs, the rest outside London, in England.
 POSTCODES = {

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reviews",
     "escalations",
     "reports",
+    "ssda903",
     "demo",
 ]
 

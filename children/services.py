@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import User
 from core.dates import uk_date
-from core.periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
+from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from reviews.services import lock_child, review_schedule_refresh
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
@@ -139,7 +139,8 @@ def episode_start(
 
 def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ceased: str) -> Episode:
     """The child ceases to be looked after: the period of care ends, no further review falls due
-    after that day, and the IRO allocation ends with it."""
+    after that day (but for a short-break arrangement's), and the IRO allocation ends with it unless
+    the episode was a short break."""
     if reason_ceased == CONTINUES:
         raise ValidationError({"reason_ceased": "X1 is set by starting the next episode, not by ending one."})
     with transaction.atomic():
@@ -152,7 +153,9 @@ def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ce
         episode.end_on, episode.reason_ceased = end_on, reason_ceased
         episode.full_clean()
         episode.save(update_fields=["end_on", "reason_ceased"])
-        IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
+        if episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
+            # After a short break the IRO stays allocated: the arrangement's reviews go on between breaks.
+            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
         review_schedule_refresh(child=child)
         audit_record(actor=actor, action="episode_ended", obj=episode, reason_ceased=reason_ceased)
         return episode

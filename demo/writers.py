@@ -200,30 +200,25 @@ class BulkWriter:
         previous = current.iro.pk if current else None
         draft.audit.append(("iro_allocated", allocation, {"previous_iro": previous, "iro": user.pk, "reason": reason}))
 
-    def _schedule(self, draft: _Draft) -> ChildSchedule:
+    def _schedule(self, draft: _Draft, also_held: date | None = None) -> ChildSchedule:
         # The service's own scheduler, on the records in memory.
-        return child_review_schedule(draft.episodes, [r.held_on for r in draft.held], today=self.today, **self.settings)
+        held = [r.held_on for r in draft.held] + ([also_held] if also_held else [])
+        return child_review_schedule(draft.episodes, held, today=self.today, **self.settings)
 
     def clocks(self, draft: _Draft) -> tuple[Clock, ...]:
         return self._schedule(draft).clocks
 
-    @staticmethod
-    def _waiting(schedule: ChildSchedule, clock_start: date) -> ScheduledReview | None:
-        return next((r for r in schedule.waiting if r.clock.start == clock_start), None)
-
     def due_on(self, draft: _Draft, clock_start: date) -> date | None:
-        waiting = self._waiting(self._schedule(draft), clock_start)
+        waiting = next((r for r in self._schedule(draft).waiting if r.clock.start == clock_start), None)
         return waiting.due.due_on if waiting else None
 
     def record(self, draft: _Draft, clock_start: date, **recorded) -> None:
         # As reviews.services.review_record (its _check_held and _check_late_reason).
-        schedule = self._schedule(draft)
         held_on = recorded["held_on"]
         if held_on > self.today or held_on in {r.held_on for r in draft.held}:
             self._refuse(f"review held {held_on}")
-        clock = schedule.clock_on(held_on)
-        waiting = self._waiting(schedule, clock_start)
-        if clock is None or clock.start != clock_start or waiting is None:
+        item = next((r for r in self._schedule(draft, held_on).reviews if r.held_on == held_on), None)
+        if item is None or item.clock.start != clock_start:
             self._refuse(f"review held {held_on} outside the period of care or short-break arrangement")
         problem = pn_code_fits_age(
             recorded["participation"], date_of_birth=draft.child.date_of_birth, review_on=held_on
@@ -233,12 +228,12 @@ class BulkWriter:
         for sent in (recorded["decisions_sent_on"], recorded["record_sent_on"]):
             if sent is not None and not held_on <= sent <= self.today:
                 self._refuse(f"sent on {sent}")
-        due = waiting.due
+        due = item.due
         if held_on > due.due_on and not recorded["late_reason"]:
             self._refuse(f"late review held {held_on} without a reason")
         review = Review(
             child=draft.child,
-            **_due_fields(waiting),
+            **_due_fields(item),
             **{**recorded, "late_reason": recorded["late_reason"] if held_on > due.due_on else ""},
         )
         self._clean(review, "child", "chair")

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry, Notification
 from children.selectors import DueStatus, caseload_for, due_soon_by, with_next_review
-from children.services import episode_end, episode_start, short_break_agreement_record
+from children.services import episode_end, episode_start
 from reviews import reminders
-from reviews.services import review_record, review_schedule_refresh
+from reviews.services import review_record, review_schedule_refresh, short_break_agreement_record
 from reviews.tasks import sweep
 from tests.factories import PASSWORD, make_child
 
@@ -125,7 +125,7 @@ def test_the_childs_page_shows_the_arrangement_and_its_breaks_and_records_an_ear
     page = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
     assert "Arrangement from 10 January 2024" in page
     assert "10/01/2024 to 12/01/2024" in page and "20/02/2024 to 22/02/2024" in page
-    url = reverse("children:short_break_agreement", args=[child.public_id])
+    url = reverse("reviews:short_break_agreement", args=[child.public_id])
     assert url in page
 
     refused = client.post(url, {"kind": "started", "on_0": "1", "on_1": "3", "on_2": "2024"})

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from children.forms import ShortBreakAgreementForm
-from children.selectors import child_for_user
+from children.selectors import child_for_user, children_visible_to
 from children.views import child_url
 from core.forms import submit
 
@@ -125,6 +125,10 @@ def short_break_agreement_view(request, public_id):
     agreement = submit(request, form, short_break_agreement_record, child=child)
     if agreement is not None:
         messages.success(request, f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.")
+        if not children_visible_to(request.user).filter(pk=child.pk).exists():
+            # The arrangement ended, and the IRO's allocation with it: the child has left their caseload.
+            messages.info(request, f"{child.la_child_id} is no longer on your caseload: the IRO allocation ended.")
+            return redirect("children:caseload")
         return redirect(child_url(child))
     return render(
         request,

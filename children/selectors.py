@@ -13,9 +13,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from reviews.timescales import add_working_days
+from core.calendar import add_working_days
+from core.periods import breaks_and_full_time_care
 
-from .models import Child, Episode, IROAllocation, MissingEpisode
+from .models import Child, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -75,6 +76,23 @@ def looked_after_on(day: date) -> Q:
     )
 
 
+def in_short_break_arrangement_on(day: date) -> Q:
+    """Children in a short-break arrangement on `day`, between breaks too."""
+    return Q(
+        Exists(
+            ShortBreakArrangement.objects.filter(child=OuterRef("pk"), start_on__lte=day).filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=day)
+            )
+        )
+    )
+
+
+def reviewed_on(day: date) -> Q:
+    """Children who have reviews due and need an IRO on `day`: those looked after, and those in a
+    short-break arrangement (whose reviews fall due between breaks too)."""
+    return looked_after_on(day) | in_short_break_arrangement_on(day)
+
+
 def caseload_for(user: User, *, iro: User | None = None) -> QuerySet[Child]:
     """The children on a caseload: an IRO's own; for a QA manager everyone's, or one IRO's."""
     if user.is_iro:
@@ -100,15 +118,16 @@ def due_soon_by(today: date) -> date:
 
 
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
-    """Children looked after on `today`, each with the review due next (`next_due_on`,
+    """Children looked after or in a short-break arrangement on `today`, each with the review due next (`next_due_on`,
     `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
-    # The review due next is the one not yet held in the latest period of care.
+    # The review due next is the one not yet held on the latest clock (period of care or short-break
+    # arrangement).
     next_review = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by(
         "-reviews__period_start"
     )
     return (
-        with_current_iro(children.filter(looked_after_on(today)))
+        with_current_iro(children.filter(reviewed_on(today)))
         .annotate(
             next_due_on=Subquery(next_review.values("reviews__due_on")[:1]),
             next_due_explanation=Subquery(next_review.values("reviews__due_explanation")[:1]),
@@ -132,9 +151,10 @@ def due_status_of(child: Child, *, today: date) -> str:
 
 
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
-    """Active IROs with the number of children looked after now allocated to each (`caseload_size`)."""
+    """Active IROs with the number of children looked after now (or in a short-break arrangement)
+    allocated to each (`caseload_size`)."""
     current = IROAllocation.objects.filter(iro=OuterRef("pk"), end_on__isnull=True).filter(
-        child__in=Child.objects.filter(looked_after_on(today))
+        child__in=Child.objects.filter(reviewed_on(today))
     )
     return (
         User.objects.filter(role=User.Role.IRO, is_active=True)
@@ -221,3 +241,14 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         soon=soon,
         today=today,
     )
+
+
+def short_break_arrangements_with_breaks(
+    child: Child, episodes: list[Episode]
+) -> list[tuple[ShortBreakArrangement, list]]:
+    """The child's short-break arrangements as stored, newest first, each with its breaks."""
+    breaks, _full_time = breaks_and_full_time_care(episodes)
+    return [
+        (a, [b for b in breaks if a.start_on <= b.start and (a.end_on is None or b.start <= a.end_on)])
+        for a in reversed(child.short_break_arrangements.all())
+    ]

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import User
-from reviews.timescales import uk_date
+from core.dates import uk_date
+from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
-from .periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
+from .rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
 from .signals import episodes_changed
-from .ssda903_rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
 
 
 def lock_child(child: Child) -> Child:
@@ -61,7 +61,7 @@ def child_create(
 
 # A placement change (RNE P, B, T or U) records why the previous placement ended on the episode it
 # closes (DfE rules 225, 226), unless either placement is a temporary one: PLACEMENT_CHANGES and
-# TEMPORARY_PLACEMENTS, shared with the import's checks (children/ssda903_rules.py).
+# TEMPORARY_PLACEMENTS, shared with the import's checks (children/rules.py).
 
 
 def episode_follows(
@@ -144,7 +144,8 @@ def episode_start(
 
 def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ceased: str) -> Episode:
     """The child ceases to be looked after: the period of care ends, no further review falls due
-    after that day, and the IRO allocation ends with it."""
+    after that day (but for a short-break arrangement's), and the IRO allocation ends with it unless
+    the episode was a short break."""
     if reason_ceased == CONTINUES:
         raise ValidationError({"reason_ceased": "X1 is set by starting the next episode, not by ending one."})
     with transaction.atomic():
@@ -157,7 +158,9 @@ def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ce
         episode.end_on, episode.reason_ceased = end_on, reason_ceased
         episode.full_clean()
         episode.save(update_fields=["end_on", "reason_ceased"])
-        IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
+        if episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
+            # After a short break the IRO stays allocated: the arrangement's reviews go on between breaks.
+            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
         episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_ended", obj=episode, reason_ceased=reason_ceased)
         return episode
@@ -206,7 +209,7 @@ def allocation_change(
 
 
 def _check_missing(missing: MissingEpisode, child: Child, *, today: date) -> None:
-    """The DfE's rules on a missing episode within the child's record (children/ssda903_rules.py)."""
+    """The DfE's rules on a missing episode within the child's record (children/rules.py)."""
     episodes = list(child.episodes.all())
     breaks = missing_episode_breaks(
         missing,

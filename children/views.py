@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from core.forms import submit
+from core.periods import periods_of_care
 
 from .forms import AllocationForm, MissingEpisodeForm
 from .pages import child_page_context
-from .periods import periods_of_care
 from .selectors import (
     CaseloadFilters,
     DueStatus,
@@ -18,6 +18,7 @@ from .selectors import (
     child_for_user,
     due_status_of,
     missing_episode_for_user,
+    short_break_arrangements_with_breaks,
 )
 from .services import allocation_change, missing_episode_record, missing_episode_update
 
@@ -66,6 +67,8 @@ def child_detail(request, public_id):
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
+            "short_breaks": short_break_arrangements_with_breaks(child, episodes),
+            "agreements": child.short_break_agreements.all(),
             **child_page_context(child, today=today),
         },
     )

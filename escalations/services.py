@@ -18,8 +18,9 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import AuditEntry, User
 from children.models import Child
+from core.calendar import add_working_days
+from core.dates import uk_date
 from reviews.models import Review
-from reviews.timescales import add_working_days, uk_date
 
 from .codes import FORMAL_STAGES, STAGE_ORDER, Stage, Theme, stage_rank
 from .models import Escalation, EscalationStage, EscalationStatusChange

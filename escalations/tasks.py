@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.tasks import MAIL_RETRY, send_notifications
-from reviews.timescales import is_working_day
+from core.calendar import is_working_day
 
 from .deadlines import alert_stages_overdue
 from .delivery import director_report_send

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "reviews",
     "escalations",
     "reports",
+    "ssda903",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +133,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 REVIEW_TIMESCALE_POLICY = env.str("REVIEW_TIMESCALE_POLICY", default="days-28-90-180")
 # The LA's UK nation for bank holidays: ENG, WLS, SCT or NIR. Checked by reviews/apps.py.
 BANK_HOLIDAY_NATION = env.str("BANK_HOLIDAY_NATION", default="ENG")
+# A series of short breaks is one arrangement while each break starts within this many months of the
+# last one ending (docs/domain.md, "Review timescales"). Checked by reviews/apps.py.
+SHORT_BREAK_GAP_MONTHS = env.int("SHORT_BREAK_GAP_MONTHS", default=6)
 # A review is "due soon" on the caseload within this many working days of its due date.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=20)
 # The IRO is reminded of a review with no meeting booked this many working days before it is due,
@@ -201,6 +206,8 @@ def _crontab(variable: str, default: str) -> crontab:
 # The daily sweeps run on weekdays in working hours (bank holidays are skipped by the task itself).
 DAILY_SWEEPS = [
     # (sweep, environment variable, default schedule: minute hour day-of-month month day-of-week)
+    # 08:55: short-break arrangements whose gap has run out with no break: their reviews stop.
+    ("short_break_lapses", "SCHEDULE_SHORT_BREAK_LAPSES", "55 8 * * mon-fri"),
     # 09:00: reviews due within 20 and 5 working days with no meeting booked.
     ("reviews_due", "SCHEDULE_REVIEWS_DUE", "0 9 * * mon-fri"),
     # 09:05: reviews that have become overdue.

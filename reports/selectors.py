@@ -22,6 +22,7 @@ class Dashboard:
     late: dict[str, int]  # reviews held late by reason
     ni66: kpis.Ratio
     c63: kpis.Ratio
+    short_breaks: kpis.ShortBreakReviews  # counted apart from every figure above
     escalations: dict[str, int]
 
     @property
@@ -52,5 +53,6 @@ def dashboard(*, today: date) -> Dashboard:
         late=kpis.late_reviews_by_reason(window),
         ni66=kpis.ni66(window),
         c63=kpis.c63(window),
+        short_breaks=kpis.short_break_reviews(window),
         escalations=kpis.escalations_open(today),
     )

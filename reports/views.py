@@ -93,6 +93,8 @@ def dashboard(request):
             "late_total": (sum(figures.late.values()), figure_url("late")),
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
+            "short_breaks": figures.short_breaks,
+            "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
                 (code, annual.meaning(label), figures.participation[code], figure_url("held", code=code))
                 for code, label in ParticipationCode.choices

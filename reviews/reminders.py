@@ -4,16 +4,17 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Notification, User
 from accounts.notifications import notify
 from accounts.selectors import active_qa_managers
-from children.models import Child, Episode
-from children.selectors import current_iro_id, has_current_iro, looked_after_on
+from children.models import Child, Episode, ShortBreakArrangement
+from children.selectors import current_iro_id, has_current_iro, reviewed_on
+from core.calendar import add_working_days
 
 from .models import Meeting, Review
-from .timescales import add_working_days
 
 Kind = Notification.Kind
 
@@ -31,14 +32,14 @@ def _nation() -> str:
 
 
 def waiting_reviews_in_care(today: date):
-    """The review each child looked after today is waiting for (the latest period's), with the
-    child and the current IRO's id (`iro_id`). Reviews missed in a period already ended are not
-    chased: the child has left that period of care."""
+    """The review each child looked after today (or in a short-break arrangement) is waiting for (the
+    latest clock's), with the child and the current IRO's id (`iro_id`). Reviews missed in a period
+    or arrangement already ended are not chased: the child has left it."""
     later = Review.objects.filter(
         child=OuterRef("child"), held_on__isnull=True, period_start__gt=OuterRef("period_start")
     )
     return (
-        Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(looked_after_on(today)))
+        Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(reviewed_on(today)))
         .exclude(Exists(later))
         .select_related("child")
         .annotate(iro_id=current_iro_id("child"))
@@ -114,13 +115,24 @@ def alert_distribution_late(*, today: date) -> None:
 
 
 def alert_unallocated_children(*, today: date) -> None:
-    """A child looked after for 5 working days with no IRO: the QA managers hear, once per period."""
+    """A child looked after (or in a short-break arrangement) for 5 working days with no IRO: the QA
+    managers hear, once per period of care or arrangement."""
     qa = active_qa_managers()
     started = Episode.objects.filter(child=OuterRef("pk"), reason_new="S", start_on__lte=today)
+    arrangement = ShortBreakArrangement.objects.filter(child=OuterRef("pk"), start_on__lte=today).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today)
+    )
     children = (
-        Child.objects.filter(looked_after_on(today))
+        Child.objects.filter(reviewed_on(today))
         .exclude(has_current_iro())
-        .annotate(looked_after_since=Subquery(started.values("child").annotate(d=Max("start_on")).values("d")))
+        .annotate(
+            # A short-break child between breaks has needed an IRO since the arrangement began, not
+            # since the latest break.
+            looked_after_since=Coalesce(
+                Subquery(arrangement.order_by("-start_on").values("start_on")[:1]),
+                Subquery(started.values("child").annotate(d=Max("start_on")).values("d")),
+            )
+        )
     )
     for child in children:
         if child.looked_after_since is None:

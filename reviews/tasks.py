@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.tasks import send_notifications
+from core.calendar import is_working_day
 
-from . import reminders
-from .timescales import is_working_day
+from . import reminders, services
 
 SWEEPS = {
+    "short_break_lapses": services.short_break_lapses,
     "reviews_due": reminders.remind_reviews_due,
     "reviews_overdue": reminders.alert_reviews_overdue,
     "distribution_late": reminders.alert_distribution_late,

@@ -25,19 +25,6 @@ LAYERS = [
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 CONFIGURATION = "iro_service"
 
-# Modules still waiting to move to their own layer (the SSDA903 code to the ssda903 app, seed_demo to
-# the demo package, working days, uk_date and periods of care to core). Each entry must go when its
-# module moves: the test fails on an entry that no longer matches an import.
-PENDING_MOVES = {
-    ("children.management.commands.seed_demo", "reviews"),
-    ("children.periods", "reviews"),
-    ("children.selectors", "reviews"),
-    ("children.services", "reviews"),
-    ("children.ssda903_import", "reviews"),
-    ("children.ssda903_rules", "reviews"),
-    ("children.ssda903_views", "reports"),
-}
-
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -72,7 +59,7 @@ def layer_violations(imports: set[tuple[str, str]]) -> list[str]:
     problems = []
     for module, imported in sorted(imports):
         app = module.split(".")[0]
-        if app == CONFIGURATION or (module, imported) in PENDING_MOVES:
+        if app == CONFIGURATION:
             continue
         if imported == CONFIGURATION:
             problems.append(f"{module} imports {imported}: the configuration is above every app")
@@ -82,7 +69,7 @@ def layer_violations(imports: set[tuple[str, str]]) -> list[str]:
     graph: dict[str, set[str]] = {}
     for module, imported in imports:
         app = module.split(".")[0]
-        if app != CONFIGURATION and imported != CONFIGURATION and (module, imported) not in PENDING_MOVES:
+        if app != CONFIGURATION and imported != CONFIGURATION:
             graph.setdefault(app, set()).add(imported)
     for start in sorted(graph):
         path, seen = [start], set()
@@ -116,10 +103,6 @@ def test_the_settings_import_no_app_and_create_no_folders():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
     ]
     assert not {"mkdir", "makedirs", "touch", "write_text"} & set(calls)
-
-
-def test_every_pending_move_still_matches_an_import():
-    assert app_imports() >= PENDING_MOVES, f"moved already, remove: {sorted(PENDING_MOVES - app_imports())}"
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
-"""The SSDA903 return's CSV layout, shared by the import (children/ssda903_import.py) and the export
-(reports/ssda903_export.py).
+"""The SSDA903 return's CSV layout, shared by the import (ssda903/importer.py) and the export
+(ssda903/export.py).
 
 The column sets are the DfE's, as its validator package (`lac_validator.config.column_names`) lists
-them; tests/children/test_ssda903_import.py checks that they agree. The validator recognises each
+them; tests/ssda903/test_import.py checks that they agree. The validator recognises each
 file by its exact set of columns, so the export writes exactly these, in this order.
 """
 
@@ -61,8 +61,6 @@ OTHER_TABLES: dict[str, tuple[str, ...]] = {
     "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
     "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
 }
-
-# --- Collection years (core.collection_years) -------------------------------------------------------
 
 FIRST_YEAR_WITH_SEX_MFU = 2025  # 2024-25: SEX became M/F/U; earlier returns used 1 (male) and 2 (female)
 

@@ -12,7 +12,7 @@ child's whole record in the same layout instead, which import_ssda903 reads back
 from django.core.management.base import BaseCommand, CommandError
 
 from core.collection_years import CollectionYear
-from reports.ssda903_export import ssda903_history, ssda903_return
+from ssda903.export import ssda903_history, ssda903_return
 
 
 class Command(BaseCommand):

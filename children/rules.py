@@ -16,9 +16,8 @@ from datetime import date
 from typing import Protocol
 
 from core.collection_years import CollectionYear
-from reviews.timescales import uk_date
-
-from .periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
+from core.dates import uk_date
+from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 
 # Where a placement change needs a reason (DfE rules 225, 226): here and in the episode service.
 PLACEMENT_CHANGES = frozenset({"P", "B", "T", "U"})

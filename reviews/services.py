@@ -278,7 +278,7 @@ def short_break_agreement_record(
     recomputed; when the last arrangement ends this way and the child is not looked after, the IRO
     allocation ends with it."""
     today = today or timezone.localdate()
-    if actor is not None and not (actor.is_iro or actor.is_qa_manager):
+    if actor is not None and not actor.can_see_caseloads:
         raise ValidationError("Only a QA manager or an IRO can record a short-break agreement.")
     with transaction.atomic():
         child = lock_child(child)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from reviews.timescales import uk_date
+from core.dates import uk_date
+from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 
 from .collection_years import collection_year_of, year_end, year_start
-from .periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 
 # Where a placement change needs a reason (DfE rules 225, 226): here and in the episode service.
 PLACEMENT_CHANGES = frozenset({"P", "B", "T", "U"})

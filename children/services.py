@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import uk_date
+from core.periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from iro_service.audit import audit_record
 from iro_service.models import User
 from reviews.services import lock_child, review_schedule_refresh
-from reviews.timescales import uk_date
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
-from .periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from .rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
 
 

@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import periods_of_care
 from iro_service.audit import audit_record
 from iro_service.forms import submit
 from reviews.selectors import reviews_of_child
 
 from .forms import AllocationForm, MissingEpisodeForm
 from .models import Child
-from .periods import periods_of_care
 from .selectors import (
     DueStatus,
     caseload_for,

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from children.models import Child
+from core.calendar import add_working_days
+from core.dates import uk_date
 from iro_service.audit import audit_record
 from iro_service.models import AuditEntry, User
 from reviews.models import Review
-from reviews.timescales import add_working_days, uk_date
 
 from .codes import FORMAL_STAGES, STAGE_ORDER, Stage, Theme, stage_rank
 from .models import Escalation, EscalationStage, EscalationStatusChange

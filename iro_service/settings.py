@@ -10,8 +10,9 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.calendar import NATIONS
 from escalations.codes import DEFAULT_FORMAL_PROCESS_WORKING_DAYS, DEFAULT_RESPONSE_WORKING_DAYS, STAGE_ORDER
-from reviews.timescales import NATIONS, Policy
+from reviews.timescales import Policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # quick-start state: SQLite file, embedded broker queue
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "escalations",
     "reports",
     "ssda903",
+    "demo",
 ]
 
 MIDDLEWARE = [

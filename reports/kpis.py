@@ -32,8 +32,8 @@ from django.db.models import (
 )
 
 from children.models import Child, Episode, IROAllocation, MissingEpisode
-from children.periods import SHORT_BREAK_LEGAL_STATUSES
 from children.selectors import DueStatus, looked_after_on, with_next_review
+from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from escalations.codes import Stage, Theme
 from escalations.models import Escalation
 from escalations.selectors import waiting_past_deadline

@@ -8,11 +8,11 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 
 from children.models import Child, Episode, IROAllocation
 from children.selectors import looked_after_on
+from core.calendar import add_working_days
 from iro_service.models import Notification, User
 from iro_service.notifications import notify
 
 from .models import Meeting, Review
-from .timescales import add_working_days
 
 Kind = Notification.Kind
 

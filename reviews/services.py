@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from children.models import Child
-from children.periods import period_containing, periods_of_care
+from core.dates import uk_date
+from core.periods import period_containing, periods_of_care
 from iro_service.audit import audit_record
 from iro_service.models import User
 
 from .models import Meeting, Review
-from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule, uk_date
+from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule
 
 # The fields an IRO records about a review held; everything else on Review is computed.
 RECORDED_FIELDS = (

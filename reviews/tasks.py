@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import is_working_day
 from iro_service.tasks import send_notifications
 
 from . import reminders
-from .timescales import is_working_day
 
 SWEEPS = {
     "reviews_due": reminders.remind_reviews_due,

@@ -2,7 +2,7 @@
 
 Pure date arithmetic: no Django, no database. The caller gives a period of care and the dates of the
 reviews held in it; the engine says when each of those reviews was due and when the next one is due.
-Rules and worked examples: /work/shared/DOMAIN.md, "Review timescales".
+Rules and worked examples: docs/domain.md, "Review timescales".
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
+
+from core.calendar import add_working_days
+from core.dates import uk_date
+from core.periods import PeriodOfCare
 
 
 class Policy(StrEnum):
@@ -33,65 +35,7 @@ POLICY_LABELS: dict[Policy, str] = {
     ),
 }
 
-# The UK subdivisions of the `holidays` package; England and Wales share bank holidays today but are
-# kept apart because the package (and the law) may not always agree.
-NATIONS = frozenset({"ENG", "WLS", "SCT", "NIR"})
-
-
-# --- Working days ---------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=512)
-def _bank_holidays(nation: str, year: int) -> frozenset[date]:
-    # Built once per (nation, year): due dates are recomputed for whole caseloads, thousands of calls.
-    if nation not in NATIONS:
-        raise ValueError(f"unknown UK nation {nation!r}: expected one of {', '.join(sorted(NATIONS))}")
-    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year))
-
-
-def is_working_day(day: date, *, nation: str = "ENG") -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
-
-
-def add_working_days(start: date, n: int, *, nation: str = "ENG") -> date:
-    """The day n working days after start (start itself is not counted; n=0 gives start)."""
-    if n < 0:
-        raise ValueError("n must be 0 or more")
-    day = start
-    while n:
-        day += timedelta(days=1)
-        if is_working_day(day, nation=nation):
-            n -= 1
-    return day
-
-
-def working_days_between(start: date, end: date, *, nation: str = "ENG") -> int:
-    """Working days after start up to and including end (0 if end <= start)."""
-    if end <= start:
-        return 0
-    # Weekdays by arithmetic rather than a day-by-day walk: KPI sweeps call this across whole years.
-    first = start + timedelta(days=1)
-    days = (end - first).days + 1
-    full_weeks, rest = divmod(days, 7)
-    weekdays = full_weeks * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
-    holidays_on_weekdays = sum(
-        1
-        for year in range(first.year, end.year + 1)
-        for day in _bank_holidays(nation, year)
-        if first <= day <= end and day.weekday() < 5
-    )
-    return weekdays - holidays_on_weekdays
-
-
 # --- Review schedule ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PeriodOfCare:
-    start: date  # DECOM of the period's first episode
-    end: date | None = None  # date the child ceased to be looked after; None while looked after
-    short_breaks_only: bool = False  # every episode has legal status V3/V4
-    placed_for_adoption_on: date | None = None  # first day of a placement for adoption (PLACE A3-A6)
 
 
 @dataclass(frozen=True)
@@ -101,11 +45,6 @@ class DueReview:
     counted_from: date  # the period start, the placement date or the previous review held
     policy: Policy
     explanation: str  # "due 31/03/2014: 28 days after the period of care began on 03/03/2014"
-
-
-def uk_date(day: date) -> str:
-    """dd/mm/yyyy: the 903 return's format, and what users here read."""
-    return day.strftime("%d/%m/%Y")
 
 
 @dataclass(frozen=True)

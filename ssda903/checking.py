@@ -31,8 +31,8 @@ from children.models import (
     upn_validator,
     urn_break,
 )
-from children.periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from children.rules import RuleBreak, episode_sequence_breaks, missing_episode_breaks
+from core.periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from reviews.models import ParticipationCode
 from reviews.timescales import pn_code_fits_age
 

@@ -29,8 +29,8 @@ from django.db.models import Q
 
 from children.collection_years import year_end, year_label, year_start
 from children.models import Child, Episode, MissingEpisode, urn_break
-from children.periods import SHORT_BREAK_LEGAL_STATUSES
 from children.rules import short_breaks_only_in_year
+from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Review
 
 from .layout import COLUMNS, FILE_NAMES, format_date, sex_to_903

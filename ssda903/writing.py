@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from children.models import Child, Episode, MissingEpisode
-from children.periods import periods_of_care
+from core.periods import periods_of_care
 from iro_service.models import AuditEntry, User
 from reviews.models import Review
 from reviews.services import review_schedule_refresh

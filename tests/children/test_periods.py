@@ -7,14 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from children.periods import (
+from core.periods import (
     ADOPTION_PLACEMENTS,
     SHORT_BREAK_LEGAL_STATUSES,
     EpisodeLike,
+    PeriodOfCare,
     period_containing,
     periods_of_care,
 )
-from reviews.timescales import PeriodOfCare, Policy, review_schedule
+from reviews.timescales import Policy, review_schedule
 
 D = date
 

@@ -11,18 +11,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from reviews.timescales import (
-    NATIONS,
-    POLICY_LABELS,
-    DueReview,
-    PeriodOfCare,
-    Policy,
-    add_working_days,
-    is_working_day,
-    pn_code_fits_age,
-    review_schedule,
-    working_days_between,
-)
+from core.calendar import NATIONS, add_working_days, is_working_day, working_days_between
+from core.periods import PeriodOfCare
+from reviews.timescales import POLICY_LABELS, DueReview, Policy, pn_code_fits_age, review_schedule
 
 DAYS = Policy.DAYS_28_90_180
 ENGLAND = Policy.ENGLAND_2010

@@ -328,7 +328,7 @@ def test_the_demos_postcodes_are_real_and_where_the_seed_says():
     England outside London."""
     from lac_validator.datastore import postcodes
 
-    from children.management.commands import seed_demo
+    from demo import data as seed_demo
 
     postcodes.load_postcodes(sorted({d[0] for d in seed_demo.POSTCODES}))
     la_of = dict(zip(postcodes.dataframe["pcd_abbr"], postcodes.dataframe["laua"], strict=True))

@@ -2,16 +2,24 @@
 
 Pure: works on anything with an episode's attributes (the Django model or a dataclass in tests).
 A period of care is a run of episodes with no gap; it starts with RNE "S" and ends with a REC other
-than "X1" (DOMAIN.md, "Periods of care and episodes"). The review clock restarts with each period.
+than "X1" (docs/domain.md, "Periods of care and episodes"). The review clock restarts with each period.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from reviews.timescales import PeriodOfCare
+
+@dataclass(frozen=True)
+class PeriodOfCare:
+    start: date  # DECOM of the period's first episode
+    end: date | None = None  # date the child ceased to be looked after; None while looked after
+    short_breaks_only: bool = False  # every episode has legal status V3/V4
+    placed_for_adoption_on: date | None = None  # first day of a placement for adoption (PLACE A3-A6)
+
 
 SHORT_BREAK_LEGAL_STATUSES = frozenset({"V3", "V4"})
 ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})

@@ -51,8 +51,14 @@ def test_episodes_out_of_order_are_refused(iro, start_on, reason_new, field, mes
 @pytest.mark.parametrize(
     ("reason_new", "placement", "reason", "message"),
     [
-        ("P", "U6", "", "Select why the placement changed (DfE rule 225)."),
-        ("L", "U4", "CARPL", "A reason for placement change is only for a change of placement (DfE rule 226)."),
+        ("P", "U6", "", "The placement changed on 01/05/2014 (RNE P): give the reason (DfE rule 225)."),
+        (
+            "L",
+            "U4",
+            "CARPL",
+            "A reason for placement change is given only when the placement changes (RNE P, B, T or U), not with "
+            "RNE L.",
+        ),
     ],
 )
 def test_the_reason_for_a_placement_change_is_required_exactly_when_the_placement_changes(

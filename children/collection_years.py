@@ -19,3 +19,8 @@ def collection_year_of(day: date) -> int:
 
 def year_label(year: int) -> str:
     return f"{year - 1}-{year % 100:02d}"
+
+
+def years_between(start: date, end: date) -> range:
+    """The collection years from the one holding `start` to the one holding `end`."""
+    return range(collection_year_of(start), collection_year_of(max(start, end)) + 1)

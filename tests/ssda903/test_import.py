@@ -752,7 +752,7 @@ def test_the_command_lists_every_problem_and_fails():
     with pytest.raises(CommandError, match="Nothing was imported: 19 problems in the files"):
         call_command("import_ssda903", str(FIXTURES / "broken"), today="2026-11-25", stderr=err)
     lines = err.getvalue().splitlines()
-    assert lines[0] == "episodes.csv, row 3, LS 'C9': Not a valid LS code (DfE rule 144)"
+    assert lines[0] == "episodes.csv, row 3, LS 'C9': Not a valid LS code in any year (DfE rule 144)"
     assert len([line for line in lines if ", row " in line]) == 19
     assert Child.objects.count() == 0
 

@@ -24,6 +24,7 @@ from .codes import (
     ReasonPlaceChange,
     Sex,
     code_break,
+    code_label,
     placement_list,
 )
 from .collection_years import collection_year_of, year_end, years_between
@@ -73,8 +74,8 @@ def mother_breaks(
     errors: dict[str, str] = {}
     if mother not in ("", "0", "1"):
         errors["mother"] = "MOTHER is 1 (the child is a mother) or 0 (not) (DfE rule 165)."
-    elif mother == "1" and sex == "M":
-        errors["mother"] = "Only a girl can be recorded as a mother (DfE rule 165)."
+    elif mother and sex == "M":
+        errors["mother"] = "MOTHER is left blank for a boy (DfE rule 165)."
     elif mother == "1" and first_child_born_on is None:
         errors["first_child_born_on"] = "Give the date of birth of her first child (DfE rule 611)."
     elif mother != "1" and first_child_born_on is not None:
@@ -179,6 +180,14 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} episode from {self.start_on:%d/%m/%Y}"
+
+    @property
+    def meanings(self) -> dict[str, str]:
+        """The meaning of each of the episode's codes, saying when a retired code was last used."""
+        return {
+            name: code_label(getattr(self, f"get_{name}_display")(), column, getattr(self, name))
+            for name, column in EPISODE_CODED_FIELDS.items()
+        }
 
     def clean(self):
         errors = episode_year_breaks(self, today=timezone.localdate(), urn_required=False)

@@ -69,19 +69,23 @@ def episode_follows(
         raise ValidationError(
             {"start_on": f"The new episode must start after the latest one, which began on {uk_date(last.start_on)}."}
         )
-    open_now = last is not None and last.end_on is None
-    if open_now and episode.reason_new == STARTED_TO_BE_LOOKED_AFTER:
+    # The period of care goes on from `last`: it is open, or (a history written in order) it ended
+    # that day with X1.
+    continues = last is not None and (
+        last.end_on is None or (last.end_on == start_on and last.reason_ceased == CONTINUES)
+    )
+    if continues and episode.reason_new == STARTED_TO_BE_LOOKED_AFTER:
         raise ValidationError(
             {
                 "reason_new": "The child is already looked after: end the current episode before starting a new "
                 "period of care (RNE S)."
             }
         )
-    if not open_now and reason_place_change:
+    if not continues and reason_place_change:
         # The reason is recorded on the episode the change ends: there is none open to end.
         raise ValidationError({"reason_place_change": "Only a placement change has a reason for it (DfE rule 226)."})
     previous = last
-    if open_now:
+    if continues:
         previous = copy.copy(last)
         previous.end_on, previous.reason_ceased, previous.reason_place_change = start_on, CONTINUES, reason_place_change
     errors: dict[str, list[str]] = {}
@@ -89,27 +93,40 @@ def episode_follows(
         errors.setdefault(rule_break.field, []).append(f"{rule_break.text}.")
     if errors:
         raise ValidationError(errors)
-    if open_now:
+    if continues:
         last.end_on, last.reason_ceased, last.reason_place_change = start_on, CONTINUES, reason_place_change
 
 
 def episode_start(
-    *, actor: User | None, child: Child, start_on: date, reason_place_change: str = "", **fields
+    *,
+    actor: User | None,
+    child: Child,
+    start_on: date,
+    reason_place_change: str = "",
+    end_on: date | None = None,
+    reason_ceased: str = "",
+    **fields,
 ) -> Episode:
     """Add the child's next 903 episode. One that continues the period of care (RNE other than S)
     ends the open episode that day with REC X1, as the 903 return records it; for a placement
-    change, `reason_place_change` says why the previous placement ended."""
+    change, `reason_place_change` says why the previous placement ended.
+
+    An episode of the child's history that has ended already is given with `end_on` and
+    `reason_ceased` (X1: the next episode, added next, starts that day), so that it is checked with
+    the code lists of its own years: an episode open today must have today's codes."""
     with transaction.atomic():
         child = lock_child(child)
         last = child.episodes.order_by("-start_on").first()
-        was_open = last is not None and last.end_on is None
-        episode = Episode(child=child, start_on=start_on, **fields)
+        episode = Episode(child=child, start_on=start_on, end_on=end_on, reason_ceased=reason_ceased, **fields)
+        before = None if last is None else (last.end_on, last.reason_ceased, last.reason_place_change)
         episode_follows(last, episode, date_of_birth=child.date_of_birth, reason_place_change=reason_place_change)
-        if was_open:
+        if last is not None and (last.end_on, last.reason_ceased, last.reason_place_change) != before:
             last.full_clean()
             last.save(update_fields=["end_on", "reason_ceased", "reason_place_change"])
         episode.full_clean()
         episode.save()
+        if end_on is not None and reason_ceased != CONTINUES:
+            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
         review_schedule_refresh(child=child)
         audit_record(actor=actor, action="episode_started", obj=episode)
         return episode

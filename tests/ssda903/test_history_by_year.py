@@ -9,6 +9,7 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from children.models import Child, Episode
 from reports import annual
@@ -18,6 +19,7 @@ from ssda903.importer import ssda903_import
 from ssda903.layout import COLUMNS, FILE_NAMES
 from ssda903.reading import files_from_directory, files_from_zip
 
+from ..factories import PASSWORD
 from . import dfe_validator
 
 TODAY = date(2026, 11, 25)
@@ -182,3 +184,36 @@ def test_the_annual_report_of_2013_14_is_made_from_the_imported_history():
     assert report.figures.looked_after_at_31_march == 1
     # 2012-13, the year before: R1's three reviews and R3's three.
     assert report.history[0].reviews_held == 6
+
+
+@pytest.mark.django_db
+def test_the_childs_page_shows_a_retired_code_with_its_meaning_and_when_it_was_last_used(client, qa_manager):
+    import_history()
+    assert client.login(username=qa_manager.username, password=PASSWORD)
+    child = Child.objects.get(la_child_id="R1")
+    html = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
+    assert (
+        "Placement: Semi-independent living accommodation not subject to children&#x27;s homes regulations "
+        "(code used until 2025) (H5)"
+    ) in html
+    # A code still in use shows its meaning alone.
+    assert "Foster placement with other foster carer: not long-term or FFA (U6)" in html
+
+
+@pytest.mark.django_db
+def test_mother_is_1_or_0_for_girls_and_blank_for_boys_on_the_page_in_the_import_and_in_the_export(
+    client, qa_manager, tmp_path
+):
+    files = history_files()
+    files["header.csv"] = _csv("Header", [("R1", "M", "10/05/2006", "WBRI", "A210212345678", "0", ""), *HEADER[1:]])
+    result = ssda903_import(actor=None, files=files, today=TODAY)
+    assert "header.csv, row 2, MOTHER '0': MOTHER is left blank for a boy (DfE rule 165)" in map(str, result.problems)
+
+    import_history()
+    header = {row["CHILD"]: row for row in ssda903_return(year=2025).tables["Header"]}
+    assert (header["R2"]["SEX"], header["R2"]["MOTHER"]) == ("F", "0")
+    assert (header["R1"]["SEX"], header["R1"]["MOTHER"]) == ("M", "")
+    assert client.login(username=qa_manager.username, password=PASSWORD)
+    page = client.get(reverse("ssda903:page"), {"year": "2025"}).content.decode()
+    assert "MOTHER is 1 (she is a mother) or 0 for each girl looked after in the year" in page
+    assert "left blank for boys" in page

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 
+from accounts.models import AuditEntry, StaffProfile, User
 from children.models import Child, Episode, IROAllocation
-from iro_service.models import AuditEntry, StaffProfile, User
 from reviews.models import Meeting, Review
 
 from .data import (
@@ -105,7 +105,7 @@ def create_staff(rng: random.Random) -> tuple[list[User], list[float]]:
             is_staff=role == User.Role.ADMINISTRATOR,
         )
         if role == User.Role.ADMINISTRATOR:
-            # The admin site manages accounts and staff profiles only (iro_service/admin.py).
+            # The admin site manages accounts and staff profiles only (accounts/admin.py).
             user.user_permissions.set(
                 Permission.objects.filter(
                     content_type__app_label="iro_service", content_type__model__in=["user", "staffprofile"]

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.models import User
 from children.selectors import DueStatus, due_soon_by
 from escalations.selectors import sees_escalation_list
-from iro_service.models import User
 from reviews.models import ParticipationCode
 
 from . import annual, kpis
@@ -114,6 +114,8 @@ def dashboard(request):
             "late_total": (sum(late.values()), figure_url("late")),
             "ni66": (kpis.ni66(window), figure_url("ni66"), figure_url("ni66_late")),
             "c63": (kpis.c63(window), figure_url("c63"), figure_url("c63_not_contributing")),
+            "short_breaks": kpis.short_break_reviews(window),
+            "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
                 (code, annual.meaning(label), participation[code], figure_url("held", code=code))
                 for code, label in ParticipationCode.choices

@@ -13,6 +13,11 @@ DfE lays them out (ssda903/layout.py) and with the rows its rules say belong to 
 - Missing: the missing and away-without-authorisation episodes open at any point in the year; one
   that ended after 31 March is shown open (rule 571).
 
+- Codes: the service accepts each record only with codes valid in every year whose return holds it
+  (children/codes.py), so a year's return holds that year's codes; it leaves out the placement
+  provider and Ofsted URN where that year's rules say the placement has none (DfE rules 178, 222),
+  which the service holds where another year of the episode wants them.
+
 A year's return leaves out nothing the DfE asks for of these tables that the service holds, and
 writes nothing for the tables it does not hold (UASC, OC2, OC3, AD1, ...).
 """
@@ -180,8 +185,9 @@ def _build(year: int | None) -> Ssda903Return:
             )
     result.tables["Episodes"] = rows
 
+    # Reviews of short-break arrangements are not in the return (DfE rule 399).
     reviews = Review.objects.filter(
-        child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False
+        child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False, short_breaks=False
     )
     if year:
         reviews = reviews.filter(held_on__gte=year_start(year), held_on__lte=end)

@@ -8,9 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from children.collection_years import collection_year_of, year_label
 from children.models import Child, Episode
-from iro_service.models import AuditEntry
 
 from .export import ssda903_return
 from .forms import Ssda903UploadForm

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lac_validator.config import column_names
 
+from accounts.models import AuditEntry
 from children.models import Child, Episode, MissingEpisode
 from children.services import episode_end, episode_start, missing_episode_record
-from iro_service.models import AuditEntry
 from reviews.models import Review
 from reviews.services import review_record
 from ssda903.importer import ssda903_import

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('children', '0004_child_mother_full_postcodes_urn'),
+        ('children', '0005_short_break_arrangement'),
     ]
 
     operations = [

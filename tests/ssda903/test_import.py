@@ -764,7 +764,7 @@ def test_the_command_lists_every_problem_and_fails():
 def test_three_thousand_children_import_in_a_fixed_number_of_queries(tmp_path):
     """3,000 children with 2 or 3 episodes and several reviews each: written in bulk, so the number of
     queries does not grow with the number of children (the time is measured by
-    tests/children/benchmark_ssda903_import.py, not asserted here)."""
+    tests/ssda903/benchmark_import.py, not asserted here)."""
     from tests.ssda903.generator import generate
 
     files = generate(3000, seed=7)

@@ -192,6 +192,8 @@ class Episode(models.Model):
         }
 
     def clean(self):
+        # A missing URN (DfE rule 218) is refused by the import and listed by the export for someone
+        # to put right: an episode can be recorded before the provider's URN is to hand.
         errors = episode_year_breaks(self, today=timezone.localdate(), urn_required=False)
         # DfE rule 214: a short break's placement has no postcode or URN in the return.
         if self.legal_status in ("V3", "V4"):

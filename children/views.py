@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from iro_service.audit import audit_record
 from iro_service.forms import submit
-from reviews.selectors import reviews_of_child
+from reviews.selectors import children_with_overdue_actions, open_actions_of_child, reviews_of_child
 
 from .forms import AllocationForm, MissingEpisodeForm
 from .models import Child
@@ -75,6 +75,7 @@ def caseload(request):
     if sort not in SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
     page = Paginator(children.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue_actions = children_with_overdue_actions([c.pk for c in page], today=today)
     return render(
         request,
         "children/caseload.html",
@@ -91,6 +92,7 @@ def caseload(request):
             "unallocated": unallocated,
             "soon": soon,
             "today": today,
+            "overdue_actions": overdue_actions,
         },
     )
 
@@ -121,6 +123,7 @@ def child_detail(request, public_id):
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
+            "open_actions": open_actions_of_child(child),
         },
     )
 

@@ -1,4 +1,7 @@
-"""Reads about children that span relations, and the one way a view reaches a child."""
+"""Reads about children that span relations, and the one way a view reaches a child.
+
+Reviews belong to the app above this one: these queries reach them only through the relation the
+Review model declares (`child.reviews`, `reviews__...`), never by importing that app."""
 
 from datetime import date
 
@@ -7,8 +10,7 @@ from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from iro_service.models import User
-from reviews.models import Review
+from accounts.models import User
 from reviews.timescales import add_working_days
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
@@ -22,7 +24,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     if user.is_iro:
         return Child.objects.filter(
             Exists(IROAllocation.objects.filter(child=OuterRef("pk"), iro=user, end_on__isnull=True))
-            | Exists(Review.objects.filter(child=OuterRef("pk"), chair=user))
+            | Exists(Child.objects.filter(pk=OuterRef("pk"), reviews__chair=user))
         )
     return Child.objects.none()
 
@@ -87,12 +89,14 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
     # The review due next is the one not yet held in the latest period of care.
-    next_review = Review.objects.filter(child=OuterRef("pk"), held_on__isnull=True).order_by("-period_start")
+    next_review = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by(
+        "-reviews__period_start"
+    )
     return (
         with_current_iro(children.filter(looked_after_on(today)))
         .annotate(
-            next_due_on=Subquery(next_review.values("due_on")[:1]),
-            next_due_explanation=Subquery(next_review.values("due_explanation")[:1]),
+            next_due_on=Subquery(next_review.values("reviews__due_on")[:1]),
+            next_due_explanation=Subquery(next_review.values("reviews__due_explanation")[:1]),
         )
         .annotate(
             due_status=Case(
@@ -114,4 +118,14 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
         User.objects.filter(role=User.Role.IRO, is_active=True)
         .annotate(caseload_size=Coalesce(Subquery(current.values("iro").annotate(n=Count("pk")).values("n")), 0))
         .order_by("first_name", "last_name")
+    )
+
+
+def with_actions_overdue(child_ids, *, today: date) -> set[int]:
+    """Of these children, those with an action of a review still open past its due date: one
+    query, through the relations the reviews app declares."""
+    return set(
+        Child.objects.filter(
+            pk__in=list(child_ids), reviews__actions__status="open", reviews__actions__due_on__lt=today
+        ).values_list("pk", flat=True)
     )

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from iro_service.audit import audit_record
-from iro_service.forms import submit
-from reviews.selectors import children_with_overdue_actions, open_actions_of_child, reviews_of_child
+from accounts.audit import audit_record
+from core.forms import submit
 
 from .forms import AllocationForm, MissingEpisodeForm
 from .models import Child
+from .pages import child_page_context
 from .periods import periods_of_care
 from .selectors import (
     DueStatus,
@@ -21,6 +21,7 @@ from .selectors import (
     due_soon_by,
     iros_with_caseload_counts,
     missing_episode_for_user,
+    with_actions_overdue,
     with_next_review,
 )
 from .services import allocation_change, missing_episode_record, missing_episode_update
@@ -75,7 +76,7 @@ def caseload(request):
     if sort not in SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
     page = Paginator(children.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-    overdue_actions = children_with_overdue_actions([c.pk for c in page], today=today)
+    actions_overdue = with_actions_overdue([c.pk for c in page], today=today)
     return render(
         request,
         "children/caseload.html",
@@ -92,7 +93,7 @@ def caseload(request):
             "unallocated": unallocated,
             "soon": soon,
             "today": today,
-            "overdue_actions": overdue_actions,
+            "actions_overdue": actions_overdue,
         },
     )
 
@@ -102,8 +103,6 @@ def child_detail(request, public_id):
     child = child_for_user(request.user, public_id)
     audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
-    reviews = reviews_of_child(child)
-    next_reviews = [r for r in reviews if not r.is_held]
     today = timezone.localdate()
     # The status comes from the same query as the caseload's, so the two pages always agree.
     status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
@@ -116,14 +115,11 @@ def child_detail(request, public_id):
             "episodes": episodes,
             "periods": periods_of_care(episodes),
             "allocations": child.allocations.select_related("iro").order_by("-start_on", "-pk"),
-            "held_reviews": [r for r in reversed(reviews) if r.is_held],
-            "next_review": next_reviews[-1] if next_reviews else None,
-            "missed_reviews": next_reviews[:-1],
             "due_status": status,
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
-            "open_actions": open_actions_of_child(child),
+            **child_page_context(child, today=today),
         },
     )
 

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from children.models import Child
 from children.selectors import children_visible_to
-from iro_service.models import User
 
 from .models import Escalation, EscalationStage, EscalationStatusChange
 
@@ -101,6 +101,11 @@ def for_listing(escalations: QuerySet[Escalation], *, today: date) -> QuerySet[E
 def iros_who_raised() -> QuerySet[User]:
     """Everyone who has raised an escalation, for the list's IRO filter (those who have left included)."""
     return User.objects.filter(escalations_raised__isnull=False).distinct().order_by("first_name", "last_name", "pk")
+
+
+def child_page_escalations(child: Child, *, today: date) -> dict:
+    """The escalations part of the child's page (children/pages.py)."""
+    return {"escalations": escalations_of_child(child, today=today)}
 
 
 def escalations_of_child(child: Child, *, today: date) -> list[Escalation]:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.tasks import send_notifications
+from accounts.tasks import send_notifications
 from reviews.timescales import is_working_day
 
 from .deadlines import alert_stages_overdue

@@ -1,4 +1,3 @@
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,17 +9,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.selectors import child_for_user
 from children.views import child_url
-from iro_service.audit import audit_record
-from iro_service.forms import add_service_errors
-from iro_service.models import User
+from core.collection_years import CollectionYear
+from core.forms import add_service_errors
 from reviews.selectors import review_for_user
 
 from .codes import STAGE_ORDER, Stage, Theme, stages_after
 from .forms import RaiseForm, ResolveForm, ResponseForm, StageForm, WithdrawForm
 from .models import DirectorReport, Escalation
-from .periods import Period, collection_year_start, periods_between
+from .periods import Period, periods_between
 from .report import build_director_report, report_tables
 from .selectors import (
     STATUS_LABELS,
@@ -308,7 +308,7 @@ def director_report_view(request):
         raise PermissionDenied
     today = timezone.localdate()
     # Every period since the first escalation, and at least since the start of last collection year.
-    last_year = collection_year_start(collection_year_start(today) - timedelta(days=1))
+    last_year = CollectionYear.last_complete(today).start
     first = Escalation.objects.aggregate(first=Min("raised_on"))["first"] or last_year
     periods = periods_between(min(first, last_year), today)
     try:

@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.models import User
 from children.selectors import DueStatus, due_soon_by
+from core.collection_years import CollectionYear
 from escalations.selectors import sees_escalation_list
-from iro_service.models import User
 from reviews.models import ParticipationCode
 
 from . import annual, kpis
 from .annual import ReportNotAvailable
 from .forms import ReportTextForm
-from .kpis import CollectionYear
+from .kpis import year_window
 from .models import ReportNarrative, ServiceBudget
 from .renderers import FORMATS, filename
 from .renderers import pdf as pdf_renderer
@@ -78,7 +79,7 @@ def dashboard(request):
         }
 
     year = CollectionYear.containing(today)
-    window = year.window(today)
+    window = year_window(year, today)
     figures = reverse("reports:figures")
 
     def figure_url(figure: str, **extra) -> str:
@@ -164,7 +165,7 @@ def figure_list(request):
     _require_qa_manager(user)
     today = timezone.localdate()
     year = _year_param(request, today)
-    window = year.window(today)
+    window = year_window(year, today)
     figure = request.GET.get("figure", "")
     code = request.GET.get("code", "")
     reason = request.GET.get("reason", "")

@@ -3,9 +3,9 @@ from datetime import date
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from children.models import Child, Episode, IROAllocation
 from children.selectors import children_visible_to
-from iro_service.models import User
 
 from .models import Meeting, Review, ReviewAction, ReviewParticipant, ReviewViews
 
@@ -22,6 +22,19 @@ def meeting_for_user(user: User, public_id) -> Meeting:
         Meeting.objects.filter(review__child__in=children_visible_to(user)).select_related("review__child"),
         public_id=public_id,
     )
+
+
+def child_page_reviews(child: Child, *, today) -> dict:
+    """The reviews part of the child's page (children/pages.py): held reviews newest first, the
+    review due next, and any never held in an earlier period of care."""
+    reviews = reviews_of_child(child)
+    waiting = [r for r in reviews if not r.is_held]
+    return {
+        "held_reviews": [r for r in reversed(reviews) if r.is_held],
+        "next_review": waiting[-1] if waiting else None,
+        "missed_reviews": waiting[:-1],
+        "open_actions": open_actions_of_child(child),
+    }
 
 
 def reviews_of_child(child: Child) -> list[Review]:
@@ -79,15 +92,6 @@ def review_with_record(review: Review) -> Review:
             Prefetch("child__episodes", queryset=Episode.objects.order_by("start_on")),
         )
         .get(pk=review.pk)
-    )
-
-
-def children_with_overdue_actions(child_ids, *, today: date) -> set[int]:
-    """Of these children, those with an action past its due date and still open (one query)."""
-    return set(
-        ReviewAction.objects.filter(
-            review__child__in=list(child_ids), status=ReviewAction.Status.OPEN, due_on__lt=today
-        ).values_list("review__child", flat=True)
     )
 
 

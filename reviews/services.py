@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.models import Child
 from children.periods import period_containing, periods_of_care
-from iro_service.audit import audit_record
-from iro_service.models import User
+from children.services import lock_child
 
 from .models import Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
 from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule, uk_date
@@ -41,11 +42,6 @@ RECORDED_FIELDS = (
 )
 # The fields of an action set when it is agreed, and when its outcome is recorded.
 ACTION_FIELDS = ("what", "responsible_role", "responsible_name", "responsible_user", "due_on")
-
-
-def lock_child(child: Child) -> Child:
-    """Serialise writes about one child (two IROs saving at once must not both compute the schedule)."""
-    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 def review_schedule_refresh(*, child: Child) -> None:

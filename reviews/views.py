@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from children.codes import LegalStatus
 from children.selectors import child_for_user
 from children.views import child_url
-from iro_service.audit import audit_record
-from iro_service.forms import submit
+from accounts.audit import audit_record
+from core.forms import submit
 
 from . import documents, journey
 from .documents import PdfUnavailable

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from iro_service.models import AuditEntry
+from accounts.models import AuditEntry
 from reviews.models import Meeting, Review, ReviewAction, ReviewDraft
 from reviews.services import meeting_book
 

@@ -20,6 +20,7 @@ from children.selectors import DueStatus, due_soon_by
 from core.collection_years import CollectionYear
 from escalations.selectors import sees_escalation_list
 from reviews.models import ParticipationCode
+from reviews.selectors import overdue_actions_by_iro
 
 from . import annual, kpis
 from .annual import ReportNotAvailable
@@ -66,6 +67,7 @@ def dashboard(request):
     today = timezone.localdate()
     soon = due_soon_by(today)
     rows, unallocated = kpis.caseloads(today=today, soon=soon)
+    actions_overdue = overdue_actions_by_iro(today=today)
     everyone = [*rows, unallocated]
 
     caseload = reverse("children:caseload")
@@ -106,8 +108,8 @@ def dashboard(request):
                 ),
                 ("Children without an IRO", "unallocated", unallocated.children, f"{caseload}?iro=none"),
             ],
-            "rows": [(row, caseload_urls(row.iro)) for row in rows],
-            "unallocated": (unallocated, caseload_urls(None)),
+            "rows": [(row, caseload_urls(row.iro), actions_overdue.get(row.iro.pk, 0)) for row in rows],
+            "unallocated": (unallocated, caseload_urls(None), actions_overdue.get(None, 0)),
             "caseload_range": kpis.CASELOAD_RANGE,
             "year": year,
             "window": window,

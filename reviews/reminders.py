@@ -11,7 +11,7 @@ from accounts.notifications import notify
 from children.models import Child, Episode, IROAllocation
 from children.selectors import looked_after_on
 
-from .models import Meeting, Review
+from .models import Meeting, Review, ReviewAction
 from .timescales import add_working_days
 
 Kind = Notification.Kind
@@ -33,12 +33,14 @@ def _qa_managers() -> list[User]:
     return list(User.objects.filter(role=User.Role.QA_MANAGER, is_active=True))
 
 
-def _current_iro() -> Subquery:
+def _current_iro_of(child: str) -> Subquery:
     return Subquery(
-        IROAllocation.objects.filter(child=OuterRef("child"), end_on__isnull=True, iro__is_active=True).values("iro")[
-            :1
-        ]
+        IROAllocation.objects.filter(child=OuterRef(child), end_on__isnull=True, iro__is_active=True).values("iro")[:1]
     )
+
+
+def _current_iro() -> Subquery:
+    return _current_iro_of("child")
 
 
 def waiting_reviews_in_care(today: date):
@@ -146,3 +148,29 @@ def alert_unallocated_children(*, today: date) -> None:
                 subject_id=child.pk,
                 deadline=deadline,
             )
+
+
+def alert_actions_overdue(*, today: date) -> None:
+    """An action agreed at a review, still open after its due date: the child's IRO hears, once per
+    action and due date (a new date agreed for it is a new deadline), while the child is looked after."""
+    actions = list(
+        ReviewAction.objects.filter(
+            status=ReviewAction.Status.OPEN,
+            due_on__lt=today,
+            review__child__in=Child.objects.filter(looked_after_on(today)),
+        )
+        .select_related("review__child")
+        .annotate(iro_id=_current_iro_of("review__child"))
+    )
+    iros = _users(a.iro_id for a in actions)
+    for action in actions:
+        if action.iro_id is None:
+            continue  # the unallocated-children sweep tells the QA managers
+        notify(
+            kind=Kind.ACTION_OVERDUE,
+            recipients=[iros[action.iro_id]],
+            child=action.review.child,
+            subject_type="review_action",
+            subject_id=action.pk,
+            deadline=action.due_on,
+        )

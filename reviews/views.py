@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from children.codes import LegalStatus
 from children.selectors import child_for_user
 from children.views import child_url
-from accounts.audit import audit_record
 from core.forms import submit
 
 from . import documents, journey

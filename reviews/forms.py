@@ -375,7 +375,7 @@ class OutcomesPage(forms.Form):
             self.fields[f"{key}_status"].error_messages["required"] = (
                 f"Select what became of the action “{action.what[:60]}”"
             )
-            self.fields[f"{key}_outcome"] = _text("Outcome", rows=2)
+            self.fields[f"{key}_outcome"] = _text(f"Outcome of “{action.what[:60]}”", rows=2)
             layout += [Field.radios(f"{key}_status", legend_size=Size.SMALL), Field.textarea(f"{key}_outcome")]
         self.helper = _helper(*layout)
 

@@ -109,7 +109,7 @@ def answers(draft: dict, *, open_actions: list) -> Answers:
             for action in form.actions:
                 outcome = outcomes[action.pk]
                 status = dict(form.fields[f"action_{action.pk}_status"].choices)[outcome["status"]]
-                shown.append((action.what, f"{status}. {outcome['outcome']}".strip(" .") + ""))
+                shown.append((action.what, f"{status}. {outcome['outcome']}".strip(" .")))
             rows.append((page, shown))
             continue
         recorded.update(form.cleaned_data)

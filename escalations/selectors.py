@@ -36,14 +36,10 @@ def stage_for_user(user: User, public_id) -> EscalationStage:
     )
 
 
-def sees_escalation_list(user: User) -> bool:
-    return user.can_see_caseloads or user.role == User.Role.DIRECTOR
-
-
 def escalations_listed_for(user: User) -> QuerySet[Escalation]:
     """The escalations on the user's list: QA managers and the Director see them all (the Director
     by LA child id only); an IRO those about the children they may see."""
-    if user.sees_every_child or user.role == User.Role.DIRECTOR:
+    if user.sees_service_figures:
         return Escalation.objects.all()
     if user.is_iro:
         return Escalation.objects.filter(child__in=children_visible_to(user))

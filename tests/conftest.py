@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import User
 
-from .factories import UserFactory, make_iro
+from .factories import IROFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -14,12 +14,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def iro(db):
-    return make_iro(first_name="Ada", last_name="Owen")
+    return IROFactory(first_name="Ada", last_name="Owen")
 
 
 @pytest.fixture
 def other_iro(db):
-    return make_iro(first_name="Ben", last_name="Lowe")
+    return IROFactory(first_name="Ben", last_name="Lowe")
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from accounts.models import AuditEntry
 from reviews.models import Meeting, Review, ReviewAction, ReviewDraft
 from reviews.services import meeting_book
 
-from ..factories import make_child, make_iro
-from ..test_views import date_fields, login
+from ..factories import login, make_child, make_iro
+from ..test_views import date_fields
 
 pytestmark = pytest.mark.django_db
 

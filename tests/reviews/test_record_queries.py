@@ -12,8 +12,7 @@ from children.models import Child, Episode, IROAllocation
 from reviews.models import Review, ReviewAction, ReviewParticipant, ReviewViews
 from reviews.services import review_draft_save, review_record
 
-from ..factories import make_child
-from ..test_views import login
+from ..factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 

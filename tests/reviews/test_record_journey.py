@@ -14,7 +14,7 @@ from accounts.models import AuditEntry
 from reviews.models import Meeting, Review, ReviewAction, ReviewDraft
 from reviews.services import meeting_book
 
-from ..factories import login, make_child, make_iro
+from ..factories import IROFactory, login, make_child
 from ..test_views import date_fields
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +253,7 @@ def test_another_iro_cannot_reach_the_review_or_its_documents(client, iro, child
     login(client, iro)
     _walk(client, review, iro=iro, held_on=today - timedelta(days=14))
     client.post(reverse("reviews:journey_check", args=[review.public_id]))
-    outsider = make_iro()
+    outsider = IROFactory()
     login(client, outsider)
     for url in (
         reverse("reviews:detail", args=[review.public_id]),

@@ -202,6 +202,7 @@ class CaseloadPage:
     unallocated: bool
     soon: date
     today: date
+    actions_overdue: set[int]  # the children on this page with an action of a review past its date
 
 
 def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> CaseloadPage:
@@ -228,8 +229,9 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     sort = filters.sort
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
+    page = Paginator(children.order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE).get_page(filters.page)
     return CaseloadPage(
-        page=Paginator(children.order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE).get_page(filters.page),
+        page=page,
         total=counts["total"],
         status_counts=[(key, label, counts[key]) for key, label in DueStatus.LABELS.items()],
         status=status,
@@ -240,6 +242,17 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         unallocated=unallocated,
         soon=soon,
         today=today,
+        actions_overdue=with_actions_overdue([c.pk for c in page], today=today),
+    )
+
+
+def with_actions_overdue(child_ids, *, today: date) -> set[int]:
+    """Of these children, those with an action of a review still open past its due date: one
+    query, through the relations the reviews app declares."""
+    return set(
+        Child.objects.filter(
+            pk__in=list(child_ids), reviews__actions__status="open", reviews__actions__due_on__lt=today
+        ).values_list("pk", flat=True)
     )
 
 

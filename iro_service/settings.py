@@ -216,6 +216,8 @@ DAILY_SWEEPS = [
     ("distribution_late", "SCHEDULE_DISTRIBUTION_LATE", "10 9 * * mon-fri"),
     # 09:15: children looked after for 5 working days without an IRO.
     ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
+    # 09:25: actions agreed at reviews past their due date and still open.
+    ("actions_overdue", "SCHEDULE_ACTIONS_OVERDUE", "25 9 * * mon-fri"),
 ]
 CELERY_BEAT_SCHEDULE = {
     name.replace("_", "-"): {

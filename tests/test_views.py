@@ -132,22 +132,26 @@ def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, i
 def test_editing_a_review_keeps_what_was_not_changed(client, child, iro, today):
     from reviews.services import review_record
 
-    review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN2", decisions="Stay put")
+    review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN2", summary="Stay put")
     url = reverse("reviews:edit", args=[review.public_id])
     form = login(client, iro).get(url).context["form"]
     assert form.initial["participation"] == "PN2"
     response = client.post(
-        url, {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN5", "decisions": "Stay put"}
+        url, {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN5", "summary": "Stay put"}
     )
     assert response.status_code == 302
     review.refresh_from_db()
-    assert (review.participation, review.decisions) == ("PN5", "Stay put")
+    assert (review.participation, review.summary) == ("PN5", "Stay put")
 
 
 def test_booking_and_cancelling_a_meeting(client, child, iro, today):
     review = child.reviews.get(held_on__isnull=True)
     login(client, iro)
-    response = client.post(reverse("reviews:book_meeting", args=[review.public_id]), date_fields("planned_on", today))
+    response = client.post(
+        # A reason for lateness is asked for only if today is past the due date; ignored otherwise.
+        reverse("reviews:book_meeting", args=[review.public_id]),
+        {**date_fields("planned_on", today), "expected_late_reason": "other"},
+    )
     assert response.status_code == 302
     meeting = review.meetings.get()
     url = reverse("reviews:cancel_meeting", args=[meeting.public_id])

@@ -10,11 +10,12 @@ from datetime import date
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from core.calendar import add_working_days
+from core.dates import uk_date
+
 from .models import Review
 from .record import EIGHT_TO_12, THIRTEEN_PLUS, UNDER_8, age_band, legal_status_on, placements_in_year_to
 from .reminders import DECISIONS_WORKING_DAYS, RECORD_WORKING_DAYS
-from core.calendar import add_working_days
-from core.dates import uk_date
 
 KINDS = {"decisions": "Decisions", "record": "Full record", "letter": "Letter to the child"}
 FORMATS = {

@@ -156,7 +156,7 @@ def alert_actions_overdue(*, today: date) -> None:
         ReviewAction.objects.filter(
             status=ReviewAction.Status.OPEN,
             due_on__lt=today,
-            review__child__in=Child.objects.filter(looked_after_on(today)),
+            review__child__in=Child.objects.filter(reviewed_on(today)),
         )
         .select_related("review__child")
         .annotate(iro_id=current_iro_id("review__child"))

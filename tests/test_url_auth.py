@@ -5,7 +5,8 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login", "logout"}  # signing in and out are for anonymous visitors by nature
+# Signing in and out, and resetting a forgotten password, are for anonymous visitors by nature.
+PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):

@@ -6,8 +6,8 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from iro_service.forms import date_field
-from iro_service.models import User
+from accounts.models import User
+from core.forms import date_field
 
 from .models import IROAllocation, MissingEpisode
 from .ssda903_import import files_from_zip

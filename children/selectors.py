@@ -1,4 +1,7 @@
-"""Reads about children that span relations, and the one way a view reaches a child."""
+"""Reads about children that span relations, and the one way a view reaches a child.
+
+Reviews belong to the app above this one: these queries reach them only through the relation the
+Review model declares (`child.reviews`, `reviews__...`), never by importing that app."""
 
 from datetime import date
 
@@ -7,8 +10,7 @@ from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from iro_service.models import User
-from reviews.models import Review
+from accounts.models import User
 from reviews.timescales import add_working_days
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
@@ -22,7 +24,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     if user.is_iro:
         return Child.objects.filter(
             Exists(IROAllocation.objects.filter(child=OuterRef("pk"), iro=user, end_on__isnull=True))
-            | Exists(Review.objects.filter(child=OuterRef("pk"), chair=user))
+            | Exists(Child.objects.filter(pk=OuterRef("pk"), reviews__chair=user))
         )
     return Child.objects.none()
 
@@ -38,6 +40,19 @@ def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
         MissingEpisode.objects.filter(child__in=children_visible_to(user)).select_related("child"),
         public_id=public_id,
     )
+
+
+def current_iro_id(child: str = "pk") -> Subquery:
+    """The id of the child's IRO now, if they are active (else None), for annotating any query whose
+    rows lead to the child by `child` (e.g. "child", "escalation__child")."""
+    return Subquery(
+        IROAllocation.objects.filter(child=OuterRef(child), end_on__isnull=True, iro__is_active=True).values("iro")[:1]
+    )
+
+
+def has_current_iro() -> Exists:
+    """For a query of children: the child has an IRO allocated now."""
+    return Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True))
 
 
 def with_current_iro(children: QuerySet[Child]) -> QuerySet[Child]:
@@ -87,12 +102,14 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
     # The review due next is the one not yet held in the latest period of care.
-    next_review = Review.objects.filter(child=OuterRef("pk"), held_on__isnull=True).order_by("-period_start")
+    next_review = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by(
+        "-reviews__period_start"
+    )
     return (
         with_current_iro(children.filter(looked_after_on(today)))
         .annotate(
-            next_due_on=Subquery(next_review.values("due_on")[:1]),
-            next_due_explanation=Subquery(next_review.values("due_explanation")[:1]),
+            next_due_on=Subquery(next_review.values("reviews__due_on")[:1]),
+            next_due_explanation=Subquery(next_review.values("reviews__due_explanation")[:1]),
         )
         .annotate(
             due_status=Case(

@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.audit import audit_record
-from iro_service.models import User
-from reviews.services import lock_child, review_schedule_refresh
+from accounts.audit import audit_record
+from accounts.models import User
 from reviews.timescales import uk_date
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
 from .periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
+from .signals import episodes_changed
 from .ssda903_rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
+
+
+def lock_child(child: Child) -> Child:
+    """Serialise writes about one child (two IROs saving at once must not both compute the schedule)."""
+    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 def child_create(
@@ -132,7 +137,7 @@ def episode_start(
         episode = Episode(child=child, start_on=start_on, **fields)
         episode.full_clean()
         episode.save()
-        review_schedule_refresh(child=child)
+        episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_started", obj=episode)
         return episode
 
@@ -153,7 +158,7 @@ def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ce
         episode.full_clean()
         episode.save(update_fields=["end_on", "reason_ceased"])
         IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
-        review_schedule_refresh(child=child)
+        episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_ended", obj=episode, reason_ceased=reason_ceased)
         return episode
 

@@ -42,7 +42,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.models import AuditEntry, User
+from accounts.models import AuditEntry, User
 from reviews.models import ParticipationCode, Review
 from reviews.services import review_schedule_refresh
 from reviews.timescales import Policy, pn_code_fits_age, review_schedule

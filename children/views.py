@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from iro_service.audit import audit_record
-from iro_service.forms import submit
-from reviews.selectors import reviews_of_child
+from accounts.audit import audit_record
+from core.forms import submit
 
 from .forms import AllocationForm, MissingEpisodeForm
 from .models import Child
+from .pages import child_page_context
 from .periods import periods_of_care
 from .selectors import (
     DueStatus,
@@ -100,8 +100,6 @@ def child_detail(request, public_id):
     child = child_for_user(request.user, public_id)
     audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
-    reviews = reviews_of_child(child)
-    next_reviews = [r for r in reviews if not r.is_held]
     today = timezone.localdate()
     # The status comes from the same query as the caseload's, so the two pages always agree.
     status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
@@ -114,13 +112,11 @@ def child_detail(request, public_id):
             "episodes": episodes,
             "periods": periods_of_care(episodes),
             "allocations": child.allocations.select_related("iro").order_by("-start_on", "-pk"),
-            "held_reviews": [r for r in reversed(reviews) if r.is_held],
-            "next_review": next_reviews[-1] if next_reviews else None,
-            "missed_reviews": next_reviews[:-1],
             "due_status": status,
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
+            **child_page_context(child, today=today),
         },
     )
 

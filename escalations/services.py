@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import AuditEntry, User
 from children.models import Child
-from iro_service.audit import audit_record
-from iro_service.models import AuditEntry, User
 from reviews.models import Review
 from reviews.timescales import add_working_days, uk_date
 

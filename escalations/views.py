@@ -1,4 +1,3 @@
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,17 +9,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from children.selectors import child_for_user
 from children.views import child_url
-from iro_service.audit import audit_record
-from iro_service.forms import add_service_errors
-from iro_service.models import User
+from core.collection_years import CollectionYear
+from core.forms import add_service_errors
 from reviews.selectors import review_for_user
 
 from .codes import STAGE_ORDER, Stage, Theme, stages_after
 from .forms import RaiseForm, ResolveForm, ResponseForm, StageForm, WithdrawForm
 from .models import DirectorReport, Escalation
-from .periods import Period, collection_year_start, periods_between
+from .periods import Period, periods_between
 from .report import build_director_report, report_tables
 from .selectors import (
     STATUS_LABELS,
@@ -29,7 +28,6 @@ from .selectors import (
     escalations_listed_for,
     for_listing,
     iros_who_raised,
-    sees_escalation_list,
     stage_for_user,
     status_conditions,
     status_counts,
@@ -44,12 +42,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-
-
-def _may_act(user) -> None:
-    # IROs and QA managers act on escalations; other roles never reach one in the first place.
-    if not user.can_see_caseloads:
-        raise PermissionDenied
 
 
 def escalation_url(escalation: Escalation) -> str:
@@ -136,7 +128,8 @@ def escalation_detail(request, public_id):
 @login_required
 def escalation_stage_view(request, public_id, refer: bool = False):
     escalation = escalation_for_user(request.user, public_id)
-    _may_act(request.user)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
     later = [s for s in stages_after(escalation.stage) if s != Stage.CAFCASS]
     if not escalation.is_open or (Stage.CAFCASS not in stages_after(escalation.stage) if refer else not later):
         messages.info(request, "This escalation cannot be taken further.")
@@ -180,7 +173,8 @@ def escalation_refer_view(request, public_id):
 @login_required
 def stage_response_view(request, public_id):
     stage = stage_for_user(request.user, public_id)
-    _may_act(request.user)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
     escalation = stage.escalation
     if stage.is_answered or not escalation.is_open:
         messages.info(request, "The response to this stage is already recorded, or the escalation is closed.")
@@ -207,7 +201,8 @@ def stage_response_view(request, public_id):
 
 def _close_view(request, public_id, *, form_class, service, title: str, done: str):
     escalation = escalation_for_user(request.user, public_id)
-    _may_act(request.user)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
     if not escalation.is_open:
         messages.info(request, f"This escalation is already {escalation.get_status_display().lower()}.")
         return redirect(escalation_url(escalation))
@@ -253,7 +248,7 @@ def escalation_withdraw_view(request, public_id):
 @login_required
 def escalation_list(request):
     user = request.user
-    if not sees_escalation_list(user):
+    if not user.sees_escalations:
         raise PermissionDenied
     today = timezone.localdate()
     escalations = escalations_listed_for(user)
@@ -293,7 +288,7 @@ def escalation_list(request):
             "total": counts["total"],
             # The Director sees escalations by LA child id only, and no escalation's own page.
             "identifies_children": user.can_see_caseloads,
-            "sees_reports": user.sees_every_child or user.role == User.Role.DIRECTOR,
+            "sees_reports": user.sees_service_figures,
         },
     )
 
@@ -304,11 +299,11 @@ def escalation_list(request):
 @login_required
 def director_report_view(request):
     user = request.user
-    if not (user.sees_every_child or user.role == User.Role.DIRECTOR):
+    if not user.sees_service_figures:
         raise PermissionDenied
     today = timezone.localdate()
     # Every period since the first escalation, and at least since the start of last collection year.
-    last_year = collection_year_start(collection_year_start(today) - timedelta(days=1))
+    last_year = CollectionYear.last_complete(today).start
     first = Escalation.objects.aggregate(first=Min("raised_on"))["first"] or last_year
     periods = periods_between(min(first, last_year), today)
     try:

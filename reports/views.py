@@ -16,14 +16,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from children.selectors import DueStatus, due_soon_by
-from escalations.selectors import sees_escalation_list
-from iro_service.models import User
+from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
 from . import annual, kpis
 from .annual import ReportNotAvailable
 from .forms import ReportTextForm
-from .kpis import CollectionYear
+from .kpis import year_window
 from .models import ReportNarrative, ServiceBudget
 from .renderers import FORMATS, filename
 from .renderers import pdf as pdf_renderer
@@ -37,20 +36,6 @@ from .services import budget_set, narrative_save
 PAGE_SIZE = 50
 
 
-def reads_reports(user: User) -> bool:
-    return user.is_qa_manager or user.role == User.Role.DIRECTOR
-
-
-def _require_reader(user: User) -> None:
-    if not reads_reports(user):
-        raise PermissionDenied
-
-
-def _require_qa_manager(user: User) -> None:
-    if not user.is_qa_manager:
-        raise PermissionDenied
-
-
 # --- The dashboard ----------------------------------------------------------------------------------
 
 
@@ -60,8 +45,9 @@ def dashboard(request):
     queries, whatever the number of children. Each figure links to the list behind it for QA
     managers; the Director sees the figures only."""
     user = request.user
-    _require_reader(user)
-    links = user.is_qa_manager
+    if not user.sees_service_figures:
+        raise PermissionDenied
+    links = user.sees_every_child
     today = timezone.localdate()
     soon = due_soon_by(today)
     rows, unallocated = kpis.caseloads(today=today, soon=soon)
@@ -78,7 +64,7 @@ def dashboard(request):
         }
 
     year = CollectionYear.containing(today)
-    window = year.window(today)
+    window = year_window(year, today)
     figures = reverse("reports:figures")
 
     def figure_url(figure: str, **extra) -> str:
@@ -128,7 +114,7 @@ def dashboard(request):
                 "overdue": f"{escalation_list}?status=overdue",
             },
             # The escalations list shows the Director escalations by LA child id: link it for them too.
-            "escalation_links": sees_escalation_list(user),
+            "escalation_links": user.sees_escalations,
         },
     )
 
@@ -161,10 +147,11 @@ def _year_param(request, today) -> CollectionYear:
 def figure_list(request):
     """The reviews or children behind one figure of the dashboard (or of a past year), by LA child id."""
     user = request.user
-    _require_qa_manager(user)
+    if not user.sees_every_child:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _year_param(request, today)
-    window = year.window(today)
+    window = year_window(year, today)
     figure = request.GET.get("figure", "")
     code = request.GET.get("code", "")
     reason = request.GET.get("reason", "")
@@ -228,7 +215,8 @@ def _report_year(request, today) -> CollectionYear:
 def annual_report(request):
     """The annual report for a collection year as a page, with its downloads."""
     user = request.user
-    _require_reader(user)
+    if not user.sees_service_figures:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
     report = annual.build(year.year, today=today)
@@ -249,7 +237,7 @@ def annual_report(request):
                 table.slug: f"{download}?year={year.year}&format=csv&table={table.slug}" for table in report.tables()
             },
             pdf_unavailable=pdf_renderer.unavailable_reason(),
-            can_edit=user.is_qa_manager,
+            can_edit=user.sees_every_child,
             edit_url=edit_url,
         ),
     )
@@ -258,7 +246,8 @@ def annual_report(request):
 @login_required
 def annual_download(request):
     """The annual report as a file: PDF, Word, HTML, JSON, or CSV (one table, or all in a zip)."""
-    _require_reader(request.user)
+    if not request.user.sees_service_figures:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
     fmt = request.GET.get("format", "")
@@ -297,7 +286,8 @@ def annual_download(request):
 def annual_edit(request):
     """The QA manager writes the report's narrative and enters the year's service budget."""
     user = request.user
-    _require_qa_manager(user)
+    if not user.sees_every_child:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
     narrative = ReportNarrative.objects.filter(year=year.year).first()

@@ -1,15 +1,16 @@
 """The daily sweeps: who must hear about which review deadline. They only write outbox rows
-(iro_service.notifications); the unique key of each row makes every sweep safe to run again."""
+(accounts.notifications); the unique key of each row makes every sweep safe to run again."""
 
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Subquery
 
-from children.models import Child, Episode, IROAllocation
-from children.selectors import looked_after_on
-from iro_service.models import Notification, User
-from iro_service.notifications import notify
+from accounts.models import Notification, User
+from accounts.notifications import notify
+from accounts.selectors import active_qa_managers
+from children.models import Child, Episode
+from children.selectors import current_iro_id, has_current_iro, looked_after_on
 
 from .models import Meeting, Review
 from .timescales import add_working_days
@@ -29,18 +30,6 @@ def _nation() -> str:
     return settings.BANK_HOLIDAY_NATION
 
 
-def _qa_managers() -> list[User]:
-    return list(User.objects.filter(role=User.Role.QA_MANAGER, is_active=True))
-
-
-def _current_iro() -> Subquery:
-    return Subquery(
-        IROAllocation.objects.filter(child=OuterRef("child"), end_on__isnull=True, iro__is_active=True).values("iro")[
-            :1
-        ]
-    )
-
-
 def waiting_reviews_in_care(today: date):
     """The review each child looked after today is waiting for (the latest period's), with the
     child and the current IRO's id (`iro_id`). Reviews missed in a period already ended are not
@@ -52,7 +41,7 @@ def waiting_reviews_in_care(today: date):
         Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(looked_after_on(today)))
         .exclude(Exists(later))
         .select_related("child")
-        .annotate(iro_id=_current_iro())
+        .annotate(iro_id=current_iro_id("child"))
     )
 
 
@@ -86,7 +75,7 @@ def remind_reviews_due(*, today: date) -> None:
 def alert_reviews_overdue(*, today: date) -> None:
     """A review past its due date: the IRO and every QA manager hear, once per due date."""
     reviews = list(waiting_reviews_in_care(today).filter(due_on__lt=today))
-    iros, qa = _users(r.iro_id for r in reviews), _qa_managers()
+    iros, qa = _users(r.iro_id for r in reviews), active_qa_managers()
     for review in reviews:
         notify(
             kind=Kind.REVIEW_OVERDUE,
@@ -101,7 +90,7 @@ def alert_reviews_overdue(*, today: date) -> None:
 def alert_distribution_late(*, today: date) -> None:
     """Decisions not out within 5 working days of the review, or the record within 15: the IRO who
     chaired it hears at once, the QA managers 5 working days later if it is still not sent."""
-    qa = _qa_managers()
+    qa = active_qa_managers()
     recent = Review.objects.filter(held_on__gte=today - timedelta(days=DISTRIBUTION_LOOKBACK_DAYS), held_on__lt=today)
     for kind, field, days in (
         (Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS),
@@ -126,11 +115,11 @@ def alert_distribution_late(*, today: date) -> None:
 
 def alert_unallocated_children(*, today: date) -> None:
     """A child looked after for 5 working days with no IRO: the QA managers hear, once per period."""
-    qa = _qa_managers()
+    qa = active_qa_managers()
     started = Episode.objects.filter(child=OuterRef("pk"), reason_new="S", start_on__lte=today)
     children = (
         Child.objects.filter(looked_after_on(today))
-        .exclude(Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True)))
+        .exclude(has_current_iro())
         .annotate(looked_after_since=Subquery(started.values("child").annotate(d=Max("start_on")).values("d")))
     )
     for child in children:

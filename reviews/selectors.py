@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from children.models import Child
 from children.selectors import children_visible_to
-from iro_service.models import User
 
 from .models import Meeting, Review
 
@@ -20,6 +20,18 @@ def meeting_for_user(user: User, public_id) -> Meeting:
         Meeting.objects.filter(review__child__in=children_visible_to(user)).select_related("review__child"),
         public_id=public_id,
     )
+
+
+def child_page_reviews(child: Child, *, today) -> dict:
+    """The reviews part of the child's page (children/pages.py): held reviews newest first, the
+    review due next, and any never held in an earlier period of care."""
+    reviews = reviews_of_child(child)
+    waiting = [r for r in reviews if not r.is_held]
+    return {
+        "held_reviews": [r for r in reversed(reviews) if r.is_held],
+        "next_review": waiting[-1] if waiting else None,
+        "missed_reviews": waiting[:-1],
+    }
 
 
 def reviews_of_child(child: Child) -> list[Review]:

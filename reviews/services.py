@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.models import Child
 from children.periods import period_containing, periods_of_care
-from iro_service.audit import audit_record
-from iro_service.models import User
+from children.services import lock_child
 
 from .models import Meeting, Review
 from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule, uk_date
@@ -26,11 +27,6 @@ RECORDED_FIELDS = (
     "decisions_sent_on",
     "record_sent_on",
 )
-
-
-def lock_child(child: Child) -> Child:
-    """Serialise writes about one child (two IROs saving at once must not both compute the schedule)."""
-    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 def review_schedule_refresh(*, child: Child) -> None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.tasks import send_notifications
+from accounts.tasks import send_notifications
 
 from . import reminders
 from .timescales import is_working_day

@@ -7,8 +7,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iro_service.audit import audit_record
-from iro_service.models import User
+from accounts.audit import audit_record
+from accounts.models import User
 
 RECOVERY_CODES = 10
 

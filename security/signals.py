@@ -7,8 +7,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from iro_service.audit import audit_record
-from iro_service.models import User
+from accounts.audit import audit_record
+from accounts.models import User
 
 SIGNED_IN_AT = "signed_in_at"
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iro_service.audit import audit_record
-from iro_service.forms import add_service_errors
+from accounts.audit import audit_record
+from core.forms import add_service_errors
 
 from .forms import CodeForm
 from .services import totp_device_pending, two_factor_enrol

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from iro_service.models import User
+from accounts.models import User
 from security.services import totp_device_for_demo
 
 from .factories import UserFactory, make_iro

@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lac_validator.config import column_names
 
+from accounts.models import AuditEntry
 from children.models import Child, Episode, MissingEpisode
 from children.services import episode_end, episode_start, missing_episode_record
 from children.ssda903 import COLUMNS, parse_date
 from children.ssda903_import import Problem, files_from_directory, ssda903_import
-from iro_service.models import AuditEntry
 from reviews.models import Review
 from reviews.services import review_record
 from tests.factories import make_child

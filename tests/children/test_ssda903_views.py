@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from children.models import Child
-from children.ssda903 import collection_year_of
-from iro_service.models import AuditEntry
+from core.collection_years import CollectionYear
 
 from ..factories import PASSWORD, make_child
 
@@ -126,7 +126,7 @@ def test_the_page_shows_the_years_return_and_downloads_it_as_a_zip(client, qa_ma
 def test_the_page_offers_the_last_complete_year_by_default(client, qa_manager, iro):
     make_child(iro=iro, looked_after_from=date(2013, 5, 1))
     html = login(client, qa_manager).get(PAGE).content.decode()
-    last = collection_year_of(timezone.localdate()) - 1
+    last = CollectionYear.last_complete(timezone.localdate()).year
     assert f'<option value="{last}" selected>' in html
 
 

@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iro_service.models import AuditEntry, User
+from accounts.models import AuditEntry, User
 from security.services import account_unlock, totp_code, totp_device_for_demo, two_factor_reset
 from tests.factories import PASSWORD, UserFactory
 
@@ -33,7 +33,7 @@ def password_only(user, path="/") -> Client:
 
 
 def actions(user) -> list[str]:
-    entries = AuditEntry.objects.filter(object_type="iro_service.user", object_id=user.pk)
+    entries = AuditEntry.objects.filter(object_type="accounts.user", object_id=user.pk)
     return list(entries.values_list("action", flat=True))
 
 

@@ -43,11 +43,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from accounts.models import AuditEntry, StaffProfile, User
 from children.codes import PLACEMENTS_WITHOUT_PROVIDER
 from children.models import PLACEMENTS_WITHOUT_URN, Child, Episode, IROAllocation
 from children.periods import CONTINUES, periods_of_care
 from children.services import allocation_change, child_create, episode_end, episode_follows, episode_start
-from iro_service.models import AuditEntry, StaffProfile, User
 from reviews.models import Meeting, Review
 from reviews.services import meeting_book, review_record, review_schedule_refresh
 from reviews.timescales import (
@@ -1218,7 +1218,7 @@ class Command(BaseCommand):
                 is_staff=role == User.Role.ADMINISTRATOR,
             )
             if role == User.Role.ADMINISTRATOR:
-                # The admin site manages accounts and staff profiles only (iro_service/admin.py).
+                # The admin site manages accounts and staff profiles only (accounts/admin.py).
                 user.user_permissions.set(
                     Permission.objects.filter(
                         content_type__app_label="iro_service", content_type__model__in=["user", "staffprofile"]

@@ -5,7 +5,7 @@ import base64
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from iro_service.models import User
+from accounts.models import User
 from security.services import totp_code, totp_device_for_demo
 
 

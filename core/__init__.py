@@ -1,0 +1,1 @@
+"""Pure rules with no app imports: calendars, dates, collection years, periods of care."""

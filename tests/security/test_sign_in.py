@@ -33,7 +33,7 @@ def password_only(user, path="/") -> Client:
 
 
 def actions(user) -> list[str]:
-    entries = AuditEntry.objects.filter(object_type="accounts.user", object_id=user.pk)
+    entries = AuditEntry.objects.filter(object_type=user._meta.label_lower, object_id=user.pk)
     return list(entries.values_list("action", flat=True))
 
 

@@ -47,8 +47,13 @@ def caseload(request):
     if not user.can_see_caseloads:
         raise PermissionDenied
     if request.method == "POST":
-        # Post/redirect/get: the search term lives in the session, never in the URL.
-        request.session[CASELOAD_SEARCH] = request.POST.get("q", "").strip()[:100]
+        # Post/redirect/get: the search term lives in the session, never in the URL; a cleared
+        # search leaves nothing behind in the session.
+        search = request.POST.get("q", "").strip()[:100]
+        if search:
+            request.session[CASELOAD_SEARCH] = search
+        else:
+            request.session.pop(CASELOAD_SEARCH, None)
         return redirect(request.get_full_path())
     today = timezone.localdate()
     soon = due_soon_by(today)

@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE["director-report"] = {
     "schedule": _crontab("SCHEDULE_DIRECTOR_REPORT", "0 7 * * *"),
     "options": {"expires": 12 * 3600},
 }
+# 02:30 every day: sessions past their expiry are deleted (with any search terms kept in them).
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "security.tasks.clear_expired_sessions",
+    "schedule": _crontab("SCHEDULE_CLEAR_EXPIRED_SESSIONS", "30 2 * * *"),
+    "options": {"expires": 12 * 3600},
+}
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from core.forms import submit
 
-from .forms import AllocationForm, MissingEpisodeForm
+from .forms import AllocationForm, CoverForm, MissingEpisodeForm
 from .models import Child
 from .pages import child_page_context
 from .periods import periods_of_care
@@ -23,7 +23,7 @@ from .selectors import (
     missing_episode_for_user,
     with_next_review,
 )
-from .services import allocation_change, missing_episode_record, missing_episode_update
+from .services import allocation_change, cover_record, missing_episode_record, missing_episode_update
 
 SORTS = {
     "due": [F("next_due_on").asc(nulls_last=True), "last_name"],
@@ -182,6 +182,30 @@ def missing_episode_edit_view(request, public_id):
         request,
         "form_page.html",
         {"form": form, "title": "Change a missing episode", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def cover_record_view(request):
+    """A QA manager records an IRO covering another's caseload, or named children, for a period."""
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    form = CoverForm(request.POST or None)
+    cover = submit(request, form, cover_record)
+    if cover is not None:
+        messages.success(
+            request, f"{cover.iro} covers from {cover.start_on:%d/%m/%Y} to {cover.end_on:%d/%m/%Y}."
+        )
+        return redirect("children:caseload")
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Record cover",
+            "lede": "While the cover lasts, the covering IRO sees the children covered; it ends by itself.",
+            "back_url": reverse("children:caseload"),
+        },
     )
 
 

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -9,9 +9,12 @@ from .models import Meeting, Review
 
 
 def review_for_user(user: User, public_id) -> Review:
-    """The review, or 404 unless the user may see its child."""
+    """The review, or 404 unless the user may see its child, or chaired it and its record is not
+    yet sent out (an IRO who handed the child over still finishes that paperwork)."""
+    paperwork = Q(chair=user, held_on__isnull=False, record_sent_on__isnull=True) if user.is_iro else Q(pk__in=[])
     return get_object_or_404(
-        Review.objects.filter(child__in=children_visible_to(user)).select_related("child"), public_id=public_id
+        Review.objects.filter(Q(child__in=children_visible_to(user)) | paperwork).select_related("child"),
+        public_id=public_id,
     )
 
 

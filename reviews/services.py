@@ -11,6 +11,7 @@ from accounts.audit import audit_record
 from accounts.models import User
 from children.models import Child
 from children.periods import period_containing, periods_of_care
+from children.selectors import may_chair
 from children.services import lock_child
 
 from .models import Meeting, Review
@@ -104,6 +105,11 @@ def _check_held(review: Review, child: Child, *, today: date) -> None:
             errors["participation"] = problem
     if review.chair is None or not review.chair.is_iro:
         errors["chair"] = "Select the IRO who chaired the review."
+    elif held_on and not may_chair(review.chair, child, held_on):
+        errors["chair"] = (
+            f"{review.chair} was not this child's IRO, nor covering for them, on {uk_date(held_on)}: "
+            "select the IRO allocated or covering then."
+        )
     for field, what in (("decisions_sent_on", "decisions were"), ("record_sent_on", "full record was")):
         sent = getattr(review, field)
         if sent is None:

@@ -141,3 +141,28 @@ def test_only_a_qa_manager_records_cover_through_the_page(client, iro, other_iro
 
 def test_a_third_iro_covering_nobody_sees_nothing(child):
     assert not sees(make_iro(), child)
+
+
+def test_the_director_reads_an_escalation_once_it_reaches_the_director(client, iro, director):
+    from escalations.services import escalation_raise, escalation_stage_add
+
+    today = timezone.localdate()
+    child = make_child(iro=iro, looked_after_from=today - timedelta(days=90))
+    escalation = escalation_raise(
+        actor=iro,
+        child=child,
+        raised_on=today - timedelta(days=15),
+        theme="drift_delay",
+        summary="Permanence plan not progressed",
+        sent_to="Jo Bloggs, social worker",
+    )
+    client.login(username=director.username, password=PASSWORD)
+    url = reverse("escalations:detail", args=[escalation.public_id])
+    assert client.get(url).status_code == 404
+    escalation_stage_add(actor=iro, escalation=escalation, stage="director", sent_to="The Director", sent_on=today)
+    page = client.get(url)
+    assert page.status_code == 200 and "Permanence plan not progressed" in page.content.decode()
+    assert AuditEntry.objects.filter(action="escalation_viewed", actor=director).exists()
+    # Reading is all: the Director does not act on the case.
+    assert client.post(reverse("escalations:resolve", args=[escalation.public_id]), {}).status_code == 403
+    assert client.get(reverse("children:detail", args=[child.public_id])).status_code == 404

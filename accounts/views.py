@@ -14,8 +14,8 @@ def home(request):
     user = request.user
     if user.can_see_caseloads:
         return redirect("children:caseload")
-    if user.is_administrator and user.is_staff:
-        return redirect("admin:index")
+    if user.is_administrator:
+        return redirect("account_list")
     if user.is_director:
         # The Director's home is the QA dashboard, read-only: service-wide figures, no child named.
         return redirect("reports:dashboard")

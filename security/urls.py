@@ -8,6 +8,9 @@ from . import views
 # Names without a namespace: Django's own auth views reverse these.
 urlpatterns = [
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/new-iro/", views.iro_create_view, name="iro_create"),
+    path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/changed/",

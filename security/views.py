@@ -1,13 +1,17 @@
 """Signing in with a second factor, and changing or resetting one's own password."""
 
 import segno
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -15,10 +19,19 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.audit import audit_record
-from core.forms import add_service_errors
+from accounts.models import User
+from core.forms import add_service_errors, submit
 
-from .forms import CodeForm
-from .services import totp_device_pending, two_factor_enrol
+from .forms import CodeForm, IROCreateForm
+from .services import (
+    account_deactivate,
+    account_unlock,
+    iro_create,
+    may_manage,
+    totp_device_pending,
+    two_factor_enrol,
+    two_factor_reset,
+)
 
 
 def _next_url(request) -> str:
@@ -122,3 +135,87 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         audit_record(actor=form.user, action="password_reset", obj=form.user)
         return response
+
+
+# --- Administrators' account pages --------------------------------------------------------
+
+
+def _administrator(request) -> None:
+    if not (request.user.is_superuser or request.user.is_administrator):
+        raise PermissionDenied
+
+
+def lockouts():
+    """Lockout records at the failure limit and still within their cool-off."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+
+
+@login_required
+def account_list(request):
+    _administrator(request)
+    users = User.objects.select_related("staff_profile").order_by("-is_active", "last_name", "first_name")
+    locked = set(
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values_list(
+            "username", flat=True
+        )
+    )
+    return render(request, "security/account_list.html", {"users": users, "locked": locked})
+
+
+@login_required
+def iro_create_view(request):
+    _administrator(request)
+    form = IROCreateForm(request.POST or None)
+    user = submit(request, form, iro_create)
+    if user is not None:
+        # The new IRO chooses their own password through the usual reset link, sent to them.
+        reset = PasswordResetForm({"email": user.email})
+        if reset.is_valid():
+            reset.save(
+                request=request,
+                use_https=request.is_secure(),
+                email_template_name="security/emails/password_reset_body.txt",
+                subject_template_name="security/emails/password_reset_subject.txt",
+                extra_email_context={"timeout_minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+            )
+        messages.success(request, f"{user.get_full_name()}'s account is created and a link to set a password was sent.")
+        return redirect("account_detail", pk=user.pk)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Create an IRO's account", "back_url": reverse("account_list")},
+    )
+
+
+@login_required
+def account_detail(request, pk):
+    _administrator(request)
+    user = get_object_or_404(User.objects.select_related("staff_profile"), pk=pk)
+    actions = {"deactivate": account_deactivate, "reset_two_factor": two_factor_reset, "unlock": account_unlock}
+    if request.method == "POST":
+        action = actions.get(request.POST.get("action", ""))
+        if action is None:
+            return HttpResponseBadRequest("Unknown action")
+        try:
+            action(actor=request.user, user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = {
+                account_deactivate: "deactivated: it can no longer sign in",
+                two_factor_reset: "reset: a new authenticator is set up at the next sign-in",
+                account_unlock: "unlocked: it can sign in again now",
+            }[action]
+            messages.success(request, f"{user.get_full_name() or user.username}'s account {done}.")
+        return redirect("account_detail", pk=user.pk)
+    return render(
+        request,
+        "security/account_detail.html",
+        {
+            "account": user,
+            "may_manage": may_manage(request.user, user),
+            "has_two_factor": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "locked": lockouts().filter(username=user.username).exists(),
+        },
+    )

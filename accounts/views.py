@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from .audit import audit_list_viewed
 from .notifications import notification_mark_done, wording
 from .selectors import notification_for_user
 
@@ -28,6 +29,7 @@ def notifications(request):
     done = request.GET.get("show") == "done"
     rows = request.user.notifications.filter(done_at__isnull=not done).select_related("child")
     page = Paginator(rows.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    audit_list_viewed(actor=request.user, action="notifications_listed", children=[n.child for n in page.object_list])
     return render(
         request,
         "accounts/notifications.html",

@@ -6,12 +6,13 @@ Review model declares (`child.reviews`, `reviews__...`), never by importing that
 from datetime import date
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from reviews.timescales import add_working_days
 
 from .models import Child, Cover, Episode, IROAllocation, MissingEpisode
@@ -162,3 +163,17 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
         .annotate(caseload_size=Coalesce(Subquery(current.values("iro").annotate(n=Count("pk")).values("n")), 0))
         .order_by("first_name", "last_name")
     )
+
+
+def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
+    """Every audit entry about the child's record: the child, every row that belongs to them (their
+    episodes, allocations, reviews, escalations ... whichever app declares them), and every list
+    page or download that showed them. Newest first, with who did it."""
+    about = Q(object_type=Child._meta.label_lower, object_id=child.pk)
+    for relation in Child._meta.related_objects:
+        if relation.one_to_many and relation.related_model is not AuditEntry:
+            ids = relation.related_model._default_manager.filter(**{relation.field.name: child}).values("pk")
+            about |= Q(object_type=relation.related_model._meta.label_lower, object_id__in=ids)
+    if connection.vendor == "postgresql":
+        about |= Q(detail__children__contains=[child.pk])
+    return AuditEntry.objects.filter(about).select_related("actor").order_by("-at", "-pk")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, changes
 from accounts.models import User
 from reviews.timescales import uk_date
 
@@ -259,16 +259,12 @@ def missing_episode_update(
     with transaction.atomic():
         child = lock_child(missing.child)
         missing = MissingEpisode.objects.select_for_update().get(pk=missing.pk)
-        changed = sorted(
-            name
-            for name, value in (("kind", kind), ("start_on", start_on), ("end_on", end_on))
-            if getattr(missing, name) != value
-        )
+        changed = changes(missing, {"kind": kind, "start_on": start_on, "end_on": end_on})
         missing.kind, missing.start_on, missing.end_on = kind, start_on, end_on
         missing.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
         _check_missing(missing, child, today=today)
         missing.save(update_fields=["kind", "start_on", "end_on"])
-        audit_record(actor=actor, action="missing_episode_updated", obj=missing, fields=changed)
+        audit_record(actor=actor, action="missing_episode_updated", obj=missing, **changed)
         return missing
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_list_viewed, audit_record
 from core.forms import submit
 
 from .forms import AllocationForm, CoverForm, MissingEpisodeForm
@@ -16,6 +16,7 @@ from .pages import child_page_context
 from .periods import periods_of_care
 from .selectors import (
     DueStatus,
+    audit_of_child,
     caseload_for,
     child_for_user,
     due_soon_by,
@@ -80,6 +81,7 @@ def caseload(request):
     if sort not in SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
     page = Paginator(children.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list_viewed(actor=user, action="caseload_viewed", children=page.object_list)
     return render(
         request,
         "children/caseload.html",
@@ -183,6 +185,17 @@ def missing_episode_edit_view(request, public_id):
         "form_page.html",
         {"form": form, "title": "Change a missing episode", "child": child, "back_url": child_url(child)},
     )
+
+
+@login_required
+def child_audit_view(request, public_id):
+    """For QA managers: who has viewed or changed the child's record, and when."""
+    child = child_for_user(request.user, public_id)
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    audit_record(actor=request.user, action="child_audit_viewed", obj=child)
+    page = Paginator(audit_of_child(child), 100).get_page(request.GET.get("page"))
+    return render(request, "children/child_audit.html", {"child": child, "page": page})
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, changes
 from accounts.models import User
 from children.models import Child
 from children.periods import period_containing, periods_of_care
@@ -179,7 +179,7 @@ def review_update(*, actor: User, review: Review, today: date | None = None, **r
         review = Review.objects.select_for_update().get(pk=review.pk)
         if not review.is_held:
             raise ValidationError("This review has not been held yet: record it instead.")
-        changed = sorted(k for k, v in recorded.items() if getattr(review, k) != v)
+        changed = changes(review, recorded)
         for field, value in recorded.items():
             setattr(review, field, value)
         _check_held(review, child, today=today)
@@ -188,7 +188,7 @@ def review_update(*, actor: User, review: Review, today: date | None = None, **r
         review_schedule_refresh(child=child)
         review.refresh_from_db()
         _check_late_reason(review)
-        audit_record(actor=actor, action="review_updated", obj=review, fields=changed)
+        audit_record(actor=actor, action="review_updated", obj=review, **changed)
         return review
 
 

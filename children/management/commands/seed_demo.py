@@ -43,6 +43,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from accounts.audit import audit_log_empty
 from accounts.models import AuditEntry, StaffProfile, User
 from children.codes import PLACEMENTS_WITHOUT_PROVIDER
 from children.models import PLACEMENTS_WITHOUT_URN, Child, Episode, IROAllocation
@@ -1145,7 +1146,7 @@ class Command(BaseCommand):
         try:
             # The audit log goes too: it would only describe children that no longer exist, and its
             # entries protect the users who made them.
-            AuditEntry.objects.all().delete()
+            audit_log_empty()
             Child.objects.all().delete()
             User.objects.filter(is_superuser=False).delete()
         except (ProtectedError, RestrictedError) as error:

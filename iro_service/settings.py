@@ -164,7 +164,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy e
 # otherwise the connection's own (a header the client sets itself would dodge the count).
 BEHIND_TLS_PROXY = _behind_proxy
 AXES_CLIENT_IP_CALLABLE = "security.lockout.client_address"
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_behind_proxy)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
     path("accounts/", views.account_list, name="account_list"),
+    path("retention/", views.retention_view, name="retention"),
     path("accounts/new-iro/", views.iro_create_view, name="iro_create"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

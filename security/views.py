@@ -18,11 +18,12 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.audit import audit_record
+from accounts.audit import audit_list_viewed, audit_record
 from accounts.models import User
 from core.forms import add_service_errors, submit
 
 from .forms import CodeForm, IROCreateForm
+from .retention import past_retention, records_erase, retention_date
 from .services import (
     account_deactivate,
     account_unlock,
@@ -219,3 +220,28 @@ def account_detail(request, pk):
             "locked": lockouts().filter(username=user.username).exists(),
         },
     )
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+@login_required
+def retention_view(request):
+    """For QA managers: records past their retention date, to approve for erasure."""
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    today = timezone.localdate()
+    due = list(past_retention(today=today))
+    audit_list_viewed(actor=request.user, action="retention_listed", children=due)
+    error = ""
+    if request.method == "POST":
+        chosen = [c for c in due if str(c.public_id) in request.POST.getlist("children")]
+        try:
+            erased = records_erase(actor=request.user, children=chosen, today=today)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, f"{erased} record{'s' if erased != 1 else ''} erased.")
+            return redirect("retention")
+    rows = [(child, retention_date(child)) for child in due]
+    return render(request, "security/retention.html", {"rows": rows, "error": error})

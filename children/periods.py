@@ -2,7 +2,7 @@
 
 Pure: works on anything with an episode's attributes (the Django model or a dataclass in tests).
 A period of care is a run of episodes with no gap; it starts with RNE "S" and ends with a REC other
-than "X1" (DOMAIN.md, "Periods of care and episodes"). The review clock restarts with each period.
+than "X1" (docs/domain.md, "Periods of care and episodes"). The review clock restarts with each period.
 """
 
 from __future__ import annotations

@@ -3,11 +3,13 @@
 Reviews belong to the app above this one: these queries reach them only through the relation the
 Review model declares (`child.reviews`, `reviews__...`), never by importing that app."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -153,6 +155,13 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     )
 
 
+def due_status_of(child: Child, *, today: date) -> str:
+    """The child's review status (a DueStatus), from the same query as the caseload's, so the child's
+    page and the caseload always agree."""
+    status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
+    return status.values_list("due_status", flat=True).first() or DueStatus.NONE
+
+
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     """Active IROs with the number of children looked after now allocated to each (`caseload_size`)."""
     current = IROAllocation.objects.filter(iro=OuterRef("pk"), end_on__isnull=True).filter(
@@ -177,3 +186,83 @@ def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
     if connection.vendor == "postgresql":
         about |= Q(detail__children__contains=[child.pk])
     return AuditEntry.objects.filter(about).select_related("actor").order_by("-at", "-pk")
+
+
+# --- The caseload page ------------------------------------------------------------------------------
+
+CASELOAD_SORTS = {
+    "due": [F("next_due_on").asc(nulls_last=True), "last_name"],
+    "-due": [F("next_due_on").desc(nulls_last=True), "last_name"],
+    "name": ["last_name", "first_name"],
+    "-name": ["-last_name", "-first_name"],
+    "child": ["la_child_id"],
+    "-child": ["-la_child_id"],
+    "iro": ["current_allocation__iro__last_name", "last_name"],
+    "-iro": ["-current_allocation__iro__last_name", "last_name"],
+}
+CASELOAD_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What the caseload page was asked for; anything not understood is ignored."""
+
+    iro: str = ""  # QA managers: an IRO's id, or "none" for the children without one
+    status: str = ""  # a DueStatus
+    sort: str = "due"  # a key of CASELOAD_SORTS
+    search: str = ""  # an LA child id, or part of a name
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    page: Page
+    total: int
+    status_counts: list[tuple[str, str, int]]  # (status, label, children)
+    status: str
+    sort: str
+    search: str
+    iros: list[User] | None  # QA managers choose among these, with their caseload sizes
+    chosen_iro: User | None
+    unallocated: bool
+    soon: date
+    today: date
+
+
+def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> CaseloadPage:
+    """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
+    with each child's next review and status, and the count by status: a fixed number of queries."""
+    soon = due_soon_by(today)
+    iros = list(iros_with_caseload_counts(today=today)) if user.sees_every_child else None
+    chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
+    children = with_next_review(caseload_for(user, iro=chosen_iro), today=today, soon=soon)
+    unallocated = iros is not None and filters.iro == "none"
+    if unallocated:
+        children = children.filter(current_allocation__isnull=True)
+    if filters.search:
+        search = filters.search
+        children = children.filter(
+            Q(la_child_id__iexact=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    counts = children.aggregate(
+        total=Count("pk"), **{status: Count("pk", filter=Q(due_status=status)) for status in DueStatus.LABELS}
+    )
+    status = filters.status if filters.status in DueStatus.LABELS else ""
+    if status:
+        children = children.filter(due_status=status)
+    sort = filters.sort
+    if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
+        sort = "due"
+    return CaseloadPage(
+        page=Paginator(children.order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE).get_page(filters.page),
+        total=counts["total"],
+        status_counts=[(key, label, counts[key]) for key, label in DueStatus.LABELS.items()],
+        status=status,
+        sort=sort,
+        search=filters.search,
+        iros=iros,
+        chosen_iro=chosen_iro,
+        unallocated=unallocated,
+        soon=soon,
+        today=today,
+    )

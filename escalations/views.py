@@ -1,7 +1,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Min
 from django.http import Http404
@@ -13,7 +13,7 @@ from accounts.audit import audit_list_viewed, audit_record
 from children.selectors import child_for_user
 from children.views import child_url
 from core.collection_years import CollectionYear
-from core.forms import add_service_errors
+from core.forms import submit
 from reviews.selectors import review_for_user
 
 from .codes import STAGE_ORDER, Stage, Theme, stages_after
@@ -63,18 +63,14 @@ def _raise(request, child, *, review=None, back_url: str):
     if not request.user.is_iro:
         raise PermissionDenied  # the IRO's power to challenge: QA managers see and act, IROs raise
     form = RaiseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            escalation = escalation_raise(actor=request.user, child=child, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            stage = escalation.current_stage
-            messages.success(
-                request,
-                f"Escalation raised. The response from {stage.sent_to} is due by {stage.respond_by:%-d %B %Y}.",
-            )
-            return redirect(escalation_url(escalation))
+    escalation = submit(request, form, escalation_raise, child=child, review=review)
+    if escalation is not None:
+        stage = escalation.current_stage
+        messages.success(
+            request,
+            f"Escalation raised. The response from {stage.sent_to} is due by {stage.respond_by:%-d %B %Y}.",
+        )
+        return redirect(escalation_url(escalation))
     lede = f"From the review held on {review.held_on:%-d %B %Y}." if review else ""
     return _form_page(request, form, title="Raise an escalation", child=child, back_url=back_url, lede=lede)
 
@@ -135,25 +131,16 @@ def escalation_stage_view(request, public_id, refer: bool = False):
         messages.info(request, "This escalation cannot be taken further.")
         return redirect(escalation_url(escalation))
     form = StageForm(request.POST or None, stages=None if refer else later)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            stage = escalation_stage_add(
-                actor=request.user,
-                escalation=escalation,
-                stage=Stage.CAFCASS if refer else data["stage"],
-                sent_to=data["sent_to"],
-                sent_on=data["sent_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{'Referred to Cafcass' if refer else f'Escalated to {stage.get_stage_display().lower()}'}. "
-                f"The response is due by {stage.respond_by:%-d %B %Y}.",
-            )
-            return redirect(escalation_url(escalation))
+    # A referral's form has no stage field: the stage is Cafcass.
+    cafcass = {"stage": Stage.CAFCASS} if refer else {}
+    stage = submit(request, form, escalation_stage_add, escalation=escalation, **cafcass)
+    if stage is not None:
+        messages.success(
+            request,
+            f"{'Referred to Cafcass' if refer else f'Escalated to {stage.get_stage_display().lower()}'}. "
+            f"The response is due by {stage.respond_by:%-d %B %Y}.",
+        )
+        return redirect(escalation_url(escalation))
     return _form_page(
         request,
         form,
@@ -180,15 +167,11 @@ def stage_response_view(request, public_id):
         messages.info(request, "The response to this stage is already recorded, or the escalation is closed.")
         return redirect(escalation_url(escalation))
     form = ResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stage = escalation_stage_respond(actor=request.user, stage=stage, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            when = "late" if stage.answered_late else "in time"
-            messages.success(request, f"Response from {stage.sent_to} recorded ({when}).")
-            return redirect(escalation_url(escalation))
+    answered = submit(request, form, escalation_stage_respond, stage=stage)
+    if answered is not None:
+        when = "late" if answered.answered_late else "in time"
+        messages.success(request, f"Response from {answered.sent_to} recorded ({when}).")
+        return redirect(escalation_url(escalation))
     return _form_page(
         request,
         form,
@@ -207,14 +190,9 @@ def _close_view(request, public_id, *, form_class, service, title: str, done: st
         messages.info(request, f"This escalation is already {escalation.get_status_display().lower()}.")
         return redirect(escalation_url(escalation))
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, escalation=escalation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(escalation_url(escalation))
+    if submit(request, form, service, escalation=escalation) is not None:
+        messages.success(request, done)
+        return redirect(escalation_url(escalation))
     return _form_page(request, form, title=title, child=escalation.child, back_url=escalation_url(escalation))
 
 

@@ -40,8 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
-    "django_htmx",
-    "template_partials",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -69,7 +67,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Children's records are never cached by browsers or proxies.
     "core.middleware.NoStoreMiddleware",
     # Last: turns a sign-in refused for too many failures into the "locked out" page.
@@ -240,6 +237,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
     }
 else:
     # An hour: no task is ever scheduled further ahead than this (no long ETAs on the broker).

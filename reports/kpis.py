@@ -1,4 +1,4 @@
-"""The indicators the IRO service is judged by, each computed in SQL, exactly as DOMAIN.md defines
+"""The indicators the IRO service is judged by, each computed in SQL, exactly as docs/domain.md defines
 them ("Indicators the service is judged by"). The QA dashboard and the annual report both call these
 functions and nothing else for their figures, so the two can never disagree.
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from children.selectors import DueStatus, due_soon_by
+from children.selectors import DueStatus
 from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
@@ -31,6 +31,7 @@ from .renderers.html import context as report_context
 from .renderers.html import render_html
 from .renderers.json_figures import render_json
 from .renderers.word import render_docx
+from .selectors import dashboard as dashboard_figures
 from .services import budget_set, narrative_save
 
 PAGE_SIZE = 50
@@ -48,11 +49,7 @@ def dashboard(request):
     if not user.sees_service_figures:
         raise PermissionDenied
     links = user.sees_every_child
-    today = timezone.localdate()
-    soon = due_soon_by(today)
-    rows, unallocated = kpis.caseloads(today=today, soon=soon)
-    everyone = [*rows, unallocated]
-
+    figures = dashboard_figures(today=timezone.localdate())
     caseload = reverse("children:caseload")
 
     def caseload_urls(iro) -> dict[str, str]:
@@ -63,52 +60,48 @@ def dashboard(request):
             "due_soon": f"{caseload}?{urlencode(base | {'status': DueStatus.DUE_SOON})}",
         }
 
-    year = CollectionYear.containing(today)
-    window = year_window(year, today)
-    figures = reverse("reports:figures")
-
     def figure_url(figure: str, **extra) -> str:
-        return f"{figures}?{urlencode({'year': year.year, 'figure': figure, **extra})}"
+        query = urlencode({"year": figures.year.year, "figure": figure, **extra})
+        return f"{reverse('reports:figures')}?{query}"
 
-    participation = kpis.participation(window)
-    late = kpis.late_reviews_by_reason(window)
+    now = figures.now
     escalation_list = reverse("escalations:list")
     return render(
         request,
         "reports/dashboard.html",
         {
-            "today": today,
-            "soon": soon,
+            "today": figures.today,
+            "soon": figures.soon,
             "links": links,
             "now": [
-                ("Children looked after", "looked_after", sum(r.children for r in everyone), caseload),
-                ("Reviews overdue", "overdue", sum(r.overdue for r in everyone), f"{caseload}?status=overdue"),
+                ("Children looked after", "looked_after", now["looked_after"], caseload),
+                ("Reviews overdue", "overdue", now["overdue"], f"{caseload}?status=overdue"),
                 (
-                    f"Reviews due by {soon:%-d %B %Y}",
+                    f"Reviews due by {figures.soon:%-d %B %Y}",
                     "due_soon",
-                    sum(r.due_soon for r in everyone),
+                    now["due_soon"],
                     f"{caseload}?status=due_soon",
                 ),
-                ("Children without an IRO", "unallocated", unallocated.children, f"{caseload}?iro=none"),
+                ("Children without an IRO", "unallocated", now["unallocated"], f"{caseload}?iro=none"),
             ],
-            "rows": [(row, caseload_urls(row.iro)) for row in rows],
-            "unallocated": (unallocated, caseload_urls(None)),
+            "rows": [(row, caseload_urls(row.iro)) for row in figures.caseloads],
+            "unallocated": (figures.unallocated, caseload_urls(None)),
             "caseload_range": kpis.CASELOAD_RANGE,
-            "year": year,
-            "window": window,
-            "reviews_held": (participation["total"], figure_url("held")),
-            "late_total": (sum(late.values()), figure_url("late")),
-            "ni66": (kpis.ni66(window), figure_url("ni66"), figure_url("ni66_late")),
-            "c63": (kpis.c63(window), figure_url("c63"), figure_url("c63_not_contributing")),
+            "year": figures.year,
+            "window": figures.window,
+            "reviews_held": (figures.participation["total"], figure_url("held")),
+            "late_total": (sum(figures.late.values()), figure_url("late")),
+            "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
+            "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
             "participation": [
-                (code, annual.meaning(label), participation[code], figure_url("held", code=code))
+                (code, annual.meaning(label), figures.participation[code], figure_url("held", code=code))
                 for code, label in ParticipationCode.choices
             ],
             "late": [
-                (reason, label, late[reason], figure_url("late", reason=reason))
+                (reason, label, figures.late[reason], figure_url("late", reason=reason))
                 for reason, label in kpis.LATE_REASONS.items()
             ],
-            "escalations": kpis.escalations_open(today),
+            "escalations": figures.escalations,
             "escalation_urls": {
                 "open": f"{escalation_list}?status=open",
                 "overdue": f"{escalation_list}?status=overdue",

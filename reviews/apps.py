@@ -7,9 +7,13 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self):
-        # The settings hold these as plain strings; the rules that give them meaning live here.
+        # Imported here: models can be imported only once every app is loaded.
+        from children.pages import register_child_page_context
+        from children.signals import episodes_changed
+        from reviews.selectors import child_page_reviews
         from reviews.timescales import NATIONS, Policy
 
+        # The settings hold these as plain strings; the rules that give them meaning live here.
         if settings.REVIEW_TIMESCALE_POLICY not in set(Policy):
             raise ImproperlyConfigured(
                 f"REVIEW_TIMESCALE_POLICY must be one of {', '.join(Policy)}, not {settings.REVIEW_TIMESCALE_POLICY!r}."
@@ -19,18 +23,12 @@ class ReviewsConfig(AppConfig):
                 f"BANK_HOLIDAY_NATION must be one of {', '.join(sorted(NATIONS))}, "
                 f"not {settings.BANK_HOLIDAY_NATION!r}."
             )
-
-        from children.pages import register_child_page_context
-        from reviews.selectors import child_page_reviews
-
         register_child_page_context(child_page_reviews)
-
-        from children.signals import episodes_changed
-
         episodes_changed.connect(_refresh_review_schedule, dispatch_uid="review_schedule_refresh")
 
 
 def _refresh_review_schedule(sender, *, child, **kwargs) -> None:
+    """Due dates follow the episodes, in the transaction that changed them."""
     from reviews.services import review_schedule_refresh
 
     review_schedule_refresh(child=child)

@@ -6,7 +6,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from accounts.models import User
 from security.services import totp_device_for_demo
 
-from .factories import UserFactory, make_iro
+from .factories import IROFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +39,12 @@ def client():
 
 @pytest.fixture
 def iro(db):
-    return make_iro(first_name="Ada", last_name="Owen")
+    return IROFactory(first_name="Ada", last_name="Owen")
 
 
 @pytest.fixture
 def other_iro(db):
-    return make_iro(first_name="Ben", last_name="Lowe")
+    return IROFactory(first_name="Ben", last_name="Lowe")
 
 
 @pytest.fixture

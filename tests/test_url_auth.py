@@ -6,7 +6,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Signing in and out, and resetting a forgotten password, are for anonymous visitors by nature.
-PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):

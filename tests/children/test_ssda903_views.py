@@ -15,17 +15,13 @@ from accounts.models import AuditEntry
 from children.models import Child
 from core.collection_years import CollectionYear
 
-from ..factories import PASSWORD, make_child
+from ..factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ssda903"
 PAGE = reverse("ssda903:page")
 DOWNLOAD = reverse("ssda903:download")
 
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def uploads(directory: Path) -> list[SimpleUploadedFile]:

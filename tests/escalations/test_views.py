@@ -15,14 +15,10 @@ from escalations.periods import Period
 from escalations.report import build_director_report
 from escalations.services import ImportedEscalation, escalation_raise, escalations_import
 from reviews.services import review_record
-from tests.factories import PASSWORD, make_child
+from tests.factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def date_fields(name: str, day) -> dict:

@@ -270,6 +270,7 @@ def test_unit_cost(authority):
     assert kpis.unit_cost(CollectionYear(2015), 11).per_review is None
 
 
+@pytest.mark.slow
 def test_the_annual_report_json_for_2014_15(authority):
     report = annual.build(2015, today=date(2026, 11, 25))
     assert report.as_json() == {

@@ -15,16 +15,12 @@ from accounts.models import AuditEntry, StaffProfile
 from escalations.services import escalation_raise
 from reports.models import ReportNarrative, ServiceBudget
 from reviews.services import review_record
-from tests.factories import PASSWORD, make_child, make_iro
+from tests.factories import IROFactory, login, make_child
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 25)
 
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def figures(page: str, attr: str = "data-kpi") -> dict[str, str]:
@@ -55,6 +51,7 @@ def report_urls():
     }
 
 
+@pytest.mark.slow
 def test_qa_managers_see_every_report_page(client, qa_manager, report_urls):
     login(client, qa_manager)
     for name, url in report_urls.items():
@@ -189,6 +186,7 @@ def test_the_director_sees_the_figures_without_links_to_children(client, directo
     assert "Tester" not in page  # the children's surname in the factory
 
 
+@pytest.mark.slow
 def test_the_dashboard_costs_the_same_queries_whatever_the_number_of_children(client, qa_manager, iro, other_iro):
     today = timezone.localdate()
     login(client, qa_manager)
@@ -201,7 +199,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_number_of_children(cl
 
     make_child(iro=iro, looked_after_from=today - timedelta(days=40))
     few = queries()
-    more_iros = [make_iro() for _ in range(3)]
+    more_iros = [IROFactory() for _ in range(3)]
     for n in range(30):
         child = make_child(iro=[iro, other_iro, *more_iros][n % 5], looked_after_from=today - timedelta(days=40 + n))
         if n % 3 == 0:
@@ -261,6 +259,7 @@ def test_a_qa_manager_writes_the_narrative_and_the_budget(client, authority):
     assert "The budget cannot be less than £0" in page
 
 
+@pytest.mark.slow
 def test_the_pdf_link_says_when_the_pdf_cannot_be_made(client, qa_manager, monkeypatch):
     from reports.renderers import pdf
 

@@ -28,4 +28,3 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
         log.warning("Sign-in locked out for an unknown account after repeated failures")
         return
     audit_record(actor=None, action="account_locked_out", obj=user, address=ip_address or "")
-

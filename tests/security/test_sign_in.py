@@ -133,9 +133,10 @@ def test_failures_from_one_address_lock_it_out_whatever_the_usernames(settings, 
         browser.post("/sign-in/", {"username": f"nobody{n}", "password": "guess"})
     assert browser.post("/sign-in/", {"username": iro.username, "password": PASSWORD}).status_code == 429
     # Another address is not locked out, and neither is the account.
-    assert Client(REMOTE_ADDR="192.0.2.8").post(
-        "/sign-in/", {"username": iro.username, "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        Client(REMOTE_ADDR="192.0.2.8").post("/sign-in/", {"username": iro.username, "password": PASSWORD}).status_code
+        == 302
+    )
     assert AccessAttempt.objects.filter(ip_address="192.0.2.7").exists()
 
 

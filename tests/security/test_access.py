@@ -14,7 +14,7 @@ from children.selectors import caseload_for, child_for_user, children_visible_to
 from children.services import allocation_change, cover_record
 from reviews.selectors import review_for_user
 from reviews.services import review_record
-from tests.factories import PASSWORD, make_child, make_iro
+from tests.factories import PASSWORD, IROFactory, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_only_a_qa_manager_records_cover_through_the_page(client, iro, other_iro
 
 
 def test_a_third_iro_covering_nobody_sees_nothing(child):
-    assert not sees(make_iro(), child)
+    assert not sees(IROFactory(), child)
 
 
 def test_the_director_reads_an_escalation_once_it_reaches_the_director(client, iro, director):

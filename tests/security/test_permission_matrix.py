@@ -16,7 +16,7 @@ from children.services import allocation_change, missing_episode_record
 from core.collection_years import CollectionYear
 from escalations.services import escalation_raise
 from reviews.services import meeting_book, review_record
-from tests.factories import PASSWORD, UserFactory, make_child, make_iro
+from tests.factories import PASSWORD, IROFactory, UserFactory, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_every_url_has_a_rule():
 def world():
     """The IRO under test with four children: their own, another IRO's, one they cover today, and
     one they handed over after chairing a review whose record is not yet sent."""
-    iro, other = make_iro(first_name="Ida", last_name="Matrix"), make_iro(first_name="Olu", last_name="Other")
+    iro, other = IROFactory(first_name="Ida", last_name="Matrix"), IROFactory(first_name="Olu", last_name="Other")
     users = {
         "iro": iro,
         "qa": UserFactory(role=User.Role.QA_MANAGER),

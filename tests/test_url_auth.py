@@ -28,7 +28,7 @@ def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 
 def _concrete(route: str) -> str:
-    return "/" + route.replace("<uuid:public_id>", str(uuid.uuid4()))
+    return "/" + route.replace("<uuid:public_id>", str(uuid.uuid4())).replace("<int:pk>", "1")
 
 
 ROUTES = sorted(_patterns(get_resolver()))

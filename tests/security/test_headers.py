@@ -23,7 +23,15 @@ PRODUCTION = {
     "DATABASE_URL": os.environ["DATABASE_URL"],
 }
 # What the test run sets for itself (plain HTTP on localhost) is not production.
-TEST_ONLY = {"DEBUG", "SECRET_KEY", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "HSTS_SECONDS", "ALLOWED_HOSTS"}
+TEST_ONLY = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG",
+    "SECRET_KEY",
+    "SECURE_COOKIES",
+    "SECURE_SSL_REDIRECT",
+    "HSTS_SECONDS",
+    "ALLOWED_HOSTS",
+}
 
 
 def production_env(**extra) -> dict:

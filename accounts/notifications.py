@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -62,9 +62,10 @@ WORDING = {
 
 
 def notify(
-    *, kind: str, recipients: Iterable[User], child, subject_type: str, subject_id: int, deadline: date
+    *, kind: str, recipients: Iterable[User], child: Model, subject_type: str, subject_id: int, deadline: date
 ) -> None:
-    """Put one row per recipient in the outbox. A row with the same key is already there after an
+    """Put one row per recipient in the outbox about `child` (a children.Child: the outbox sits
+    below the children app, so it does not import it). A row with the same key is already there after an
     earlier or concurrent sweep, and the database's unique key makes this insert a no-op then."""
     Notification.objects.bulk_create(
         [
@@ -120,7 +121,7 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
     )
 
 
-def send_pending(rows: QuerySet, build_email: Callable[[Any], EmailMultiAlternatives], what: str) -> int:
+def send_pending(rows: QuerySet, email_for: Callable[[Any], EmailMultiAlternatives], what: str) -> int:
     """Email every unsent row of `rows` in its order; returns how many were sent. The rows have a
     `recipient`, `sent_at`, `attempts` and `last_error` (the outbox here, the Director's reports).
 
@@ -145,7 +146,7 @@ def send_pending(rows: QuerySet, build_email: Callable[[Any], EmailMultiAlternat
                 row.save(update_fields=["attempts", "last_error"])
                 continue
             try:
-                build_email(row).send()
+                email_for(row).send()
             except SMTPRecipientsRefused as error:
                 # This address will never work; trying again would only hold up the others.
                 row.attempts, row.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]

@@ -107,6 +107,17 @@ def test_apps_import_downward_only_and_without_cycles():
     assert layer_violations(app_imports()) == []
 
 
+def test_the_settings_import_no_app_and_create_no_folders():
+    settings = ROOT / CONFIGURATION / "settings.py"
+    assert imports_of(settings) & set(RANK) == set()
+    calls = [
+        node.func.attr
+        for node in ast.walk(ast.parse(settings.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    ]
+    assert not {"mkdir", "makedirs", "touch", "write_text"} & set(calls)
+
+
 def test_every_pending_move_still_matches_an_import():
     assert app_imports() >= PENDING_MOVES, f"moved already, remove: {sorted(PENDING_MOVES - app_imports())}"
 

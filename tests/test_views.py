@@ -1,12 +1,11 @@
 """The child's page and the review pages, as the child's IRO, another IRO, a QA manager, the Director
 and an anonymous visitor."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEntry
 
@@ -16,10 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def child(iro):
-    today = timezone.localdate()
+def child(iro, today):
     return make_child(
-        iro=iro, looked_after_from=today.replace(day=1), date_of_birth=today - relativedelta(years=9, months=6)
+        # Looked after for 10 days: the first review is due in 18, so a review held today is in time.
+        iro=iro,
+        looked_after_from=today - timedelta(days=10),
+        date_of_birth=today - relativedelta(years=9, months=6),
     )
 
 
@@ -59,14 +60,12 @@ def test_another_iro_and_the_director_get_not_found(client, child, other_iro, di
             assert client.get(url).status_code == 404, (user, url)
 
 
-def test_only_qa_managers_change_the_iro(client, child, iro, other_iro, qa_manager):
+def test_only_qa_managers_change_the_iro(client, child, iro, other_iro, qa_manager, today):
     url = reverse("children:allocate", args=[child.public_id])
     assert login(client, iro).get(url).status_code == 403
     assert login(client, other_iro).get(url).status_code == 404
     login(client, qa_manager)
-    response = client.post(
-        url, {"iro": other_iro.pk, "reason": "caseload", **date_fields("start_on", timezone.localdate())}
-    )
+    response = client.post(url, {"iro": other_iro.pk, "reason": "caseload", **date_fields("start_on", today)})
     assert response.status_code == 302
     assert child.allocations.get(end_on__isnull=True).iro == other_iro
     assert AuditEntry.objects.filter(action="iro_allocated", actor=qa_manager).exists()
@@ -87,8 +86,7 @@ def test_the_child_page_shows_the_next_due_date_and_why(client, child, iro):
     assert "28 days after the period of care began on" in page
 
 
-def test_recording_a_review_in_the_browser_form(client, child, iro):
-    today = timezone.localdate()
+def test_recording_a_review_in_the_browser_form(client, child, iro, today):
     response = login(client, iro).post(
         reverse("reviews:record", args=[child.public_id]),
         {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN1", "spoke_alone": "yes"},
@@ -114,8 +112,8 @@ def test_recording_a_review_in_the_browser_form(client, child, iro):
         ({"chair": ""}, "chair", "Select the IRO who chaired the review"),
     ],
 )
-def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, iro, change, field, message):
-    data = {**date_fields("held_on", timezone.localdate()), "chair": iro.pk, "participation": "PN1", **change}
+def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, iro, change, field, message, today):
+    data = {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN1", **change}
     response = login(client, iro).post(reverse("reviews:record", args=[child.public_id]), data)
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
@@ -123,10 +121,9 @@ def test_bad_input_to_the_review_form_is_refused_with_a_message(client, child, i
     assert not child.reviews.filter(held_on__isnull=False).exists()
 
 
-def test_editing_a_review_keeps_what_was_not_changed(client, child, iro):
+def test_editing_a_review_keeps_what_was_not_changed(client, child, iro, today):
     from reviews.services import review_record
 
-    today = timezone.localdate()
     review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN2", decisions="Stay put")
     url = reverse("reviews:edit", args=[review.public_id])
     form = login(client, iro).get(url).context["form"]
@@ -139,16 +136,11 @@ def test_editing_a_review_keeps_what_was_not_changed(client, child, iro):
     assert (review.participation, review.decisions) == ("PN5", "Stay put")
 
 
-def test_booking_and_cancelling_a_meeting(client, child, iro):
+def test_booking_and_cancelling_a_meeting(client, child, iro, today):
     review = child.reviews.get(held_on__isnull=True)
     login(client, iro)
-    day = timezone.localdate()
-    assert (
-        client.post(
-            reverse("reviews:book_meeting", args=[review.public_id]), date_fields("planned_on", day)
-        ).status_code
-        == 302
-    )
+    response = client.post(reverse("reviews:book_meeting", args=[review.public_id]), date_fields("planned_on", today))
+    assert response.status_code == 302
     meeting = review.meetings.get()
     url = reverse("reviews:cancel_meeting", args=[meeting.public_id])
     response = client.post(url, {"reason": ""})

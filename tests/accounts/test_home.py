@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import login, make_child
 
@@ -20,8 +19,7 @@ def test_home_sends_each_role_to_its_work(client, iro, qa_manager, director):
     assert b"Service overview" in response.content
 
 
-def test_the_director_sees_service_figures_without_any_child_named(client, iro, director):
-    today = timezone.localdate()
+def test_the_director_sees_service_figures_without_any_child_named(client, iro, director, today):
     make_child(iro=iro, looked_after_from=today - timedelta(days=365), first_name="Olu")
     make_child(iro=None, looked_after_from=today, first_name="Una")
     page = login(client, director).get(reverse("home"), follow=True).content.decode()

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from core.collection_years import CollectionYear
 from reports import annual, kpis
@@ -345,8 +344,7 @@ def test_the_annual_report_json_for_2014_15(authority):
 # --- The year to date ---------------------------------------------------------------------------------
 
 
-def test_a_review_due_today_and_not_held_is_not_late_yet(iro):
-    today = timezone.localdate()
+def test_a_review_due_today_and_not_held_is_not_late_yet(iro, today):
     child = make_child(iro=iro, looked_after_from=today - timedelta(days=28))
     assert child.reviews.get(held_on__isnull=True).due_on == today
     window = year_window(CollectionYear.containing(today), today)

@@ -448,3 +448,44 @@ class ShortBreakArrangement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child}: short breaks from {self.start_on:%d/%m/%Y}"
+
+
+class Cover(models.Model):
+    """An IRO covering for another IRO's whole caseload, or for named children, from one date to
+    another (leave, sickness): while it lasts, the covering IRO sees those children."""
+
+    class Reason(models.TextChoices):
+        LEAVE = "leave", "Annual leave"
+        SICKNESS = "sickness", "Sickness"
+        VACANCY = "vacancy", "Vacancy"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covers")
+    covered_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="covered_by",
+        help_text="The IRO whose whole caseload is covered (leave empty to cover named children).",
+    )
+    children = models.ManyToManyField(Child, blank=True, related_name="covers")
+    start_on = models.DateField("cover from")
+    end_on = models.DateField("cover until")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_on__gte=F("start_on")), name="cover_ends_after_start"),
+            models.CheckConstraint(condition=~Q(iro=F("covered_iro")), name="cover_not_for_oneself"),
+        ]
+        indexes = [models.Index(fields=["iro", "end_on"], name="cover_by_iro")]
+
+    def __str__(self) -> str:
+        whom = self.covered_iro or "named children"
+        return f"{self.iro} covering {whom} {self.start_on:%d/%m/%Y}-{self.end_on:%d/%m/%Y}"

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, changes
 from accounts.models import User
 from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 
-from .models import Child, Episode, IROAllocation, MissingEpisode
+from .models import Child, Cover, Episode, IROAllocation, MissingEpisode
 from .rules import episode_follows_breaks, missing_episode_breaks
 from .signals import episodes_changed
 
@@ -258,14 +258,59 @@ def missing_episode_update(
     with transaction.atomic():
         child = lock_child(missing.child)
         missing = MissingEpisode.objects.select_for_update().get(pk=missing.pk)
-        changed = sorted(
-            name
-            for name, value in (("kind", kind), ("start_on", start_on), ("end_on", end_on))
-            if getattr(missing, name) != value
-        )
+        changed = changes(missing, {"kind": kind, "start_on": start_on, "end_on": end_on})
         missing.kind, missing.start_on, missing.end_on = kind, start_on, end_on
         missing.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
         _check_missing(missing, child, today=today)
         missing.save(update_fields=["kind", "start_on", "end_on"])
-        audit_record(actor=actor, action="missing_episode_updated", obj=missing, fields=changed)
+        audit_record(actor=actor, action="missing_episode_updated", obj=missing, **changed)
         return missing
+
+
+@transaction.atomic
+def cover_record(
+    *,
+    actor: User,
+    iro: User,
+    start_on: date,
+    end_on: date,
+    reason: str,
+    covered_iro: User | None = None,
+    children=(),
+    note: str = "",
+) -> Cover:
+    """A QA manager records that `iro` covers `covered_iro`'s whole caseload, or the named children,
+    from `start_on` to `end_on` inclusive: while it lasts, `iro` sees those children."""
+    if not actor.sees_every_child:
+        raise ValidationError("Only a QA manager records cover.")
+    errors = {}
+    children = list(children)
+    if covered_iro is None and not children:
+        errors["covered_iro"] = "Select the IRO whose caseload is covered, or name the children covered"
+    elif covered_iro is not None and children:
+        errors["covered_iro"] = "Cover either an IRO's whole caseload or named children, not both"
+    elif covered_iro == iro:
+        errors["covered_iro"] = "An IRO cannot cover their own caseload: select another IRO"
+    if not iro.is_iro or not iro.is_active:
+        errors["iro"] = "Select an active IRO to cover"
+    if start_on and end_on and end_on < start_on:
+        errors["end_on"] = f"The cover must end on or after the day it starts ({uk_date(start_on)})"
+    if errors:
+        raise ValidationError(errors)
+    cover = Cover(
+        iro=iro, covered_iro=covered_iro, start_on=start_on, end_on=end_on, reason=reason, note=note, created_by=actor
+    )
+    cover.full_clean()
+    cover.save()
+    cover.children.set(children)
+    audit_record(
+        actor=actor,
+        action="cover_recorded",
+        obj=cover,
+        iro=iro.pk,
+        covered_iro=covered_iro.pk if covered_iro else None,
+        children=[c.pk for c in children],
+        start_on=start_on.isoformat(),
+        end_on=end_on.isoformat(),
+    )
+    return cover

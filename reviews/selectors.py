@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -10,10 +10,16 @@ from children.selectors import children_visible_to
 from .models import Meeting, Review, ReviewAction, ReviewParticipant, ReviewViews
 
 
-def review_for_user(user: User, public_id) -> Review:
-    """The review, or 404 unless the user may see its child."""
+def review_for_user(user: User, public_id, *, to_finish_paperwork: bool = False) -> Review:
+    """The review, or 404 unless the user may see its child. To finish its paperwork (the review's
+    own edit page), also for the IRO who chaired it while its record is not yet sent out, though
+    they have handed the child over since."""
+    paperwork = Q(pk__in=[])
+    if to_finish_paperwork and user.is_iro:
+        paperwork = Q(chair=user, held_on__isnull=False, record_sent_on__isnull=True)
     return get_object_or_404(
-        Review.objects.filter(child__in=children_visible_to(user)).select_related("child"), public_id=public_id
+        Review.objects.filter(Q(child__in=children_visible_to(user)) | paperwork).select_related("child"),
+        public_id=public_id,
     )
 
 

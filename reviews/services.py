@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, changes
 from accounts.models import User
 from children.models import Child, IROAllocation, ShortBreakAgreement, ShortBreakArrangement
+from children.selectors import may_chair
 from children.services import lock_child
 from core.dates import uk_date
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
@@ -191,6 +192,11 @@ def _check_held(review: Review, child: Child, *, today: date) -> None:
             errors["participation"] = problem
     if review.chair is None or not review.chair.is_iro:
         errors["chair"] = "Select the IRO who chaired the review."
+    elif held_on and not may_chair(review.chair, child, held_on):
+        errors["chair"] = (
+            f"{review.chair} was not this child's IRO, nor covering for them, on {uk_date(held_on)}: "
+            "select the IRO allocated or covering then."
+        )
     for field, what in (("decisions_sent_on", "decisions were"), ("record_sent_on", "full record was")):
         sent = getattr(review, field)
         if sent is None:
@@ -473,7 +479,7 @@ def review_update(*, actor: User, review: Review, today: date | None = None, **r
         review = Review.objects.select_for_update().get(pk=review.pk)
         if not review.is_held:
             raise ValidationError("This review has not been held yet: record it instead.")
-        changed = sorted(k for k, v in recorded.items() if getattr(review, k) != v)
+        changed = changes(review, recorded)
         for field, value in recorded.items():
             setattr(review, field, value)
         _check_held(review, child, today=today)
@@ -482,7 +488,7 @@ def review_update(*, actor: User, review: Review, today: date | None = None, **r
         review_schedule_refresh(child=child, today=today)
         review.refresh_from_db()
         _check_late_reason(review)
-        audit_record(actor=actor, action="review_updated", obj=review, fields=changed)
+        audit_record(actor=actor, action="review_updated", obj=review, **changed)
         return review
 
 

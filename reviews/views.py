@@ -109,7 +109,7 @@ def review_record_view(request, public_id):
 
 @login_required
 def review_edit_view(request, public_id):
-    review = review_for_user(request.user, public_id)
+    review = review_for_user(request.user, public_id, to_finish_paperwork=True)
     _may_write(request.user)
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)

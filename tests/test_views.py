@@ -60,14 +60,6 @@ def test_another_iro_and_the_director_get_not_found(client, child, other_iro, di
             assert client.get(url).status_code == 404, (user, url)
 
 
-def test_an_iro_who_chaired_a_review_still_sees_the_child(client, child, iro, other_iro, today):
-    from reviews.services import review_record
-
-    review_record(actor=other_iro, child=child, held_on=today, chair=other_iro, participation="PN1")
-    login(client, other_iro)
-    assert client.get(reverse("children:detail", args=[child.public_id])).status_code == 200
-
-
 def test_only_qa_managers_change_the_iro(client, child, iro, other_iro, qa_manager, today):
     url = reverse("children:allocate", args=[child.public_id])
     assert login(client, iro).get(url).status_code == 403

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.slow  # each builds a demo authority
 
 def seed(*extra: str, seed: int = 7, children: int = 40) -> str:
     out = io.StringIO()
-    call_command(
-        "seed_demo", "--seed", str(seed), "--children", str(children), "--today", TODAY.isoformat(), *extra, stdout=out
-    )
+    # The tests run with DEBUG off, as production does.
+    arguments = ["--seed", str(seed), "--children", str(children), "--today", TODAY.isoformat(), *extra]
+    call_command("seed_demo", *arguments, "--i-know-this-is-not-production", stdout=out)
     return out.getvalue()
 
 

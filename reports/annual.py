@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from children.models import Episode
+from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.collection_years import CollectionYear
 from escalations.codes import Stage, Theme
 from reviews.models import ParticipationCode
@@ -217,6 +218,8 @@ class AnnualReport:
     unit_cost: UnitCost
     short_breaks: kpis.ShortBreakReviews
     narrative: Narrative = field(default_factory=lambda: Narrative([], [], []))
+    # Views asked for before reviews by a link, and answered, by respondent (the last row: all).
+    consultations: list[dict] = field(default_factory=list)
 
     # -- The numbers the text quotes
 
@@ -255,6 +258,7 @@ class AnnualReport:
                 "overdue": self.short_breaks.overdue,
             },
             "participation": dict(self.participation),
+            "consultations": [dict(row) for row in self.consultations],
             "missing": {"episodes": self.missing["episodes"], "young_people": self.missing["young_people"]},
             "escalations": {
                 "total": self.escalations["total"],
@@ -281,6 +285,7 @@ class AnnualReport:
             self.performance_table(),
             self.late_reviews_table(),
             self.participation_table(),
+            self.consultations_table(),
             self.escalations_by_theme_table(),
             self.escalations_by_stage_table(),
             self.missing_table(),
@@ -338,6 +343,16 @@ class AnnualReport:
             ["Code", "How the child took part", "Reviews"],
             [[code, meaning(labels[code]), self.participation[code]] for code in kpis.PARTICIPATION_CODES],
             total=["Sum", "", self.participation["total"]],
+        )
+
+    def consultations_table(self) -> Table:
+        *rows, total = self.consultations or [{"respondent": "All", "sent": 0, "answered": 0}]
+        return Table(
+            "consultations",
+            f"Views asked for before reviews by a link, {self.year.label}",
+            ["Who was asked", "Asked", "Answered"],
+            [[r["respondent"], r["sent"], r["answered"]] for r in rows],
+            total=["Total", total["sent"], total["answered"]],
         )
 
     def escalations_by_theme_table(self) -> Table:
@@ -469,6 +484,7 @@ def build(year: int, *, today: date | None = None) -> AnnualReport:
         unit_cost=kpis.unit_cost(collection_year, figures.reviews_held),
         short_breaks=kpis.short_break_reviews(window),
         narrative=Narrative.for_year(collection_year),
+        consultations=consultation_figures(window.start, window.end),
     )
 
 
@@ -514,6 +530,7 @@ DEFINITIONS: list[tuple[str, str]] = [
         "Participation",
         "Reviews held in the year by the child's participation code (SSDA903 REVIEW_CODE PN0 to PN7), with their sum.",
     ),
+    ("Views asked for before reviews", CONSULTATIONS_DEFINITION),
     (
         "Escalations",
         "Concerns an IRO raised in the year, the number of children they concern, by theme and by the highest "

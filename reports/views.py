@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from children.selectors import DueStatus
+from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
@@ -106,6 +107,8 @@ def dashboard(request):
                 for reason, label in kpis.LATE_REASONS.items()
             ],
             "escalations": figures.escalations,
+            "consultations": consultation_figures(figures.window.start, figures.window.end),
+            "consultations_definition": CONSULTATIONS_DEFINITION,
             "escalation_urls": {
                 "open": f"{escalation_list}?status=open",
                 "overdue": f"{escalation_list}?status=overdue",

@@ -244,6 +244,9 @@ class ReviewViews(models.Model):
     method = models.CharField("how they were given", max_length=10, choices=Method.choices)
     gathered_on = models.DateField("date given")
     text = models.TextField("what they said")
+    # Said for the IRO alone (a consultation's "only for the IRO" answer): shown to those who may see
+    # the child, marked, and left out of the documents sent to others.
+    only_for_iro = models.BooleanField("only for the IRO", default=False)
 
     class Meta:
         ordering = ["gathered_on", "pk"]

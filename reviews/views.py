@@ -32,7 +32,7 @@ from .forms import (
     ReviewForm,
     ViewsForm,
 )
-from .models import Meeting, Review, ReviewDraft
+from .models import Meeting, PartyRole, Review, ReviewDraft
 from .record import legal_status_on, placements_in_year_to, report_due_by
 from .selectors import (
     action_for_user,
@@ -338,8 +338,18 @@ def journey_page_view(request, public_id, page):
             **_journey_context(review, pages, current),
             "form": form,
             "from_episodes": _from_episodes(review, _held_on(draft)) if current.form is HealthPage else None,
+            **_views_given(review, current),
         },
     )
+
+
+def _views_given(review: Review, current) -> dict:
+    """On the pages about the review and the child: the views given beforehand (and who was asked),
+    and whether the child sent theirs, which suggests PN6 if they did not attend."""
+    if current.slug not in ("the-review", "the-child"):
+        return {"views_given": None}
+    views = list(review.views_gathered.all())
+    return {"views_given": views, "child_sent_views": any(v.role == PartyRole.CHILD for v in views)}
 
 
 def _journey_context(review: Review, pages: list, current) -> dict:

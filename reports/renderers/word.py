@@ -148,6 +148,7 @@ def render_docx(report: AnnualReport) -> bytes:
     )
     _table(document, tables["participation"])
     _chart(document, drawn["participation"])
+    _table(document, tables["consultations"])
 
     document.add_heading("Representations and escalations", level=1)
     e = report.escalations

@@ -97,7 +97,8 @@ def consultation_resend_view(request, public_id):
 
 def public_page(view):
     """A public page: rate-limited per address and per link, never indexed, never cached (the
-    service's NoStoreMiddleware), and sending no referrer onwards."""
+    service's NoStoreMiddleware). (The service's referrer policy, same-origin, stands: with no
+    referrer at all browsers send "Origin: null" with forms, which the CSRF check rightly refuses.)"""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -108,7 +109,6 @@ def public_page(view):
         else:
             response = view(request, *args, **kwargs)
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapped

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors, submit
@@ -124,11 +125,13 @@ def busy_view(request):
     return response
 
 
+@csrf_exempt  # a refused POST would be logged with the path; this view changes nothing but the session
 @public_page
 def open_view(request, token):
-    """The link in the email. Whatever the token, the answer is a redirect to the same address."""
-    if ratelimit.too_many(address=None, token_hash=token_hash(token)):
-        return redirect("consultations:busy")
+    """The link in the email. Whatever the token or the method, the answer is a redirect to the same
+    address."""
+    if request.method != "GET" or ratelimit.too_many(address=None, token_hash=token_hash(token)):
+        return redirect("consultations:busy" if request.method == "GET" else "consultations:start")
     consultation = consultation_for_token(token)
     request.session.cycle_key()
     request.session.pop(SESSION_KEY, None)

@@ -308,3 +308,54 @@ def test_figures_count_asked_and_answered_by_respondent(iro, review):
         "sent": 0,
         "answered": 0,
     }
+
+
+def test_a_posted_or_mangled_link_is_redirected_like_any_other_and_never_logged(caplog, iro, review):
+    caplog.set_level(logging.DEBUG)
+    _ask(iro, review)
+    link = _link(mail.outbox[0])
+    token = _token(link)
+    visitor = Client(enforce_csrf_checks=True)
+    assert visitor.post(link).status_code == 302
+    assert visitor.get(link + "extra/words").status_code == 302
+    assert visitor.get(link[:-1]).status_code == 301  # to the link with its slash
+    assert b"Hello Maya" in Client().get(link[:-1], follow=True).content, "a link missing its last slash works"
+    assert not [r for r in caplog.records if token in r.getMessage()]
+
+
+def test_a_child_under_8_gets_pictures_with_words_and_few_choices(iro, child, review):
+    child.date_of_birth = date(2020, 1, 1)
+    child.save(update_fields=["date_of_birth"])
+    consultation = _ask(iro, review)
+    assert consultation.audience == Audience.CHILD_UNDER_8
+    visitor = Client()
+    visitor.get(_link(mail.outbox[0]))
+    page = visitor.get("/have-your-say/question/1/").content.decode()
+    assert "How do you feel about where you live?" in page
+    assert page.count('type="radio"') == 3
+    assert '<span class="app-picture" aria-hidden="true">😀</span> Happy' in page, "a picture never stands alone"
+    assert "<legend" in page
+
+
+def test_the_link_stops_once_the_review_is_held(iro, review):
+    _ask(iro, review)
+    hold_review(review.child, DAY, chair=iro, participation="PN7")
+    page = Client().get(_link(mail.outbox[0]), follow=True)
+    assert page.status_code == 404 and b"This link does not work" in page.content
+
+
+def test_reminders_wait_for_a_working_day(iro, review):
+    from consultations.tasks import sweep_consultation_reminders
+
+    assert sweep_consultation_reminders("2026-12-25") is False
+
+
+def test_the_childs_page_and_the_dashboard_show_consultations(client, iro, qa_manager, review):
+    _ask(iro, review, respondent="carer", name="Pat Carer", email="pat@example.org")
+    login(client, iro)
+    page = client.get(f"/children/{review.child.public_id}/").content.decode()
+    assert "Pat Carer (Carer): waiting for an answer" in page
+    client.logout()
+    login(client, qa_manager)
+    dashboard = client.get("/reports/").content.decode()
+    assert re.search(r'data-kpi="consultations_sent">1<', dashboard)

@@ -26,11 +26,14 @@ def _key(kind: str, value: str) -> str:
     return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:64]}"
 
 
-def too_many(*, address: str | None, token_hash: str | None = None) -> bool:
-    """Count this request; True when its address or its link has made too many in this minute."""
-    over = _count(_key("address", address or "unknown")) > settings.CONSULTATION_REQUESTS_PER_MINUTE_PER_ADDRESS
-    if token_hash is not None:
-        over |= _count(_key("link", token_hash)) > settings.CONSULTATION_REQUESTS_PER_MINUTE_PER_LINK
+def too_many(*, address: str | None = None, link: str | None = None) -> bool:
+    """Count this request against its address and its link (either may be left out); True when
+    either has made too many in this minute."""
+    over = False
+    if address is not None:
+        over |= _count(_key("address", address)) > settings.CONSULTATION_REQUESTS_PER_MINUTE_PER_ADDRESS
+    if link is not None:
+        over |= _count(_key("link", link)) > settings.CONSULTATION_REQUESTS_PER_MINUTE_PER_LINK
     return over
 
 

@@ -105,7 +105,7 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         consultation_id = request.session.get(SESSION_KEY)
         link = f"consultation:{consultation_id}" if consultation_id else None
-        if ratelimit.too_many(address=client_address(request), token_hash=link):
+        if ratelimit.too_many(address=client_address(request) or "unknown", link=link):
             response = redirect("consultations:busy") if "token" in kwargs else _busy(request)
         else:
             response = view(request, *args, **kwargs)
@@ -130,7 +130,7 @@ def busy_view(request):
 def open_view(request, token):
     """The link in the email. Whatever the token or the method, the answer is a redirect to the same
     address."""
-    if request.method != "GET" or ratelimit.too_many(address=None, token_hash=token_hash(token)):
+    if request.method != "GET" or ratelimit.too_many(link=token_hash(token)):
         return redirect("consultations:busy" if request.method == "GET" else "consultations:start")
     consultation = consultation_for_token(token)
     request.session.cycle_key()

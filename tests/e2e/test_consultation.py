@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consultations.services import consultation_emails_send_pending
+from consultations.services import consultation_emails_send_pending, consultation_send
 from tests.factories import make_child
 
 from .conftest import assert_accessible, assert_error_summary_links_work, sign_in, url
@@ -155,3 +155,33 @@ def test_a_child_gives_their_views_on_a_phone_and_the_iro_sees_them(page, live_s
     expect(page.locator("[data-views-text]").first).to_contain_text("I got into the football team")
     expect(page.locator(".govuk-details__text")).to_contain_text("Only for the IRO")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [NARROW, {"width": 1280, "height": 900}], ids=["320px", "desktop"])
+def test_the_pictures_for_a_young_child_and_the_parents_form_pass_axe(browser, live_server, iro, viewport):
+    today = timezone.localdate()
+    young = make_child(iro=iro, looked_after_from=today - timedelta(days=10), date_of_birth=date(today.year - 6, 1, 1))
+    review = young.reviews.get(held_on__isnull=True)
+    for respondent, email in (("child", "young@example.org"), ("parent", "parent@example.org")):
+        consultation_send(actor=iro, review=review, respondent=respondent, name="Someone", email=email)
+    consultation_emails_send_pending()
+
+    visit = _new_page(browser, viewport)
+    visit.goto(_link(live_server, "young@example.org"))
+    visit.get_by_role("button", name="Start").click()
+    group = visit.get_by_role("group", name="How do you feel about where you live?")
+    expect(group.get_by_role("radio")).to_have_count(3)
+    group.get_by_label("Happy").check()
+    assert_accessible(visit)
+    visit.get_by_role("button", name="Save and continue").click()
+    expect(visit.get_by_role("heading", level=1)).to_have_text("How do you feel about school or nursery?")
+    visit.context.close()
+
+    visit = _new_page(browser, viewport)
+    visit.goto(_link(live_server, "parent@example.org"))
+    expect(visit.get_by_role("heading", level=1)).to_have_text("Your views before the review")
+    assert_accessible(visit)
+    visit.get_by_role("button", name="Start").click()
+    expect(visit.get_by_role("heading", level=1)).to_have_text("What is going well for your child?")
+    assert_accessible(visit)
+    visit.context.close()

@@ -39,7 +39,7 @@ class ReviewForm(forms.Form):
         empty_value=None,
         label="Did you speak to the child alone before the review?",
     )
-    decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="Decisions")
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="Summary of the review")
     decisions_sent_on = date_field(
         "Date the decisions were sent out", required=False, help_text="Due within 5 working days."
     )
@@ -56,7 +56,7 @@ class ReviewForm(forms.Form):
             Field.radios("participation", legend_size=Size.MEDIUM),
             Field.radios("late_reason", legend_size=Size.SMALL),
             Field.radios("spoke_alone", legend_size=Size.SMALL, inline=True),
-            Field.textarea("decisions"),
+            Field.textarea("summary"),
             Field("decisions_sent_on"),
             Field("record_sent_on"),
             Submit("submit", submit_label),

@@ -33,6 +33,29 @@ class LateReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PermanencePlan(models.TextChoices):
+    """The permanence plans a review considers (DOMAIN.md, "The review itself")."""
+
+    RETURN_HOME = "return_home", "Return home"
+    ADOPTION = "adoption", "Adoption"
+    SPECIAL_GUARDIANSHIP = "special_guardianship", "Special guardianship"
+    CHILD_ARRANGEMENTS = "child_arrangements", "Child arrangements order"
+    LONG_TERM_FOSTERING = "long_term_fostering", "Long-term fostering"
+    RESIDENTIAL_CARE = "residential_care", "Residential care"
+    SUPPORTED_INDEPENDENCE = "supported_independence", "Supported independence"
+
+
+class PermanenceProgress(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    DRIFTING = "drifting", "Drifting"
+
+
+class PlanMeetsNeeds(models.TextChoices):
+    YES = "yes", "Yes"
+    IN_PART = "in_part", "In part"
+    NO = "no", "No"
+
+
 class Review(models.Model):
     """A statutory review in a child's period of care.
 
@@ -55,9 +78,33 @@ class Review(models.Model):
     participation = models.CharField(max_length=3, choices=ParticipationCode.choices, blank=True)
     late_reason = models.CharField(max_length=20, choices=LateReason.choices, blank=True)
     spoke_alone = models.BooleanField("IRO spoke to the child alone before the review", null=True, blank=True)
-    decisions = models.TextField(blank=True)
+    # Before the record had its own parts this was the one free-text "decisions" box; what was
+    # written there is kept as the summary.
+    summary = models.TextField("summary of the review", blank=True)
     decisions_sent_on = models.DateField("decisions sent out", null=True, blank=True)
     record_sent_on = models.DateField("full record sent out", null=True, blank=True)
+    letter_sent_on = models.DateField("letter to the child sent", null=True, blank=True)
+
+    # Preparing the review.
+    advocate_offered = models.BooleanField("advocate offered to the child", null=True, blank=True)
+    advocate_used = models.BooleanField("child used an advocate", null=True, blank=True)
+    report_shared_on = models.DateField("social worker's report shared with the family", null=True, blank=True)
+
+    # What the review considered (Care Planning Regulations 2010, schedule 7).
+    wishes_and_feelings = models.TextField("the child's wishes and feelings", blank=True)
+    care_plan = models.TextField("the care plan", blank=True)
+    permanence_plan = models.CharField(max_length=30, choices=PermanencePlan.choices, blank=True)
+    permanence_target_on = models.DateField("permanence target date", null=True, blank=True)
+    permanence_progress = models.CharField(max_length=10, choices=PermanenceProgress.choices, blank=True)
+    health_assessment_on = models.DateField("date of the last health assessment", null=True, blank=True)
+    dental_check_on = models.DateField("date of the last dental check", null=True, blank=True)
+    pep_on = models.DateField("date of the last personal education plan (PEP)", null=True, blank=True)
+    pep_reviewed = models.BooleanField("PEP reviewed at the review", null=True, blank=True)
+    family_time = models.TextField("family time and contact", blank=True)
+    plan_meets_needs = models.CharField(
+        "the plan meets the child's needs", max_length=10, choices=PlanMeetsNeeds.choices, blank=True
+    )
+    plan_meets_needs_why = models.TextField("why", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -106,12 +153,23 @@ class Meeting(models.Model):
 
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
+        HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
         RESCHEDULED = "rescheduled", "Moved to another date"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIRTUAL = "virtual", "Virtual"
+        HYBRID = "hybrid", "Hybrid (some in person, some online)"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="meetings")
     planned_on = models.DateField("meeting date")
+    starts_at = models.TimeField("start time", null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
+    # A meeting booked after the review's due date: why the review is expected to be late.
+    expected_late_reason = models.CharField(max_length=20, choices=LateReason.choices, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
     reason = models.TextField("reason for cancelling or moving", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,3 +184,131 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting on {self.planned_on:%d/%m/%Y} ({self.get_status_display()})"
+
+
+# --- The review record ---
+
+
+class PartyRole(models.TextChoices):
+    """Who takes part in a review, gives views, or is responsible for an action."""
+
+    CHILD = "child", "The child"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    HEALTH = "health", "Health"
+    SCHOOL = "school", "School or virtual school"
+    ADVOCATE = "advocate", "Advocate"
+    INTERPRETER = "interpreter", "Interpreter"
+    IRO = "iro", "IRO"
+    OTHER = "other", "Other"
+
+
+class ReviewParticipant(models.Model):
+    """Someone invited to a review, or taking part in it (in person, by views or by a report)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(max_length=20, choices=PartyRole.choices)
+    name = models.CharField(max_length=200)
+    invited = models.BooleanField(default=False)
+    attended = models.BooleanField(default=False)
+    sent_views = models.BooleanField(default=False)
+    sent_report = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class ReviewViews(models.Model):
+    """Views gathered before a review: whose, how, when, and what they said."""
+
+    class Method(models.TextChoices):
+        FORM = "form", "Consultation form"
+        APP = "app", "App"
+        PHONE = "phone", "Phone call"
+        IN_PERSON = "in_person", "In person"
+        WRITTEN = "written", "Written"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="views_gathered")
+    role = models.CharField("whose views", max_length=20, choices=PartyRole.choices)
+    name = models.CharField(max_length=200, blank=True)
+    method = models.CharField("how they were given", max_length=10, choices=Method.choices)
+    gathered_on = models.DateField("date given")
+    text = models.TextField("what they said")
+
+    class Meta:
+        ordering = ["gathered_on", "pk"]
+        verbose_name_plural = "review views"
+
+    def __str__(self) -> str:
+        return f"Views of {self.get_role_display()} on {self.gathered_on:%d/%m/%Y}"
+
+
+class ReviewAction(models.Model):
+    """A decision of a review, as an action: what, who is responsible, by when, and what became of
+    it. Followed until its outcome is recorded, usually at the next review."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        NOT_DONE = "not_done", "Not done"
+        NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField("what is to be done")
+    responsible_role = models.CharField("who is responsible", max_length=20, choices=PartyRole.choices)
+    responsible_name = models.CharField("their name", max_length=200, blank=True)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="review_actions"
+    )
+    due_on = models.DateField("due by")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(blank=True)
+    outcome_on = models.DateField("date of the outcome", null=True, blank=True)
+    # The review at which the outcome was recorded, when it was recorded there.
+    outcome_review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions_followed_up"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            # An action is open exactly when it has no dated outcome.
+            models.CheckConstraint(
+                condition=Q(status="open", outcome_on__isnull=True) | (~Q(status="open") & Q(outcome_on__isnull=False)),
+                name="review_action_outcome_iff_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_on"], condition=Q(status="open"), name="review_action_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action due {self.due_on:%d/%m/%Y} ({self.get_status_display()})"
+
+    @property
+    def responsible(self) -> str:
+        who = self.responsible_user.get_full_name() if self.responsible_user_id else self.responsible_name
+        return f"{who} ({self.get_responsible_role_display()})" if who else self.get_responsible_role_display()
+
+
+class ReviewDraft(models.Model):
+    """The record of a review being written, page by page: one per review, saved on every page so
+    nothing typed is lost (across signing out too) until the review is recorded."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="draft")
+    data = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Draft record of {self.review}"

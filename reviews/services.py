@@ -23,7 +23,7 @@ RECORDED_FIELDS = (
     "participation",
     "late_reason",
     "spoke_alone",
-    "decisions",
+    "summary",
     "decisions_sent_on",
     "record_sent_on",
 )

@@ -178,16 +178,16 @@ def test_editing_a_review_keeps_what_was_not_changed(client, child, iro):
     from reviews.services import review_record
 
     today = timezone.localdate()
-    review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN2", decisions="Stay put")
+    review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN2", summary="Stay put")
     url = reverse("reviews:edit", args=[review.public_id])
     form = login(client, iro).get(url).context["form"]
     assert form.initial["participation"] == "PN2"
     response = client.post(
-        url, {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN5", "decisions": "Stay put"}
+        url, {**date_fields("held_on", today), "chair": iro.pk, "participation": "PN5", "summary": "Stay put"}
     )
     assert response.status_code == 302
     review.refresh_from_db()
-    assert (review.participation, review.decisions) == ("PN5", "Stay put")
+    assert (review.participation, review.summary) == ("PN5", "Stay put")
 
 
 def test_booking_and_cancelling_a_meeting(client, child, iro):

@@ -315,7 +315,7 @@ def test_a_review_recorded_in_the_service_keeps_what_the_return_does_not_hold(ir
         held_on=date(2024, 5, 20),
         chair=iro,
         participation="PN1",
-        decisions="Stay in placement.",
+        summary="Stay in placement.",
     )
     files = return_files(
         header=["K1,F,03/03/2012,WBRI,UN2,0,"],
@@ -327,7 +327,7 @@ def test_a_review_recorded_in_the_service_keeps_what_the_return_does_not_hold(ir
 
     assert result.ok, [str(p) for p in result.problems]
     first, second = child.reviews.filter(held_on__isnull=False).order_by("held_on")
-    assert (first.participation, first.chair, first.decisions) == ("PN5", iro, "Stay in placement.")
+    assert (first.participation, first.chair, first.summary) == ("PN5", iro, "Stay in placement.")
     assert (second.participation, second.chair, second.sequence) == ("PN1", None, 2)
     # The review due next is counted from the review imported (180 days after 20/08/2024).
     waiting = child.reviews.get(held_on__isnull=True)

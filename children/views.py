@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.periods import periods_of_care
 from iro_service.audit import audit_record
 from iro_service.forms import submit
+from reviews.monitoring_selectors import add_midway, with_midway_check
 from reviews.selectors import reviews_of_child
 
 from .forms import AllocationForm, MissingEpisodeForm
@@ -74,7 +75,8 @@ def caseload(request):
     sort = request.GET.get("sort", "due")
     if sort not in SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
-    page = Paginator(children.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(with_midway_check(children).order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    add_midway(page.object_list, today)
     return render(
         request,
         "children/caseload.html",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import monitoring_urls, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -9,3 +9,6 @@ urlpatterns = [
     path("<uuid:public_id>/meeting/", views.meeting_book_view, name="book_meeting"),
     path("meetings/<uuid:public_id>/cancel/", views.meeting_cancel_view, name="cancel_meeting"),
 ]
+
+# Monitoring between reviews: case notes and midway checks.
+urlpatterns += monitoring_urls.urlpatterns

@@ -1,0 +1,203 @@
+"""Reads about the IRO's monitoring between reviews: the midway check each child is due, and the
+timeline of the IRO's involvement with a child."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+
+from children.models import Child
+
+from .midway import midway_due
+from .models import MidwayCheck, Review
+
+
+class MidwayStatus:
+    DONE = "done"
+    DUE = "due"  # the midpoint is today or later
+    NOT_DONE = "not_done"  # the midpoint has passed with no check recorded
+    LABELS = {DONE: "Done", DUE: "Due", NOT_DONE: "Not done"}
+
+
+@dataclass(frozen=True)
+class MidwayInterval:
+    """The interval a child is in now: from the review last held in their current period of care to
+    the next review due in it, with the midway check due halfway and the check, once recorded."""
+
+    last_held_id: int
+    last_held_on: date
+    next_due_on: date
+    check: MidwayCheck | None = None
+
+    @property
+    def due_on(self) -> date:
+        return midway_due(self.last_held_on, self.next_due_on)
+
+    def status(self, today: date) -> str:
+        if self.check is not None:
+            return MidwayStatus.DONE
+        return MidwayStatus.NOT_DONE if self.due_on < today else MidwayStatus.DUE
+
+
+def _waiting(child_ref: str) -> QuerySet[Review]:
+    # The review due next: the one not yet held in the latest period of care.
+    return Review.objects.filter(child=OuterRef(child_ref), held_on__isnull=True).order_by("-period_start")
+
+
+def midway_interval(child: Child) -> MidwayInterval | None:
+    """The child's interval now, or None when no midway check falls due (no review due, or none held
+    yet in the period of care of the one due). Three queries."""
+    latest = (
+        Child.objects.filter(pk=child.pk)
+        .annotate(
+            next_due_on=Subquery(_waiting("pk").values("due_on")[:1]),
+            next_period_start=Subquery(_waiting("pk").values("period_start")[:1]),
+        )
+        .values("next_due_on", "next_period_start")
+        .get()
+    )
+    if latest["next_due_on"] is None:
+        return None
+    last_held = (
+        Review.objects.filter(child=child, period_start=latest["next_period_start"], held_on__isnull=False)
+        .order_by("-held_on")
+        .values("pk", "held_on")
+        .first()
+    )
+    if last_held is None:
+        return None
+    check = MidwayCheck.objects.filter(after_review=last_held["pk"]).select_related("recorded_by").first()
+    return MidwayInterval(last_held["pk"], last_held["held_on"], latest["next_due_on"], check)
+
+
+def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Adds what `midway_of` needs to each child, in the same query: the next review's due date and
+    period of care, the review last held and its period, and whether its midway check is recorded."""
+    last_held = Review.objects.filter(child=OuterRef("pk"), held_on__isnull=False).order_by("-held_on")
+    return children.annotate(
+        midway_next_due_on=Subquery(_waiting("pk").values("due_on")[:1]),
+        midway_next_period=Subquery(_waiting("pk").values("period_start")[:1]),
+        midway_last_held_id=Subquery(last_held.values("pk")[:1]),
+        midway_last_held_on=Subquery(last_held.values("held_on")[:1]),
+        midway_last_period=Subquery(last_held.values("period_start")[:1]),
+        midway_done=Exists(MidwayCheck.objects.filter(after_review=OuterRef("midway_last_held_id"))),
+    )
+
+
+def midway_of(child: Child, today: date) -> tuple[str, date] | None:
+    """(status, due date) of the midway check of a child from `with_midway_check`, or None if none
+    falls due now."""
+    if child.midway_next_due_on is None or child.midway_last_held_on is None:
+        return None
+    if child.midway_last_period != child.midway_next_period:
+        return None  # nothing held yet in the current period of care
+    due_on = midway_due(child.midway_last_held_on, child.midway_next_due_on)
+    if child.midway_done:
+        return MidwayStatus.DONE, due_on
+    return (MidwayStatus.NOT_DONE if due_on < today else MidwayStatus.DUE), due_on
+
+
+# --- The timeline of the IRO's involvement ---------------------------------------------------------
+
+
+@dataclass
+class InvolvementEvent:
+    kind: str  # allocated, allocation_ended, review, midway_check, case_note, escalation
+    on: date
+    title: str
+    text: str = ""
+    details: list[str] = field(default_factory=list)
+    by: str = ""
+    url: str = ""
+
+    # Events of one day: a handover (the old IRO's allocation ends the day the new one's starts)
+    # comes first, then a review before what follows from it.
+    RANK = {"allocation_ended": 0, "allocated": 1, "review": 2, "midway_check": 3, "case_note": 4, "escalation": 5}
+
+    @property
+    def order(self) -> tuple:
+        return (self.on, self.RANK[self.kind])
+
+
+def involvement_timeline(child: Child) -> list[InvolvementEvent]:
+    """Everything the IRO service did on the child's case, newest first: IROs allocated and handing
+    over, reviews held, midway checks, case notes and escalations. Five queries, however long the
+    child's history."""
+    events: list[InvolvementEvent] = []
+    for allocation in child.allocations.select_related("iro"):
+        events.append(
+            InvolvementEvent(
+                "allocated",
+                allocation.start_on,
+                f"{allocation.iro} allocated as IRO",
+                text=allocation.note,
+                details=[allocation.get_reason_display()],
+            )
+        )
+        if allocation.end_on:
+            events.append(
+                InvolvementEvent("allocation_ended", allocation.end_on, f"{allocation.iro} no longer the IRO")
+            )
+    for review in child.reviews.filter(held_on__isnull=False).select_related("chair"):
+        details = [f"Review {review.sequence} of the period of care from {review.period_start:%-d %B %Y}"]
+        details.append(f"Participation: {review.get_participation_display()}")
+        if review.held_late:
+            details.append(f"Held late (due {review.due_on:%-d %B %Y})")
+        events.append(
+            InvolvementEvent(
+                "review",
+                review.held_on,
+                "Review held",
+                details=details,
+                by=str(review.chair or ""),
+                url=reverse("reviews:edit", args=[review.public_id]),
+            )
+        )
+    for check in child.midway_checks.select_related("recorded_by"):
+        details = [f"Actions on track: {check.get_actions_on_track_display().lower()}"]
+        if check.escalate:
+            details.append("To be escalated")
+        events.append(
+            InvolvementEvent(
+                "midway_check",
+                check.checked_on,
+                "Midway check",
+                text=check.concerns,
+                details=details,
+                by=str(check.recorded_by),
+            )
+        )
+    for note in child.case_notes.select_related("recorded_by"):
+        who = note.get_contact_with_display() + (f" ({note.contact_name})" if note.contact_name else "")
+        events.append(
+            InvolvementEvent(
+                "case_note",
+                note.contact_on,
+                f"Case note: contact with {who[:1].lower()}{who[1:]}",
+                text=note.summary,
+                details=[note.get_method_display()],
+                by=str(note.recorded_by),
+            )
+        )
+    for escalation in child.escalations.select_related("raised_by"):
+        details = [f"Stage reached: {escalation.get_stage_display().lower()}", escalation.get_status_display()]
+        events.append(
+            InvolvementEvent(
+                "escalation",
+                escalation.raised_on,
+                f"Escalation raised: {escalation.get_theme_display().lower()}",
+                details=details,
+                by=str(escalation.raised_by or ""),
+                url=reverse("escalations:detail", args=[escalation.public_id]),
+            )
+        )
+    return sorted(events, key=lambda e: e.order, reverse=True)
+
+
+def add_midway(children, today: date) -> None:
+    """Sets `midway` ((status, due date) or None) on each child of a `with_midway_check` list."""
+    for child in children:
+        child.midway = midway_of(child, today)

@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from core.periods import ARRANGEMENT_END_LABELS, ArrangementEnd
+
 from .codes import (
     PLACEMENTS_WITHOUT_PROVIDER,
     CategoryOfNeed,
@@ -332,3 +334,63 @@ class MissingEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.get_kind_display().lower()} from {self.start_on:%d/%m/%Y}"
+
+
+# --- Short breaks ---------------------------------------------------------------------------------
+
+
+class ShortBreakAgreement(models.Model):
+    """A date the QA manager or the IRO recorded about a child's short-break agreement: the day it
+    ended, or the day it began before the first break the service knows of. The arrangements are
+    derived from the episodes and these dates (core.periods.short_break_arrangements)."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "The agreement began"
+        ENDED = "ended", "The agreement ended"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="short_break_agreements")
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    on = models.DateField("date")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="short_break_agreements_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "kind", "on"], name="one_short_break_agreement_date_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child}: {self.get_kind_display().lower()} on {self.on:%d/%m/%Y}"
+
+
+class ShortBreakArrangement(models.Model):
+    """A series of short breaks as one arrangement, as the scheduler derives it from the episodes and
+    the agreement dates: stored, like the due dates, by reviews.services.review_schedule_refresh, so
+    that lists and sweeps find the children in one query."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="short_break_arrangements")
+    start_on = models.DateField("began")
+    end_on = models.DateField("ended", null=True, blank=True)
+    ended_by = models.CharField(
+        max_length=14, choices=[(e.value, ARRANGEMENT_END_LABELS[e]) for e in ArrangementEnd], blank=True
+    )
+    lapses_on = models.DateField("ends if no break starts by", null=True, blank=True)
+    breaks = models.PositiveSmallIntegerField("short breaks")
+
+    class Meta:
+        ordering = ["start_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "start_on"], name="one_short_break_arrangement_per_start"),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")), name="arrangement_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["lapses_on"], condition=Q(end_on__isnull=True), name="open_arrangement_lapse")]
+
+    def __str__(self) -> str:
+        return f"{self.child}: short breaks from {self.start_on:%d/%m/%Y}"

@@ -7,8 +7,8 @@ from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from core.calendar import add_working_days
-from iro_service.models import User
 from reviews.models import Review
 
 from .models import Child, Episode, IROAllocation, MissingEpisode

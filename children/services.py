@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from core.dates import uk_date
 from core.periods import CONTINUES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
-from iro_service.audit import audit_record
-from iro_service.models import User
 from reviews.services import lock_child, review_schedule_refresh
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
-from .ssda903_rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
+from .rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
 
 
 def child_create(
@@ -56,7 +56,7 @@ def child_create(
 
 # A placement change (RNE P, B, T or U) records why the previous placement ended on the episode it
 # closes (DfE rules 225, 226), unless either placement is a temporary one: PLACEMENT_CHANGES and
-# TEMPORARY_PLACEMENTS, shared with the import's checks (children/ssda903_rules.py).
+# TEMPORARY_PLACEMENTS, shared with the import's checks (children/rules.py).
 
 
 def episode_follows(
@@ -201,7 +201,7 @@ def allocation_change(
 
 
 def _check_missing(missing: MissingEpisode, child: Child, *, today: date) -> None:
-    """The DfE's rules on a missing episode within the child's record (children/ssda903_rules.py)."""
+    """The DfE's rules on a missing episode within the child's record (children/rules.py)."""
     episodes = list(child.episodes.all())
     breaks = missing_episode_breaks(
         missing,

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from core.forms import submit
 from core.periods import periods_of_care
-from iro_service.audit import audit_record
-from iro_service.forms import submit
 from reviews.monitoring_selectors import add_midway, with_midway_check
 from reviews.selectors import reviews_of_child
 

@@ -1,13 +1,13 @@
-"""The daily sweep of DRP deadlines. It only writes outbox rows (iro_service.notifications); the
+"""The daily sweep of DRP deadlines. It only writes outbox rows (accounts.notifications); the
 unique key of each row (kind, stage, respond-by date, recipient) makes it safe to run again."""
 
 from datetime import date
 
 from django.db.models import F, OuterRef, Subquery
 
+from accounts.models import Notification, User
+from accounts.notifications import notify
 from children.models import IROAllocation
-from iro_service.models import Notification, User
-from iro_service.notifications import notify
 
 from .models import Escalation, EscalationStage
 

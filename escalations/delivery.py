@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from iro_service.models import User
-from iro_service.notifications import send_pending
+from accounts.models import User
+from accounts.notifications import send_pending
 
 from .models import DirectorReport, DirectorReportDelivery
 from .periods import Period

@@ -3,7 +3,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from iro_service.forms import date_field
+from core.forms import date_field
 
 from .codes import STAGE_ORDER, Stage, Theme
 from .services import NOTE_MAX_LENGTH, SUMMARY_MAX_LENGTH, response_working_days

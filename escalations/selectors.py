@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from children.models import Child
 from children.selectors import children_visible_to
-from iro_service.models import User
 
 from .models import Escalation, EscalationStage, EscalationStatusChange
 

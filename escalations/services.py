@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import AuditEntry, User
 from children.models import Child
 from core.calendar import add_working_days
 from core.dates import uk_date
-from iro_service.audit import audit_record
-from iro_service.models import AuditEntry, User
 from reviews.models import Review
 
 from .codes import FORMAL_STAGES, STAGE_ORDER, Stage, Theme, stage_rank

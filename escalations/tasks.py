@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.tasks import send_notifications
 from core.calendar import is_working_day
-from iro_service.tasks import send_notifications
 
 from .deadlines import alert_stages_overdue
 from .delivery import director_report_send

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.selectors import child_for_user
 from children.views import child_url
-from iro_service.audit import audit_record
-from iro_service.forms import add_service_errors
-from iro_service.models import User
+from core.forms import add_service_errors
 from reviews.selectors import review_for_user
 
 from .codes import STAGE_ORDER, Stage, Theme, stages_after

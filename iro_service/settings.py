@@ -1,5 +1,8 @@
 """Settings, all read from the environment (every variable is listed in .env.example).
 
+Settings import no code of the service's own and write nothing: each app checks the values of its
+own rules when it loads (its apps.py), so a bad value still stops every process at start-up.
+
 The defaults run the quick start on one machine with nothing installed: SQLite, an embedded
 filesystem broker for Celery and emails printed to the console. Production and CI set
 DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and EMAIL_URL.
@@ -9,10 +12,6 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-
-from core.calendar import NATIONS
-from escalations.codes import DEFAULT_FORMAL_PROCESS_WORKING_DAYS, DEFAULT_RESPONSE_WORKING_DAYS, STAGE_ORDER
-from reviews.timescales import Policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # quick-start state: SQLite file, embedded broker queue
@@ -41,11 +40,13 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "template_partials",
-    "iro_service",
+    "accounts",
     "children",
     "reviews",
     "escalations",
     "reports",
+    "ssda903",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Children's records are never cached by browsers or proxies.
-    "iro_service.middleware.NoStoreMiddleware",
+    "core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "iro_service.urls"
@@ -75,7 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "iro_service.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     }
@@ -130,18 +131,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- The service's own rules -------------------------------------------------------------
-# How review due dates are computed: "days-28-90-180" (default) or "england-2010" (see DOMAIN).
-REVIEW_TIMESCALE_POLICY = env.str("REVIEW_TIMESCALE_POLICY", default=Policy.DAYS_28_90_180.value)
-if REVIEW_TIMESCALE_POLICY not in set(Policy):
-    raise environ.ImproperlyConfigured(
-        f"REVIEW_TIMESCALE_POLICY must be one of {', '.join(Policy)}, not {REVIEW_TIMESCALE_POLICY!r}."
-    )
-# The LA's UK nation for bank holidays: ENG, WLS, SCT or NIR.
+# How review due dates are computed: "days-28-90-180" (default) or "england-2010" (see
+# docs/domain.md). Checked by reviews/apps.py.
+REVIEW_TIMESCALE_POLICY = env.str("REVIEW_TIMESCALE_POLICY", default="days-28-90-180")
+# The LA's UK nation for bank holidays: ENG, WLS, SCT or NIR. Checked by reviews/apps.py.
 BANK_HOLIDAY_NATION = env.str("BANK_HOLIDAY_NATION", default="ENG")
-if BANK_HOLIDAY_NATION not in NATIONS:
-    raise environ.ImproperlyConfigured(
-        f"BANK_HOLIDAY_NATION must be one of {', '.join(sorted(NATIONS))}, not {BANK_HOLIDAY_NATION!r}."
-    )
+# A series of short breaks is one arrangement while each break starts within this many months of the
+# last one ending (docs/domain.md, "Review timescales"). Checked by reviews/apps.py.
+SHORT_BREAK_GAP_MONTHS = env.int("SHORT_BREAK_GAP_MONTHS", default=6)
 # A review is "due soon" on the caseload within this many working days of its due date.
 DUE_SOON_WORKING_DAYS = env.int("DUE_SOON_WORKING_DAYS", default=20)
 # The IRO is reminded of a review with no meeting booked this many working days before it is due,
@@ -150,20 +147,19 @@ REVIEW_REMINDER_WORKING_DAYS = tuple(env.list("REVIEW_REMINDER_WORKING_DAYS", ca
 if len(REVIEW_REMINDER_WORKING_DAYS) != 2 or not 0 < REVIEW_REMINDER_WORKING_DAYS[1] < REVIEW_REMINDER_WORKING_DAYS[0]:
     raise environ.ImproperlyConfigured("REVIEW_REMINDER_WORKING_DAYS must be two numbers, larger first, e.g. 20,5.")
 # Working days each stage of the dispute resolution process has to respond, for the stages that
-# differ from 5, as stage=days pairs: "team_manager=10,director=10".
-ESCALATION_RESPONSE_WORKING_DAYS = dict.fromkeys(STAGE_ORDER, DEFAULT_RESPONSE_WORKING_DAYS)
+# differ from 5, as stage=days pairs: "team_manager=10,director=10". escalations/apps.py checks the
+# stage names and fills in the other stages.
+ESCALATION_RESPONSE_WORKING_DAYS = {}
 for _pair in env.list("ESCALATION_RESPONSE_WORKING_DAYS", default=[]):
     _stage, _, _days = (part.strip() for part in _pair.partition("="))
-    if _stage not in ESCALATION_RESPONSE_WORKING_DAYS or not _days.isdigit() or int(_days) < 1:
+    if not _stage or not _days.isdigit() or int(_days) < 1:
         raise environ.ImproperlyConfigured(
-            "ESCALATION_RESPONSE_WORKING_DAYS must be stage=days pairs such as team_manager=10, with stages from "
-            f"{', '.join(STAGE_ORDER)} and days of 1 or more, not {_pair!r}."
+            f"ESCALATION_RESPONSE_WORKING_DAYS must be stage=days pairs such as team_manager=10, with days of 1 or "
+            f"more, not {_pair!r}."
         )
     ESCALATION_RESPONSE_WORKING_DAYS[_stage] = int(_days)
 # The whole formal process (team manager onwards) is expected within this many working days.
-ESCALATION_FORMAL_PROCESS_WORKING_DAYS = env.int(
-    "ESCALATION_FORMAL_PROCESS_WORKING_DAYS", default=DEFAULT_FORMAL_PROCESS_WORKING_DAYS
-)
+ESCALATION_FORMAL_PROCESS_WORKING_DAYS = env.int("ESCALATION_FORMAL_PROCESS_WORKING_DAYS", default=20)
 if ESCALATION_FORMAL_PROCESS_WORKING_DAYS < 1:
     raise environ.ImproperlyConfigured("ESCALATION_FORMAL_PROCESS_WORKING_DAYS must be 1 or more.")
 
@@ -174,7 +170,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IRO service <iro-ser
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery --------------------------------------------------------------------------------
-# The default broker is kombu's filesystem transport: no server needed for the quick start.
+# The default broker is kombu's filesystem transport: no server needed for the quick start
+# (scripts/run_quickstart.sh creates its folders).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "broker"
@@ -183,8 +180,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
     }
-    for _folder in ("queue", "processed"):
-        (_queue / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # An hour: no task is ever scheduled further ahead than this (no long ETAs on the broker).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -213,6 +208,8 @@ def _crontab(variable: str, default: str) -> crontab:
 # The daily sweeps run on weekdays in working hours (bank holidays are skipped by the task itself).
 DAILY_SWEEPS = [
     # (sweep, environment variable, default schedule: minute hour day-of-month month day-of-week)
+    # 08:55: short-break arrangements whose gap has run out with no break: their reviews stop.
+    ("short_break_lapses", "SCHEDULE_SHORT_BREAK_LAPSES", "55 8 * * mon-fri"),
     # 09:00: reviews due within 20 and 5 working days with no meeting booked.
     ("reviews_due", "SCHEDULE_REVIEWS_DUE", "0 9 * * mon-fri"),
     # 09:05: reviews that have become overdue.
@@ -233,7 +230,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Every minute: send what is in the outbox (rows written while the broker was down included).
 CELERY_BEAT_SCHEDULE["send-notifications"] = {
-    "task": "iro_service.tasks.send_notifications",
+    "task": "accounts.tasks.send_notifications",
     "schedule": env.int("SCHEDULE_SEND_NOTIFICATIONS_SECONDS", default=60),
     "options": {"expires": 50},
 }

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("notifications/<uuid:public_id>/done/", views.notification_done, name="notification_done"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
-    path("903-return/", include("children.ssda903_urls")),
+    path("903-return/", include("ssda903.urls")),
     path("reports/", include("reports.urls")),
     path("escalations/", include("escalations.urls")),
     path("admin/", admin.site.urls),

@@ -31,13 +31,13 @@ from django.db.models import (
     When,
 )
 
+from accounts.models import StaffProfile, User
 from children.models import Child, Episode, IROAllocation, MissingEpisode
 from children.selectors import DueStatus, looked_after_on, with_next_review
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from escalations.codes import Stage, Theme
 from escalations.models import Escalation
 from escalations.selectors import waiting_past_deadline
-from iro_service.models import StaffProfile, User
 from reviews.models import CONTRIBUTING_CODES, LateReason, ParticipationCode, Review
 
 from .models import ServiceBudget

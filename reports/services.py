@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from iro_service.audit import audit_record
-from iro_service.models import User
+from accounts.audit import audit_record
+from accounts.models import User
 
 from .models import ReportNarrative, ServiceBudget
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.models import User
 from children.selectors import DueStatus, due_soon_by
 from escalations.selectors import sees_escalation_list
-from iro_service.models import User
 from reviews.models import ParticipationCode
 
 from . import annual, kpis

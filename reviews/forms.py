@@ -2,8 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from iro_service.forms import date_field
-from iro_service.models import User
+from accounts.models import User
+from core.forms import date_field
 
 from .models import LateReason, ParticipationCode
 

@@ -70,6 +70,9 @@ class Review(models.Model):
     due_on = models.DateField(db_index=True)
     policy = models.CharField(max_length=20)
     due_explanation = models.CharField(max_length=200)
+    # Due on a short-break arrangement's clock rather than a period of care's: such reviews are left
+    # out of NI66, C63 and the 903 return (DfE rule 399) and counted apart.
+    short_breaks = models.BooleanField(default=False)
 
     held_on = models.DateField("date held", null=True, blank=True)
     chair = models.ForeignKey(

@@ -2,7 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from iro_service.forms import date_field
+from core.forms import date_field
 
 from .models import CaseNote, MidwayCheck, PartyRole
 

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import User
 from children.models import Child
 from core.dates import uk_date
-from iro_service.audit import audit_record
-from iro_service.models import User
 
 from .models import CaseNote, MidwayCheck
 from .monitoring_selectors import midway_interval

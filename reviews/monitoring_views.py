@@ -10,7 +10,7 @@ from django.utils import timezone
 from children.selectors import child_for_user
 from children.views import child_url
 from core.dates import uk_date
-from iro_service.forms import submit
+from core.forms import submit
 
 from .models import ReviewAction
 from .monitoring_forms import CaseNoteForm, MidwayCheckForm

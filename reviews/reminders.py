@@ -1,16 +1,16 @@
 """The daily sweeps: who must hear about which review deadline. They only write outbox rows
-(iro_service.notifications); the unique key of each row makes every sweep safe to run again."""
+(accounts.notifications); the unique key of each row makes every sweep safe to run again."""
 
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Subquery
 
+from accounts.models import Notification, User
+from accounts.notifications import notify
 from children.models import Child, Episode, IROAllocation
 from children.selectors import looked_after_on
 from core.calendar import add_working_days
-from iro_service.models import Notification, User
-from iro_service.notifications import notify
 
 from .models import Meeting, Review
 

@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from children.models import Child
 from children.selectors import children_visible_to
-from iro_service.models import User
 
 from .models import Meeting, Review
 

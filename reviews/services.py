@@ -2,19 +2,19 @@
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from children.models import Child
+from accounts.audit import audit_record
+from accounts.models import User
+from children.models import Child, ShortBreakAgreement, ShortBreakArrangement
 from core.dates import uk_date
-from core.periods import period_containing, periods_of_care
-from iro_service.audit import audit_record
-from iro_service.models import User
 
 from .models import Meeting, Review
-from .timescales import DueReview, Policy, pn_code_fits_age, review_schedule
+from .timescales import ChildSchedule, Policy, ScheduledReview, child_review_schedule, pn_code_fits_age
 
 # The fields an IRO records about a review held; everything else on Review is computed.
 RECORDED_FIELDS = (
@@ -34,45 +34,96 @@ def lock_child(child: Child) -> Child:
     return Child.objects.select_for_update().get(pk=child.pk)
 
 
-def review_schedule_refresh(*, child: Child) -> None:
-    """Recompute the due date of each of the child's reviews from their episodes and the dates the
-    reviews were held, and keep exactly one review waiting to be held in each period of care that
-    has one due. Called by every service that changes episodes or dates held, in its transaction."""
-    policy = Policy(settings.REVIEW_TIMESCALE_POLICY)
+def scheduler_settings() -> dict:
+    """The scheduler's settings, as keyword arguments to reviews.timescales.child_review_schedule."""
+    return {
+        "policy": Policy(settings.REVIEW_TIMESCALE_POLICY),
+        "nation": settings.BANK_HOLIDAY_NATION,
+        "short_break_gap": relativedelta(months=settings.SHORT_BREAK_GAP_MONTHS),
+    }
+
+
+def agreement_dates(agreements) -> dict[str, list[date]]:
+    """The short-break agreement dates recorded, as keyword arguments to child_review_schedule."""
+    agreements = list(agreements)
+    return {
+        "agreed_starts": [a.on for a in agreements if a.kind == ShortBreakAgreement.Kind.STARTED],
+        "agreed_ends": [a.on for a in agreements if a.kind == ShortBreakAgreement.Kind.ENDED],
+    }
+
+
+def child_schedule(child: Child, *, today: date, held: list[date] | None = None) -> ChildSchedule:
+    """The child's whole review schedule from what is stored (or from `held` instead of the dates
+    stored). Uses the child's prefetched episodes, reviews and agreements when there are any."""
+    if held is None:
+        held = [r.held_on for r in child.reviews.all() if r.held_on]
+    return child_review_schedule(
+        child.episodes.all(),
+        held,
+        today=today,
+        **scheduler_settings(),
+        **agreement_dates(child.short_break_agreements.all()),
+    )
+
+
+def review_schedule_refresh(*, child: Child, today: date | None = None) -> None:
+    """Recompute the due date of each of the child's reviews from their episodes, the dates the
+    reviews were held and the short-break agreement dates, keep exactly one review waiting to be held
+    on each clock (period of full-time care or short-break arrangement) that has one due, and store the
+    short-break arrangements. Called by every service that changes any of these, in its transaction,
+    and by the daily sweep for arrangements whose gap has run out."""
+    today = today or timezone.localdate()
     reviews = list(child.reviews.all())
-    held = sorted((r for r in reviews if r.held_on), key=lambda r: r.held_on)
+    held = {r.held_on: r for r in reviews if r.held_on}
     waiting = {r.period_start: r for r in reviews if not r.held_on}
-
-    periods = periods_of_care(child.episodes.all())
-    # Each review belongs to one period, the one it was held in (the later one if a period ended
-    # and another began that day), as the checks on recording it decide.
-    held_in: dict[date, list[Review]] = {period.start: [] for period in periods}
-    for review in held:
-        period = period_containing(periods, review.held_on)
-        if period is not None:
-            held_in[period.start].append(review)
-
-    for period in periods:
-        in_period = held_in[period.start]
-        schedule = review_schedule(
-            period, [r.held_on for r in in_period], policy=policy, nation=settings.BANK_HOLIDAY_NATION
-        )
-        for review, due in zip(in_period, schedule, strict=False):
-            _apply_due(review, period.start, due)
-        if len(schedule) > len(in_period):
-            review = waiting.pop(period.start, None) or Review(child=child, period_start=period.start)
-            _apply_due(review, period.start, schedule[-1])
-    # Periods that no longer have a review due (the child left care before it fell due).
+    schedule = child_schedule(child, today=today, held=list(held))
+    for item in schedule.reviews:
+        if item.held_on is not None:
+            review = held[item.held_on]
+        else:
+            review = waiting.pop(item.clock.start, None) or Review(child=child)
+        _apply_due(review, item)
+    # Clocks that no longer have a review due (the child left care, or the arrangement ended, first).
     Review.objects.filter(pk__in=[r.pk for r in waiting.values()]).delete()
+    _store_arrangements(child, schedule.arrangements)
 
 
-def _apply_due(review: Review, period_start: date, due: DueReview) -> None:
+def _store_arrangements(child: Child, arrangements) -> None:
+    rows = [
+        ShortBreakArrangement(
+            child=child,
+            start_on=a.start,
+            end_on=a.end,
+            ended_by=a.ended_by or "",
+            lapses_on=a.lapses_on,
+            breaks=len(a.breaks),
+        )
+        for a in arrangements
+    ]
+    fields = ("start_on", "end_on", "ended_by", "lapses_on", "breaks")
+    stored = [tuple(getattr(r, f) for f in fields) for r in child.short_break_arrangements.all()]
+    if stored != [tuple(getattr(r, f) for f in fields) for r in rows]:
+        child.short_break_arrangements.all().delete()
+        ShortBreakArrangement.objects.bulk_create(rows)
+
+
+def short_break_lapses(*, today: date) -> None:
+    """Arrangements still open whose gap ran out before today with no break: recompute those children,
+    which ends the arrangement and drops a review that would fall due after it."""
+    lapsed = ShortBreakArrangement.objects.filter(end_on__isnull=True, lapses_on__lt=today).values("child")
+    for child in Child.objects.filter(pk__in=lapsed):
+        with transaction.atomic():
+            review_schedule_refresh(child=lock_child(child), today=today)
+
+
+def _apply_due(review: Review, item: ScheduledReview) -> None:
     new = {
-        "period_start": period_start,
-        "sequence": due.sequence,
-        "due_on": due.due_on,
-        "policy": str(due.policy),
-        "due_explanation": due.explanation,
+        "period_start": item.clock.start,
+        "short_breaks": item.clock.short_breaks,
+        "sequence": item.due.sequence,
+        "due_on": item.due.due_on,
+        "policy": str(item.due.policy),
+        "due_explanation": item.due.explanation,
     }
     if review.pk and all(getattr(review, k) == v for k, v in new.items()):
         return
@@ -92,15 +143,13 @@ def _check_held(review: Review, child: Child, *, today: date) -> None:
         raise ValidationError({"held_on": "Enter the date the review was held."})
     if held_on > today:
         errors["held_on"] = "The date the review was held cannot be in the future."
-    else:
-        period = period_containing(periods_of_care(child.episodes.all()), held_on)
-        if period is None:
-            errors["held_on"] = (
-                f"{child.la_child_id} was not looked after on {uk_date(held_on)}: a review must be held "
-                "within a period of care, not before it began or after it ended."
-            )
-        elif child.reviews.filter(held_on=held_on).exclude(pk=review.pk).exists():
-            errors["held_on"] = f"A review held on {uk_date(held_on)} is already recorded for this child."
+    elif child_schedule(child, today=today).clock_on(held_on) is None:
+        errors["held_on"] = (
+            f"{child.la_child_id} was not looked after on {uk_date(held_on)}: a review must be held "
+            "within a period of care or a short-break arrangement, not before it began or after it ended."
+        )
+    elif child.reviews.filter(held_on=held_on).exclude(pk=review.pk).exists():
+        errors["held_on"] = f"A review held on {uk_date(held_on)} is already recorded for this child."
     if not review.participation:
         errors["participation"] = "Select how the child took part in the review (DfE rule 167)."
     else:
@@ -149,18 +198,18 @@ def review_record(*, actor: User, child: Child, today: date | None = None, **rec
         child = lock_child(child)
         review = Review(child=child, **recorded)
         _check_held(review, child, today=today)
-        period = period_containing(periods_of_care(child.episodes.all()), review.held_on)
-        waiting = child.reviews.filter(period_start=period.start, held_on__isnull=True).first()
+        clock = child_schedule(child, today=today).clock_on(review.held_on)
+        waiting = child.reviews.filter(period_start=clock.start, held_on__isnull=True).first()
         if waiting is not None:
             for field, value in recorded.items():
                 setattr(waiting, field, value)
             review = waiting
         else:
             # Filled in by the schedule refresh below; placeholders satisfy the model's checks.
-            review.period_start, review.sequence, review.due_on = period.start, 0, review.held_on
+            review.period_start, review.sequence, review.due_on = clock.start, 0, review.held_on
         review.full_clean(exclude=["policy", "due_explanation"])
         review.save()
-        review_schedule_refresh(child=child)
+        review_schedule_refresh(child=child, today=today)
         review.refresh_from_db()
         _check_late_reason(review)
         audit_record(actor=actor, action="review_recorded", obj=review, fields=sorted(recorded))
@@ -184,7 +233,7 @@ def review_update(*, actor: User, review: Review, today: date | None = None, **r
         _check_held(review, child, today=today)
         review.full_clean()
         review.save()
-        review_schedule_refresh(child=child)
+        review_schedule_refresh(child=child, today=today)
         review.refresh_from_db()
         _check_late_reason(review)
         audit_record(actor=actor, action="review_updated", obj=review, fields=changed)

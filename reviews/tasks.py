@@ -8,12 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.tasks import send_notifications
 from core.calendar import is_working_day
-from iro_service.tasks import send_notifications
 
-from . import reminders
+from . import reminders, services
 
 SWEEPS = {
+    "short_break_lapses": services.short_break_lapses,
     "reviews_due": reminders.remind_reviews_due,
     "reviews_overdue": reminders.alert_reviews_overdue,
     "distribution_late": reminders.alert_distribution_late,

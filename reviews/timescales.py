@@ -7,7 +7,7 @@ Rules and worked examples: docs/domain.md, "Review timescales".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -16,7 +16,13 @@ from dateutil.relativedelta import relativedelta
 
 from core.calendar import add_working_days
 from core.dates import uk_date
-from core.periods import PeriodOfCare
+from core.periods import (
+    EpisodeLike,
+    PeriodOfCare,
+    ShortBreakArrangement,
+    breaks_and_full_time_care,
+    short_break_arrangements,
+)
 
 
 class Policy(StrEnum):
@@ -66,6 +72,14 @@ _6_MONTHS = relativedelta(months=6)
 
 def _general(period: PeriodOfCare, sequence: int, previous: date | None, policy: Policy, nation: str) -> _Due:
     """The due date when no special schedule applies. `previous` is the review held before this one."""
+    if period.short_breaks_only:
+        # Short breaks (reg 48 as amended 2013): within 3 months of the first short break, then
+        # 6-monthly. Under both policies: the seed's 28/90/180 days speak of children who stay, and the
+        # law still requires short-break reviews (docs/domain.md, "Review timescales").
+        if previous is None:
+            return _after(period.start, _3_MONTHS, "3 months after the first short break")
+        return _after(previous, _6_MONTHS, "6 months after the previous review")
+
     if policy is Policy.DAYS_28_90_180:
         # The seed, para 11: the same three intervals for every period of care, nothing more.
         if previous is None:
@@ -73,12 +87,6 @@ def _general(period: PeriodOfCare, sequence: int, previous: date | None, policy:
         if sequence == 2:
             return _after(previous, 90 * _DAY, "90 days after the first review")
         return _after(previous, 180 * _DAY, "180 days after the previous review")
-
-    if period.short_breaks_only:
-        # Short breaks (reg 48 as amended 2013): within 3 months of the first short break, then 6-monthly.
-        if previous is None:
-            return _after(period.start, _3_MONTHS, "3 months after the first short break")
-        return _after(previous, _6_MONTHS, "6 months after the previous review")
 
     # Reg 33: within 20 working days of becoming looked after, then 3 months, then every 6 months.
     if previous is None:
@@ -157,6 +165,99 @@ def review_schedule(
             DueReview(sequence, due.due_on, due.counted_from, policy, f"due {uk_date(due.due_on)}: {due.reason}")
         )
     return schedule
+
+
+# --- A child's whole schedule ----------------------------------------------------------------------
+# The one review scheduler: the service, the 903 import and the demo all call child_review_schedule.
+
+# A short-break arrangement lapses when no break starts within this of the last one ending (a setting:
+# settings.SHORT_BREAK_GAP_MONTHS).
+SHORT_BREAK_GAP = relativedelta(months=6)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What a child's reviews are counted on: a period of full-time care, or a short-break arrangement."""
+
+    short_breaks: bool
+    period: PeriodOfCare  # for an arrangement: its first and last day, on the short-break schedule
+
+    @property
+    def start(self) -> date:  # stored as the review's period_start
+        return self.period.start
+
+    def covers(self, day: date) -> bool:
+        return self.period.start <= day and (self.period.end is None or day <= self.period.end)
+
+
+@dataclass(frozen=True)
+class ScheduledReview:
+    clock: Clock
+    due: DueReview
+    held_on: date | None  # None: the review due next on this clock
+
+
+@dataclass(frozen=True)
+class ChildSchedule:
+    clocks: tuple[Clock, ...]  # oldest first
+    reviews: tuple[ScheduledReview, ...]  # by clock, then sequence
+    arrangements: tuple[ShortBreakArrangement, ...]
+
+    def clock_on(self, day: date) -> Clock | None:
+        """The clock a review held on `day` counts on (the later, if one ended and another began that day)."""
+        return max((c for c in self.clocks if c.covers(day)), key=lambda c: c.start, default=None)
+
+    @property
+    def waiting(self) -> tuple[ScheduledReview, ...]:
+        return tuple(r for r in self.reviews if r.held_on is None)
+
+    @property
+    def next_due(self) -> ScheduledReview | None:
+        """The review due next on the latest clock (reviews missed on a clock that has ended stay listed)."""
+        return max(self.waiting, key=lambda r: r.clock.start, default=None)
+
+
+def child_review_schedule(
+    episodes: Iterable[EpisodeLike],
+    held: Iterable[date],
+    *,
+    today: date,
+    policy: Policy = Policy.DAYS_28_90_180,
+    nation: str = "ENG",
+    short_break_gap: relativedelta = SHORT_BREAK_GAP,
+    agreed_starts: Iterable[date] = (),
+    agreed_ends: Iterable[date] = (),
+) -> ChildSchedule:
+    """Every review of a child, held or due next, with its due date and why.
+
+    The child's episodes give the periods of full-time care (each its own clock, from its first
+    episode that is not a short break) and the short-break arrangements (each its own clock from its
+    first break, under both policies). `held` are the dates reviews were held; each counts on the clock
+    running that day, and a date on no clock is left out. `today` decides only whether an arrangement
+    whose gap has not yet run out is still open. `agreed_starts` / `agreed_ends`: the short-break
+    agreement dates recorded by the QA manager or IRO."""
+    policy = Policy(policy)
+    breaks, full_time = breaks_and_full_time_care(list(episodes))
+    arrangements = short_break_arrangements(
+        breaks, full_time, gap=short_break_gap, today=today, agreed_starts=agreed_starts, agreed_ends=agreed_ends
+    )
+    clocks = sorted(
+        [Clock(False, period) for period in full_time]
+        + [Clock(True, PeriodOfCare(a.start, a.end, short_breaks_only=True)) for a in arrangements],
+        key=lambda c: (c.start, c.short_breaks),
+    )
+    schedule = ChildSchedule(tuple(clocks), (), tuple(arrangements))
+    held_on: dict[Clock, list[date]] = {clock: [] for clock in clocks}
+    for day in sorted(set(held)):
+        clock = schedule.clock_on(day)
+        if clock is not None:
+            held_on[clock].append(day)
+    reviews = []
+    for clock in clocks:
+        days = held_on[clock]
+        for i, due in enumerate(review_schedule(clock.period, days, policy=policy, nation=nation)):
+            reviews.append(ScheduledReview(clock, due, days[i] if i < len(days) else None))
+    return ChildSchedule(tuple(clocks), tuple(reviews), tuple(arrangements))
 
 
 # --- Participation codes --------------------------------------------------------------------------

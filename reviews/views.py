@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from children.selectors import child_for_user
 from children.views import child_url
-from iro_service.forms import submit
+from core.forms import submit
 
 from .forms import MeetingCancelForm, MeetingForm, ReviewForm
 from .selectors import meeting_for_user, review_for_user

@@ -1,6 +1,6 @@
 import pytest
 
-from iro_service.models import User
+from accounts.models import User
 
 from .factories import UserFactory, make_iro
 

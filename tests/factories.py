@@ -5,9 +5,9 @@ from itertools import count
 
 import factory
 
+from accounts.models import StaffProfile, User
 from children.models import PLACEMENTS_WITHOUT_URN, Child
 from children.services import allocation_change, child_create, episode_start
-from iro_service.models import StaffProfile, User
 
 PASSWORD = "correct-horse-battery"
 _ids = count(1)

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from iro_service.models import AuditEntry, Notification
-from iro_service.notifications import MAX_ATTEMPTS, notifications_send_pending
+from accounts.models import AuditEntry, Notification
+from accounts.notifications import MAX_ATTEMPTS, notifications_send_pending
 from reviews import reminders
 
 from .factories import PASSWORD, make_child

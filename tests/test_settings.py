@@ -66,7 +66,7 @@ def test_every_periodic_task_expires_before_its_next_run_and_retries_stay_inside
     from celery.schedules import crontab
     from django.conf import settings
 
-    from iro_service.tasks import send_notifications
+    from accounts.tasks import send_notifications
 
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         schedule = entry["schedule"]

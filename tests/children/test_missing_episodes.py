@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.models import AuditEntry
 from children.models import MissingEpisode
 from children.services import episode_end, episode_start, missing_episode_record, missing_episode_update
-from iro_service.models import AuditEntry
 
 from ..factories import PASSWORD, make_child
 

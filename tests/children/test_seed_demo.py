@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.test import override_settings
 
-from children.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import AuditEntry, StaffProfile, User
 from children.models import Child, Episode, IROAllocation
-from iro_service.models import AuditEntry, StaffProfile, User
+from demo.data import DEMO_PASSWORD
 from reviews.models import Meeting, Review
 from reviews.timescales import pn_code_fits_age
 

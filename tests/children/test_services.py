@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import AuditEntry
 from children.services import allocation_change, episode_end, episode_start
-from iro_service.models import AuditEntry
 
 from ..factories import UserFactory, make_child
 

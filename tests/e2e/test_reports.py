@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from iro_service.models import StaffProfile
+from accounts.models import StaffProfile
 from reports.kpis import CollectionYear
 from tests.factories import make_child
 from tests.reports.conftest import build_authority

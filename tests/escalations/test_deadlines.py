@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
+from accounts.models import Notification
+from accounts.notifications import wording
 from escalations.deadlines import alert_stages_overdue
 from escalations.services import escalation_resolve, escalation_stage_add, escalation_stage_respond
 from escalations.tasks import sweep_stages_overdue
-from iro_service.models import Notification
-from iro_service.notifications import wording
 from tests.factories import make_child
 
 from .conftest import raise_escalation

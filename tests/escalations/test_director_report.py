@@ -10,13 +10,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from accounts.models import User
 from escalations.delivery import director_report_send, director_report_store, director_reports_send_pending
 from escalations.models import DirectorReport, DirectorReportDelivery
 from escalations.periods import Period
 from escalations.report import build_director_report, report_tables
 from escalations.services import escalation_resolve, escalation_stage_add, escalation_stage_respond
 from escalations.tasks import send_director_report
-from iro_service.models import User
 from tests.factories import UserFactory, make_child
 
 from .conftest import raise_escalation

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import AuditEntry
 from escalations.models import Escalation, EscalationStatusChange
-from iro_service.models import AuditEntry
 from tests.factories import make_child
 
 pytestmark = pytest.mark.django_db

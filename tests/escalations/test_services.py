@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from accounts.models import AuditEntry
 from escalations.models import Escalation, EscalationStage, EscalationStatusChange
 from escalations.services import (
     escalation_raise,
@@ -15,7 +16,6 @@ from escalations.services import (
     escalation_stage_respond,
     escalation_withdraw,
 )
-from iro_service.models import AuditEntry
 from reviews.services import review_record
 from tests.factories import make_child
 

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from escalations.models import DirectorReport, Escalation
 from escalations.periods import Period
 from escalations.report import build_director_report
 from escalations.services import ImportedEscalation, escalation_raise, escalations_import
-from iro_service.models import AuditEntry
 from reviews.services import review_record
 from tests.factories import PASSWORD, make_child
 

@@ -19,8 +19,8 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
+from accounts.models import Notification
 from iro_service.celery import app as celery_app
-from iro_service.models import Notification
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from celery import group
 
-from iro_service.models import Notification
-from iro_service.tasks import send_notifications
+from accounts.models import Notification
+from accounts.tasks import send_notifications
 from reviews.tasks import SWEEPS, sweep
 
 from ..factories import make_child
@@ -86,7 +86,7 @@ import json, time
 from django.test import Client
 from django.urls import reverse
 from children.models import Child
-from iro_service.models import User
+from accounts.models import User
 client = Client()
 user = User.objects.get(username={username!r})
 user.set_password("signing-in-with-redis-down")

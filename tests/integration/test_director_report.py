@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from celery import group
 
+from accounts.models import User
 from escalations.models import DirectorReport, DirectorReportDelivery
 from escalations.services import ImportedEscalation, escalations_import
 from escalations.tasks import send_director_report
-from iro_service.models import User
 
 from ..factories import UserFactory, make_child
 from .conftest import wait_for, wait_until_idle

@@ -39,10 +39,10 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import StaffProfile, User
 from children.models import Child
 from children.services import allocation_change, episode_end, episode_start, missing_episode_record
 from escalations.services import escalation_raise, escalation_stage_add
-from iro_service.models import StaffProfile, User
 from reports.models import ServiceBudget
 from reviews.models import Review
 from reviews.services import review_record

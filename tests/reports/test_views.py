@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry, StaffProfile
 from escalations.services import escalation_raise
-from iro_service.models import AuditEntry, StaffProfile
 from reports.models import ReportNarrative, ServiceBudget
 from reviews.services import review_record
 from tests.factories import PASSWORD, make_child, make_iro
@@ -86,7 +86,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, report_urls):
 def test_the_dashboard_is_in_the_navigation_of_qa_managers_and_the_director(client, qa_manager, director, iro):
     dashboard = f'href="{reverse("reports:dashboard")}"'
     assert dashboard in login(client, qa_manager).get(reverse("children:caseload")).content.decode()
-    assert dashboard in login(client, director).get(reverse("home")).content.decode()
+    assert dashboard in login(client, director).get(reverse("home"), follow=True).content.decode()
     assert dashboard not in login(client, iro).get(reverse("children:caseload")).content.decode()
 
 

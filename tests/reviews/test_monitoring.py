@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from escalations.services import escalation_raise
-from iro_service.models import AuditEntry
 from reviews.midway import midway_due
 from reviews.models import CaseNote, MidwayCheck
 from reviews.monitoring_selectors import MidwayStatus, involvement_timeline, midway_interval

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
+from accounts.models import Notification
 from children.services import episode_end
-from iro_service.models import Notification
 from reviews import reminders
 from reviews.services import meeting_book, review_record
 from reviews.tasks import sweep

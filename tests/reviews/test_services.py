@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from accounts.models import AuditEntry
 from children.services import episode_end, episode_start
-from iro_service.models import AuditEntry
 from reviews.models import Review
 from reviews.services import review_record, review_update
 

@@ -163,8 +163,8 @@ OPEN_3_MARCH = PeriodOfCare(start=D(2014, 3, 3))
         (PeriodOfCare(start=D(2015, 2, 1)), [], [D(2015, 3, 1)]),
         # calendar days: weekends and bank holidays do not move the date
         (PeriodOfCare(start=D(2014, 11, 27)), [], [D(2014, 12, 25)]),
-        # short breaks and adoption change nothing under this policy
-        (PeriodOfCare(start=D(2014, 8, 31), short_breaks_only=True), [], [D(2014, 9, 28)]),
+        # short breaks keep their own schedule under this policy too (3 months, reg 48); adoption changes nothing
+        (PeriodOfCare(start=D(2014, 8, 31), short_breaks_only=True), [], [D(2014, 11, 30)]),
         (
             PeriodOfCare(start=D(2014, 3, 3), placed_for_adoption_on=D(2014, 8, 1)),
             [D(2014, 3, 31), D(2014, 6, 30)],
@@ -286,7 +286,7 @@ def test_england_2010_explanations():
     assert [r.counted_from for r in schedule] == [D(2014, 3, 3), D(2014, 3, 31), D(2014, 6, 30)]
 
 
-# --- england-2010: short breaks ---------------------------------------------------------------------
+# --- short breaks (both policies) ---------------------------------------------------------------------
 
 SHORT_BREAKS = PeriodOfCare(start=D(2014, 8, 31), short_breaks_only=True)
 
@@ -299,8 +299,9 @@ SHORT_BREAKS = PeriodOfCare(start=D(2014, 8, 31), short_breaks_only=True)
         ([D(2014, 11, 20), D(2015, 5, 31)], [D(2014, 11, 30), D(2015, 5, 20), D(2015, 11, 30)]),
     ],
 )
-def test_short_breaks_schedule(held, expected):
-    assert due_dates(SHORT_BREAKS, held, ENGLAND) == expected
+@pytest.mark.parametrize("policy", list(Policy))
+def test_short_breaks_schedule(held, expected, policy):
+    assert due_dates(SHORT_BREAKS, held, policy) == expected
 
 
 def test_short_breaks_explanations():

@@ -11,11 +11,12 @@ from django.core.management import call_command
 
 from children.models import Child, MissingEpisode
 from children.services import episode_end, episode_start, missing_episode_record
-from children.ssda903 import COLUMNS, sex_to_903
-from children.ssda903_import import files_from_directory, ssda903_import
-from reports.ssda903_export import ssda903_history, ssda903_return
 from reviews.models import Review
 from reviews.services import review_record
+from ssda903.export import ssda903_history, ssda903_return
+from ssda903.importer import ssda903_import
+from ssda903.layout import COLUMNS, sex_to_903
+from ssda903.reading import files_from_directory
 from tests.factories import FACTORY_URN, make_child
 
 from . import dfe_validator
@@ -327,7 +328,7 @@ def test_the_demos_postcodes_are_real_and_where_the_seed_says():
     England outside London."""
     from lac_validator.datastore import postcodes
 
-    from children.management.commands import seed_demo
+    from demo import data as seed_demo
 
     postcodes.load_postcodes(sorted({d[0] for d in seed_demo.POSTCODES}))
     la_of = dict(zip(postcodes.dataframe["pcd_abbr"], postcodes.dataframe["laua"], strict=True))

@@ -4,8 +4,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reports.views import dashboard
-
 from .models import Notification, User
 from .notifications import notification_mark_done, wording
 
@@ -20,8 +18,8 @@ def home(request):
         return redirect("admin:index")
     if user.role == User.Role.DIRECTOR:
         # The Director's home is the QA dashboard, read-only: service-wide figures, no child named.
-        return dashboard(request)
-    return render(request, "iro_service/no_access.html", status=403)
+        return redirect("reports:dashboard")
+    return render(request, "accounts/no_access.html", status=403)
 
 
 @login_required
@@ -32,7 +30,7 @@ def notifications(request):
     page = Paginator(rows.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "iro_service/notifications.html",
+        "accounts/notifications.html",
         {"page": page, "items": [(n, *wording(n)) for n in page.object_list], "done": done},
     )
 

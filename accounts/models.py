@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from children.codes import Ethnicity
+from core.ethnicity import Ethnicity
 
 
 class User(AbstractUser):

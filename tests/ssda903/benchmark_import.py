@@ -1,8 +1,8 @@
 """How long the SSDA903 import takes for a few thousand children (not a test: timings vary by machine).
 
-    DATABASE_URL=postgres://... .venv/bin/python -m tests.children.benchmark_ssda903_import [N ...]
+    DATABASE_URL=postgres://... .venv/bin/python -m tests.ssda903.benchmark_import [N ...]
 
-Imports N generated children (tests/children/ssda903_generator.py) into the database named by
+Imports N generated children (tests/ssda903/generator.py) into the database named by
 DATABASE_URL, inside a transaction that is rolled back: it must hold no children with the generated
 ids (G000000...). Prints the time of the first import and of a second import of the same files
 (which changes nothing), and the number of queries of each.
@@ -21,8 +21,8 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from children.ssda903_import import ssda903_import  # noqa: E402
-from tests.children.ssda903_generator import generate  # noqa: E402
+from ssda903.importer import ssda903_import  # noqa: E402
+from tests.ssda903.generator import generate  # noqa: E402
 
 
 class Rollback(Exception):

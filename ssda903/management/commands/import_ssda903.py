@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from children.ssda903_import import files_from_directory, files_from_zip, ssda903_import
+from ssda903.importer import ssda903_import
+from ssda903.reading import files_from_directory, files_from_zip
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry
+from children.collection_years import collection_year_of
 from children.models import Child
-from children.ssda903 import collection_year_of
-from iro_service.models import AuditEntry
 
 from ..factories import PASSWORD, make_child
 

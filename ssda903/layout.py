@@ -1,8 +1,8 @@
-"""The SSDA903 return's CSV layout, shared by the import (children/ssda903_import.py) and the export
-(reports/ssda903_export.py).
+"""The SSDA903 return's CSV layout, shared by the import (ssda903/importer.py) and the export
+(ssda903/export.py).
 
 The column sets are the DfE's, as its validator package (`lac_validator.config.column_names`) lists
-them; tests/children/test_ssda903_import.py checks that they agree. The validator recognises each
+them; tests/ssda903/test_import.py checks that they agree. The validator recognises each
 file by its exact set of columns, so the export writes exactly these, in this order.
 """
 
@@ -62,26 +62,7 @@ OTHER_TABLES: dict[str, tuple[str, ...]] = {
     "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
 }
 
-# --- Collection years ------------------------------------------------------------------------------
-# A collection year runs from 1 April to 31 March and is named by the year it ends: 2014 is 2013-14.
-
 FIRST_YEAR_WITH_SEX_MFU = 2025  # 2024-25: SEX became M/F/U; earlier returns used 1 (male) and 2 (female)
-
-
-def year_start(year: int) -> date:
-    return date(year - 1, 4, 1)
-
-
-def year_end(year: int) -> date:
-    return date(year, 3, 31)
-
-
-def collection_year_of(day: date) -> int:
-    return day.year + 1 if day.month >= 4 else day.year
-
-
-def year_label(year: int) -> str:
-    return f"{year - 1}-{year % 100:02d}"
 
 
 # --- Values ----------------------------------------------------------------------------------------

@@ -14,8 +14,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import Child
-
 from .audit import audit_record
 from .models import Notification, User
 
@@ -64,7 +62,7 @@ WORDING = {
 
 
 def notify(
-    *, kind: str, recipients: Iterable[User], child: Child, subject_type: str, subject_id: int, deadline: date
+    *, kind: str, recipients: Iterable[User], child, subject_type: str, subject_id: int, deadline: date
 ) -> None:
     """Put one row per recipient in the outbox. A row with the same key is already there after an
     earlier or concurrent sweep, and the database's unique key makes this insert a no-op then."""

@@ -18,7 +18,7 @@ from typing import Protocol
 from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
 
-from .ssda903 import collection_year_of, year_end, year_start
+from .collection_years import collection_year_of, year_end, year_start
 
 # Where a placement change needs a reason (DfE rules 225, 226): here and in the episode service.
 PLACEMENT_CHANGES = frozenset({"P", "B", "T", "U"})

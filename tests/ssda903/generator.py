@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from children.ssda903 import COLUMNS, FILE_NAMES, format_date
+from ssda903.layout import COLUMNS, FILE_NAMES, format_date
 
 TODAY = date(2026, 11, 25)
 ETHNICITIES = ("WBRI", "BAFR", "BCRB", "MWBC", "WOTH", "AOTH")

@@ -11,8 +11,8 @@ child's whole record in the same layout instead, which import_ssda903 reads back
 
 from django.core.management.base import BaseCommand, CommandError
 
-from children.ssda903 import year_label
-from reports.ssda903_export import ssda903_history, ssda903_return
+from children.collection_years import year_label
+from ssda903.export import ssda903_history, ssda903_return
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """The SSDA903 return for one collection year: the header, episodes, reviews and missing files, as the
-DfE lays them out (children/ssda903.py) and with the rows its rules say belong to the year.
+DfE lays them out (ssda903/layout.py) and with the rows its rules say belong to the year.
 
 - Episodes: every episode open at any point in the year (begun by 31 March, not ended before
   1 April). One that ended after 31 March is shown open: DEC, REC and REASON_PLACE_CHANGE blank
@@ -27,11 +27,13 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from children.collection_years import year_end, year_label, year_start
 from children.models import Child, Episode, MissingEpisode, urn_break
-from children.ssda903 import COLUMNS, FILE_NAMES, format_date, sex_to_903, year_end, year_label, year_start
-from children.ssda903_rules import short_breaks_only_in_year
+from children.rules import short_breaks_only_in_year
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Review
+
+from .layout import COLUMNS, FILE_NAMES, format_date, sex_to_903
 
 
 @dataclass

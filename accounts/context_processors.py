@@ -12,8 +12,7 @@ def navigation(request) -> dict:
     items = []
     if user.is_qa_manager or user.role == User.Role.DIRECTOR:
         # The QA dashboard and the annual report (the Director's home page is the dashboard).
-        on_dashboard = current.startswith("reports:") or (current == "home" and user.role == User.Role.DIRECTOR)
-        items.append(("Dashboard", reverse("reports:dashboard"), on_dashboard))
+        items.append(("Dashboard", reverse("reports:dashboard"), current.startswith("reports:")))
     if user.can_see_caseloads:
         items.append(("Caseloads", reverse("children:caseload"), current.startswith(("children:", "reviews:"))))
     if user.can_see_caseloads or user.role == User.Role.DIRECTOR:

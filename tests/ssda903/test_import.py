@@ -13,13 +13,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lac_validator.config import column_names
 
+from accounts.models import AuditEntry
 from children.models import Child, Episode, MissingEpisode
 from children.services import episode_end, episode_start, missing_episode_record
-from children.ssda903 import COLUMNS, parse_date
-from children.ssda903_import import Problem, files_from_directory, ssda903_import
-from iro_service.models import AuditEntry
 from reviews.models import Review
 from reviews.services import review_record
+from ssda903.importer import ssda903_import
+from ssda903.layout import COLUMNS, parse_date
+from ssda903.problems import Problem
+from ssda903.reading import files_from_directory
 from tests.factories import make_child
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ssda903"
@@ -763,7 +765,7 @@ def test_three_thousand_children_import_in_a_fixed_number_of_queries(tmp_path):
     """3,000 children with 2 or 3 episodes and several reviews each: written in bulk, so the number of
     queries does not grow with the number of children (the time is measured by
     tests/children/benchmark_ssda903_import.py, not asserted here)."""
-    from tests.children.ssda903_generator import generate
+    from tests.ssda903.generator import generate
 
     files = generate(3000, seed=7)
     with CaptureQueriesContext(connection) as queries:

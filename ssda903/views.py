@@ -8,13 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from iro_service.models import AuditEntry
-from reports.ssda903_export import ssda903_return
+from accounts.models import AuditEntry
+from children.collection_years import collection_year_of, year_label
+from children.models import Child, Episode
 
+from .export import ssda903_return
 from .forms import Ssda903UploadForm
-from .models import Child, Episode
-from .ssda903 import collection_year_of, year_label
-from .ssda903_import import ssda903_import
+from .importer import ssda903_import
 
 _SESSION_KEY = "ssda903_imported"
 
@@ -67,7 +67,7 @@ def ssda903_page(request):
     preview = ssda903_return(year=year) if year in years else None
     return render(
         request,
-        "children/ssda903.html",
+        "ssda903/page.html",
         {
             "form": form,
             "result": result,

@@ -1,0 +1,87 @@
+"""Import an SSDA903 return: how a local authority moves onto the service with its children's history.
+
+    ssda903_import(actor=user, files={"header.csv": b"...", "episodes.csv": b"...", ...})
+
+The files are the DfE's CSV layout (ssda903/layout.py), each recognised by its columns, so a full
+return can be given as it is: the tables the service does not hold (UASC, OC2, AD1, ...) are left
+out and said so. Several files of one table are read as one (a history as one return per year): a
+child's header row, an episode open at one year's end and closed in the next, or a missing episode
+carried over, may appear once in each year and are taken as one record; rows that repeat a record
+with different values are refused. Each child's episodes must go back to the start of their period
+of care (RNE S, DfE rule 357 "first episode ever"): the due dates of their reviews count from it, so
+one year's return alone is refused for children who were already looked after before it began.
+
+Everything is checked before anything is written: each value against the DfE's code lists and
+formats, each child's whole record (the file's rows merged with what the service already holds)
+against the DfE's rules on episodes, reviews and missing episodes (children/rules.py) and
+ours. One problem anywhere refuses the whole import, with every problem found listed by file, row,
+column and value. Otherwise the import writes in one transaction, in bulk: children, episodes,
+reviews held (with their participation code; no chair, late reason or distribution dates, which the
+return does not hold) and missing episodes are created or updated, the due date of every review is
+computed by the service's timescale policy (and confirmed by reviews.services.review_schedule_refresh),
+and each child created or changed gets one audit entry. Nothing is ever deleted, and importing the
+same files again changes nothing.
+
+The steps, each in its module: reading.py reads the files as tables; checking.py checks each cell
+and turns the rows into records, which records.py merges into each child's record (with what the
+service holds), for checking.py to check whole; writing.py writes them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .checking import Checker, read_rows
+from .problems import ImportResult, Problem, Report
+from .reading import Table, read_tables
+from .records import child_records, load_stored, merge_stored
+from .writing import write
+
+
+def ssda903_import(*, actor: User | None, files: Mapping[str, bytes], today: date | None = None) -> ImportResult:
+    """Check the files whole and, if nothing is wrong, write them (see the module's docstring)."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    report = Report()
+    result = ImportResult()
+    if not files:
+        report.problems.append(Problem("", 0, "", "", "No CSV files were given"))
+    tables = read_tables(files, report)
+    with transaction.atomic():
+        parsed, unreadable = read_rows(tables, report, today)
+        header_children = {cells["CHILD"] for _src, cells in tables.get("Header", Table()).rows}
+        records = child_records(parsed, unreadable, header_children, report)
+        result.children_in_files = len(records)
+        # Each child's whole record is checked once every file could be read as its table, so that a
+        # missing file or column does not show as a problem with every child.
+        if not report.files_unreadable:
+            load_stored(records)
+            merge_stored(records)
+            checker = Checker(report, today)
+            for record in records.values():
+                if record.readable:
+                    checker.child(record)
+            unchecked = sum(not r.readable for r in records.values())
+            if unchecked:
+                report.notes.append(
+                    f"The records of {unchecked} child{'ren' if unchecked != 1 else ''} could not be checked as a "
+                    "whole (the order of their episodes, their reviews and missing episodes within their care) "
+                    "because some of their rows cannot be read: correct those rows and upload the files again."
+                )
+        if not report.problems:
+            write(records, actor, result)
+    result.problems = sorted(set(report.problems), key=_problem_order)
+    result.notes = report.notes
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _problem_order(p: Problem):
+    return (p.file, p.row, p.position, p.message)

@@ -1,0 +1,200 @@
+"""Writing an SSDA903 import that passed every check: children, episodes, reviews held and missing
+episodes created or updated in bulk, in the import's transaction, each child changed audited once;
+and the due dates of the children's reviews."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import AuditEntry, User
+from children.models import Child, Episode, MissingEpisode
+from core.periods import periods_of_care
+from reviews.models import Review
+from reviews.services import review_schedule_refresh
+from reviews.timescales import Policy, review_schedule
+
+from .problems import ImportResult
+from .records import CHILD_FIELDS, EPISODE_FIELDS, ChildRecord, chunks
+
+_BATCH = 1000
+# Names for a child created by the import: the return carries no names. They show where the service
+# would show a name until the child's details are completed.
+PLACEHOLDER_FIRST_NAME = "Child"
+
+
+def write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult) -> None:
+    counts = result.counts
+    changes: dict[str, dict[str, int]] = {}  # la_child_id -> what changed, for the audit entry
+
+    def changed(record: ChildRecord, what: str) -> None:
+        changes.setdefault(record.header.child_id, defaultdict(int))[what] += 1
+        counts[what] += 1
+
+    new_children, updated_children = [], []
+    for record in records.values():
+        header = record.header
+        if record.child is None:
+            record.child = Child(
+                la_child_id=header.child_id,
+                first_name=PLACEHOLDER_FIRST_NAME,
+                last_name=header.child_id,
+                **{name: getattr(header, name) for name in CHILD_FIELDS},
+            )
+            new_children.append(record.child)
+            changed(record, "children_created")
+        elif any(getattr(record.child, name) != getattr(header, name) for name in CHILD_FIELDS):
+            for name in CHILD_FIELDS:
+                setattr(record.child, name, getattr(header, name))
+            updated_children.append(record.child)
+            changed(record, "children_updated")
+    Child.objects.bulk_create(new_children, batch_size=_BATCH)
+    Child.objects.bulk_update(updated_children, CHILD_FIELDS, batch_size=_BATCH)
+
+    new_episodes, updated_episodes = [], []
+    new_missing, updated_missing = [], []
+    for record in records.values():
+        for row in record.episodes.values():
+            if row.src is None:
+                continue
+            stored = record.stored_episodes.get(row.start_on)
+            if stored is None:
+                new_episodes.append(Episode(child=record.child, **{f: getattr(row, f) for f in EPISODE_FIELDS}))
+                changed(record, "episodes_created")
+            elif tuple(getattr(stored, f) for f in EPISODE_FIELDS) != row.values():
+                for f in EPISODE_FIELDS:
+                    setattr(stored, f, getattr(row, f))
+                updated_episodes.append(stored)
+                changed(record, "episodes_updated")
+        for row in record.missing.values():
+            if row.src is None:
+                continue
+            stored = record.stored_missing.get(row.start_on)
+            if stored is None:
+                new_missing.append(
+                    MissingEpisode(child=record.child, kind=row.kind, start_on=row.start_on, end_on=row.end_on)
+                )
+                changed(record, "missing_created")
+            elif (stored.kind, stored.start_on, stored.end_on) != row.values():
+                stored.kind, stored.end_on = row.kind, row.end_on
+                updated_missing.append(stored)
+                changed(record, "missing_updated")
+    Episode.objects.bulk_create(new_episodes, batch_size=_BATCH)
+    Episode.objects.bulk_update(updated_episodes, EPISODE_FIELDS, batch_size=_BATCH)
+    MissingEpisode.objects.bulk_create(new_missing, batch_size=_BATCH)
+    MissingEpisode.objects.bulk_update(updated_missing, ["kind", "end_on"], batch_size=_BATCH)
+
+    # Reviews: every review's due date as the service's schedule refresh computes it, so that the rows
+    # are written once, already right.
+    policy = Policy(settings.REVIEW_TIMESCALE_POLICY)
+    plan = ImportedReviewDueDates(timezone.now())
+    for record in records.values():
+        created, updated, waiting = plan.child(record, policy)
+        counts["reviews_created"] += created
+        counts["reviews_updated"] += updated
+        if created or updated or (waiting and record.header.child_id not in changes):
+            what = changes.setdefault(record.header.child_id, defaultdict(int))
+            # The review waiting to be held changes with the rest; on its own, it is a due date recomputed.
+            for key, n in (("reviews_created", created), ("reviews_updated", updated)):
+                if n:
+                    what[key] += n
+            if not what:
+                what["due_dates_changed"] = waiting
+                counts["due_dates_changed"] += waiting
+    Review.objects.bulk_create(plan.new, batch_size=_BATCH)
+    Review.objects.bulk_update(
+        plan.updated,
+        ["period_start", "sequence", "due_on", "policy", "due_explanation", "participation", "updated_at"],
+        batch_size=_BATCH,
+    )
+    if plan.obsolete:
+        Review.objects.filter(pk__in=plan.obsolete).delete()
+
+    AuditEntry.objects.bulk_create(
+        (
+            AuditEntry(
+                actor=actor,
+                action="child_imported",
+                object_type=Child._meta.label_lower,
+                object_id=records[child_id].child.pk,
+                detail={"source": "ssda903", **{k: v for k, v in sorted(what.items())}},
+            )
+            for child_id, what in changes.items()
+        ),
+        batch_size=_BATCH,
+    )
+
+    # The service's own recomputation of the due dates is the authority; with each child's episodes
+    # and reviews fetched in bulk beforehand, it costs no query when (as it should) nothing changes.
+    touched = [records[child_id].child.pk for child_id in changes]
+    for chunk in chunks(touched, 500):
+        for child in Child.objects.filter(pk__in=chunk).prefetch_related("episodes", "reviews"):
+            review_schedule_refresh(child=child)
+
+
+# --- The due dates of the imported reviews ---------------------------------------------------------
+# The one place the import computes due dates: to be the service's own review scheduler.
+
+
+class ImportedReviewDueDates:
+    """As reviews.services.review_schedule_refresh, for the children's records as the import leaves
+    them: the due date of each review held, and the one review waiting in each period of care that
+    has one due; collected for writing in bulk."""
+
+    def __init__(self, now):
+        self.now = now
+        self.new: list[Review] = []
+        self.updated: list[Review] = []
+        self.obsolete: list[int] = []
+
+    def child(self, record: ChildRecord, policy: Policy) -> tuple[int, int, int]:
+        """(reviews held created, reviews held updated, waiting reviews created, changed or deleted)."""
+        child = record.child
+        stored = {r.pk: r for r in record.stored_reviews}
+        held: list[Review] = []
+        participation_changed: set[int] = set()
+        for row in record.reviews.values():
+            if row.pk is None:
+                held.append(Review(child=child, held_on=row.held_on, participation=row.participation))
+                continue
+            review = stored[row.pk]
+            if review.participation != row.participation:
+                review.participation = row.participation
+                participation_changed.add(review.pk)
+            held.append(review)
+        held.sort(key=lambda r: r.held_on)
+        waiting = {r.period_start: r for r in record.stored_reviews if r.held_on is None}
+
+        counts = {"created": 0, "updated": 0, "waiting": 0}
+        nation = settings.BANK_HOLIDAY_NATION
+        for period in periods_of_care(record.episodes.values()):
+            in_period = [
+                r for r in held if r.held_on >= period.start and (period.end is None or r.held_on <= period.end)
+            ]
+            schedule = review_schedule(period, [r.held_on for r in in_period], policy=policy, nation=nation)
+            pairs = list(zip(in_period, schedule, strict=False))
+            if len(schedule) > len(in_period):
+                pairs.append((waiting.pop(period.start, None) or Review(child=child), schedule[-1]))
+            for review, due in pairs:
+                kind = "waiting" if review.held_on is None else None
+                values = {
+                    "period_start": period.start,
+                    "sequence": due.sequence,
+                    "due_on": due.due_on,
+                    "policy": str(due.policy),
+                    "due_explanation": due.explanation,
+                }
+                if review.pk is None:
+                    counts[kind or "created"] += 1
+                    self.new.append(review)
+                elif review.pk in participation_changed or any(getattr(review, k) != v for k, v in values.items()):
+                    counts[kind or "updated"] += 1
+                    review.updated_at = self.now
+                    self.updated.append(review)
+                for k, v in values.items():
+                    setattr(review, k, v)
+        self.obsolete += [r.pk for r in waiting.values()]
+        counts["waiting"] += len(waiting)
+        return counts["created"], counts["updated"], counts["waiting"]

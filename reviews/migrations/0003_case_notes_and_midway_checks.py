@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("children", "0004_child_mother_full_postcodes_urn"),
         ("reviews", "0002_review_record"),
+        ("reviews", "0002_review_short_breaks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -218,6 +218,8 @@ DAILY_SWEEPS = [
     ("distribution_late", "SCHEDULE_DISTRIBUTION_LATE", "10 9 * * mon-fri"),
     # 09:15: children looked after for 5 working days without an IRO.
     ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
+    # 09:30: midway checks between reviews due within 5 working days, or past, and not recorded.
+    ("midway_checks", "SCHEDULE_MIDWAY_CHECKS", "30 9 * * mon-fri"),
 ]
 CELERY_BEAT_SCHEDULE = {
     name.replace("_", "-"): {

@@ -12,7 +12,8 @@ from children.models import Child, Episode, IROAllocation
 from children.selectors import looked_after_on
 from core.calendar import add_working_days
 
-from .models import Meeting, Review
+from .midway import midway_due
+from .models import Meeting, MidwayCheck, Review
 
 Kind = Notification.Kind
 
@@ -23,6 +24,10 @@ RECORD_WORKING_DAYS = 15
 QA_AFTER_WORKING_DAYS = 5
 # Only reviews held this recently are chased for paperwork: imported history is not.
 DISTRIBUTION_LOOKBACK_DAYS = 90
+# The IRO hears of a midway check this many working days before it is due; one whose date passed
+# more than MIDWAY_LOOKBACK_DAYS ago (history imported, or from before checks were recorded) is not chased.
+MIDWAY_REMINDER_WORKING_DAYS = 5
+MIDWAY_LOOKBACK_DAYS = 30
 
 
 def _nation() -> str:
@@ -146,3 +151,35 @@ def alert_unallocated_children(*, today: date) -> None:
                 subject_id=child.pk,
                 deadline=deadline,
             )
+
+
+def remind_midway_checks(*, today: date) -> None:
+    """The IRO hears, once per interval between reviews, when its midway check is due within 5
+    working days (or has passed) and none is recorded; not once the next review is overdue, which
+    its own alert covers."""
+    last_held = Review.objects.filter(
+        child=OuterRef("child"), period_start=OuterRef("period_start"), held_on__isnull=False
+    ).order_by("-held_on")
+    reviews = list(
+        waiting_reviews_in_care(today)
+        .filter(due_on__gte=today)
+        .annotate(
+            last_held_id=Subquery(last_held.values("pk")[:1]), last_held_on=Subquery(last_held.values("held_on")[:1])
+        )
+        .filter(last_held_id__isnull=False)
+        .exclude(Exists(MidwayCheck.objects.filter(after_review=OuterRef("last_held_id"))))
+    )
+    iros = _users(r.iro_id for r in reviews)
+    window_end = add_working_days(today, MIDWAY_REMINDER_WORKING_DAYS, nation=_nation())
+    for review in reviews:
+        due = midway_due(review.last_held_on, review.due_on)
+        if review.iro_id is None or not today - timedelta(days=MIDWAY_LOOKBACK_DAYS) <= due <= window_end:
+            continue
+        notify(
+            kind=Kind.MIDWAY_CHECK_DUE,
+            recipients=[iros[review.iro_id]],
+            child=review.child,
+            subject_type="review",
+            subject_id=review.last_held_id,
+            deadline=due,
+        )

@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, Notification
 from escalations.services import escalation_raise
 from reviews.midway import midway_due
 from reviews.models import CaseNote, MidwayCheck
 from reviews.monitoring_selectors import MidwayStatus, involvement_timeline, midway_interval
 from reviews.monitoring_services import case_note_record, midway_check_record
+from reviews.reminders import remind_midway_checks
 from reviews.services import review_record
 
 from ..factories import PASSWORD, make_child, make_iro
@@ -153,6 +154,47 @@ def test_a_case_note_is_recorded_and_audited(reviewed, iro):
             actor=iro, child=reviewed, contact_on=date(2014, 4, 1), contact_with="x", method="y", summary="x"
         )
     assert set(error.value.message_dict) == {"contact_with", "method"}
+
+
+# --- The reminder -----------------------------------------------------------------------------------
+
+
+def _reminders() -> list[tuple[str, str, date]]:
+    return [(n.kind, n.recipient.username, n.deadline) for n in Notification.objects.order_by("pk")]
+
+
+def test_the_iro_is_reminded_of_the_midway_check_5_working_days_ahead_once(reviewed, iro, other_iro):
+    # Due Monday 12 May 2014. Five working days before is Friday 2 May: Monday 5 May is a bank holiday.
+    remind_midway_checks(today=date(2014, 5, 1))
+    assert _reminders() == []
+    for _ in range(2):  # running twice, or on the next days, changes nothing
+        remind_midway_checks(today=date(2014, 5, 2))
+    remind_midway_checks(today=date(2014, 5, 13))
+    assert _reminders() == [(Notification.Kind.MIDWAY_CHECK_DUE, iro.username, date(2014, 5, 12))]
+    notification = Notification.objects.get()
+    assert (notification.child, notification.subject_type) == (reviewed, "review")
+    assert notification.subject_id == reviewed.reviews.get(held_on=date(2014, 3, 28)).pk
+
+
+def test_no_reminder_once_the_check_is_done_or_long_past_or_the_review_overdue(reviewed, iro):
+    remind_midway_checks(today=date(2014, 6, 12))  # 31 days after it was due: not chased
+    remind_midway_checks(today=date(2014, 6, 27))  # the next review is overdue: its own alert says so
+    assert _reminders() == []
+    other = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    review_record(actor=iro, child=other, held_on=date(2014, 3, 28), chair=iro, participation="PN1")
+    midway_check_record(
+        actor=iro, child=other, checked_on=date(2014, 4, 30), actions_on_track="yes", today=date(2014, 4, 30)
+    )
+    remind_midway_checks(today=date(2014, 5, 12))
+    assert [n.child for n in Notification.objects.all()] == [reviewed]
+
+
+def test_a_child_with_no_iro_or_no_review_held_gets_no_midway_reminder(iro):
+    unallocated = make_child(iro=None, looked_after_from=date(2014, 3, 3))
+    review_record(actor=iro, child=unallocated, held_on=date(2014, 3, 28), chair=iro, participation="PN1")
+    make_child(iro=iro, looked_after_from=date(2014, 4, 1))
+    remind_midway_checks(today=date(2014, 5, 12))
+    assert _reminders() == []
 
 
 # --- The timeline ---------------------------------------------------------------------------------

@@ -114,6 +114,7 @@ def dashboard(request):
             "late_total": (sum(late.values()), figure_url("late")),
             "ni66": (kpis.ni66(window), figure_url("ni66"), figure_url("ni66_late")),
             "c63": (kpis.c63(window), figure_url("c63"), figure_url("c63_not_contributing")),
+            "record_figures": record_figure_links(kpis.record_figures(window), figure_url),
             "participation": [
                 (code, annual.meaning(label), participation[code], figure_url("held", code=code))
                 for code, label in ParticipationCode.choices
@@ -139,6 +140,24 @@ REVIEW_FIGURES = {
     "held": "Reviews held",
     "late": "Reviews held late",
 }
+def record_figure_links(figures: dict, figure_url) -> list[tuple]:
+    """(key, label, Ratio or count, the list behind it, the list of those not met) for the dashboard."""
+    rows = [
+        (key, label, figures[key], figure_url(key), figure_url(key, met="no"))
+        for key, label in kpis.RECORD_FIGURES.items()
+    ]
+    rows.append(
+        (
+            "permanence_drifting",
+            "Permanence plans drifting",
+            figures["permanence_drifting"],
+            figure_url("permanence_drifting"),
+            "",
+        )
+    )
+    return rows
+
+
 CHILD_FIGURES = {
     "ni66": "Children with a review due (NI66)",
     "ni66_late": "Children with a review not held in time (NI66)",
@@ -191,6 +210,21 @@ def figure_list(request):
             "c63_not_contributing": lambda: kpis.c63_children(window).filter(contributed=False),
         }[figure]().order_by("la_child_id")
         title = CHILD_FIGURES[figure]
+        kind = "children"
+    elif figure in kpis.RECORD_FIGURES:
+        rows = kpis.record_figure_rows(figure, window)
+        title = kpis.RECORD_FIGURES[figure]
+        if request.GET.get("met") == "no":
+            rows, title = rows.filter(met=False), f"{title}: those not met"
+        if figure == "actions_on_time":
+            rows = rows.select_related("review__child").order_by("due_on", "review__child__la_child_id", "pk")
+            kind = "actions"
+        else:
+            rows = rows.select_related("child", "chair").order_by("-held_on", "child__la_child_id")
+            kind = "record_reviews"
+    elif figure == "permanence_drifting":
+        rows = kpis.permanence_drifting(window).order_by("la_child_id")
+        title = "Children whose permanence plan is drifting"
         kind = "children"
     else:
         raise Http404("No such figure")

@@ -10,20 +10,28 @@ authority whose every figure is worked out by hand below (policy days-28-90-180)
 Reviews held in 2014-15 (DEE's left out): ANA 20/06 and 10/12, BO 25/04 and 20/07, CAL 28/05 and 20/08.
 """
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
-from reports import kpis
+from reports import annual, kpis
 from reports.kpis import CollectionYear
 from reviews.models import MidwayCheck, Review, ReviewAction, ReviewViews
 from reviews.monitoring_services import midway_check_record
 from reviews.services import review_record
-from tests.factories import make_child
+from tests.factories import PASSWORD, make_child
 
 pytestmark = pytest.mark.django_db
 
 Y2015 = CollectionYear(2015).window()
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
 
 
 def hold(child, on: date, code: str, chair, **record) -> Review:
@@ -176,3 +184,73 @@ def test_all_the_record_figures_in_six_queries(authority, django_assert_num_quer
     }
     # The year before has none of these reviews (ANA's of 28/03/14 had no record parts).
     assert kpis.record_figures(CollectionYear(2014).window())["seen_alone"] == kpis.Ratio(0, 1)
+
+
+# --- Where the figures are shown ------------------------------------------------------------------
+
+
+def test_the_annual_report_gives_the_figures_and_defines_them(authority):
+    report = annual.build(2015, today=date(2026, 11, 25))
+    assert report.as_json()["review_record"] == {
+        "seen_alone": {"numerator": 2, "denominator": 4, "percent": 50.0},
+        "pep_reviewed": {"numerator": 2, "denominator": 3, "percent": 66.7},
+        "actions_on_time": {"numerator": 2, "denominator": 5, "percent": 40.0},
+        "midway_checks": {"numerator": 2, "denominator": 4, "percent": 50.0},
+        "views_gathered": {"numerator": 2, "denominator": 4, "percent": 50.0},
+        "permanence_drifting": 2,
+    }
+    table = report.table("review_record")
+    assert [str(cell) for cell in table.rows[1]] == [
+        "PEPs reviewed at reviews of school-age children",
+        "2",
+        "3",
+        "66.7%",
+    ]
+    assert table.rows[-1][:2] == ["Children whose permanence plan is drifting", 2]
+    terms = dict(annual.definitions())
+    for term in (
+        "Children seen alone before their review",
+        "PEPs reviewed",
+        "Actions completed by their date",
+        "Midway checks done",
+        "The child's views gathered before the review",
+        "Permanence plans drifting",
+    ):
+        assert term in terms
+    assert "halfway between the review held" in terms["Midway checks done"]
+
+
+def test_each_figure_lists_the_rows_behind_it(client, authority, qa_manager, director):
+    url = reverse("reports:figures")
+    login(client, qa_manager)
+    page = client.get(url, {"year": 2015, "figure": "actions_on_time", "met": "no"}).content.decode()
+    assert "Actions completed by their date: those not met" in page and "3 in all" in page
+    assert len(re.findall(r'href="/children/[0-9a-f-]{36}/"', page)) == 3 and page.count("data-met") == 3
+    page = client.get(url, {"year": 2015, "figure": "midway_checks"}).content.decode()
+    assert "4 in all" in page and "ANA" in page and "BO" in page and "DEE" not in page
+    page = client.get(url, {"year": 2015, "figure": "permanence_drifting"}).content.decode()
+    assert "2 in all" in page and ">ANA<" in page and ">BO<" in page and "CAL" not in page
+    assert authority["ana"].first_name not in page
+    assert client.get(url, {"year": 2015, "figure": "nonsense"}).status_code == 404
+    assert login(client, director).get(url, {"year": 2015, "figure": "seen_alone"}).status_code == 403
+
+
+def test_the_dashboard_shows_the_year_to_date_with_links(client, qa_manager, director, iro):
+    today = timezone.localdate()
+    # Aged 9 or 10 today: of school age, so the review counts for PEPs (not recorded as reviewed).
+    born = today - timedelta(days=3650)
+    child = make_child(iro=iro, looked_after_from=today - timedelta(days=20), date_of_birth=born)
+    review = review_record(actor=iro, child=child, held_on=today, chair=iro, participation="PN1", spoke_alone=True)
+    views(review, "child", today)
+    year = CollectionYear.containing(today).year
+    page = login(client, qa_manager).get(reverse("reports:dashboard")).content.decode()
+    shown = dict(re.findall(r'data-kpi="(\w+)">([\d.,%–]+)<', page))
+    assert shown["seen_alone_percent"] == "100.0%" and shown["seen_alone_denominator"] == "1"
+    assert shown["views_gathered_percent"] == "100.0%" and shown["pep_reviewed_percent"] == "0.0%"
+    assert shown["midway_checks_percent"] == "–" and shown["actions_on_time_percent"] == "–"
+    assert shown["permanence_drifting"] == "0"
+    figures = reverse("reports:figures")
+    assert f'href="{figures}?year={year}&amp;figure=seen_alone"' in page
+    assert f'href="{figures}?year={year}&amp;figure=pep_reviewed&amp;met=no"' in page
+    page = login(client, director).get(reverse("reports:dashboard")).content.decode()
+    assert 'data-kpi="seen_alone_percent">100.0%<' in page and figures not in page

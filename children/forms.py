@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import User
 from core.forms import date_field
 
-from .models import IROAllocation, MissingEpisode
+from .models import IROAllocation, MissingEpisode, ShortBreakAgreement
 
 
 class AllocationForm(forms.Form):
@@ -62,3 +62,27 @@ class MissingEpisodeForm(forms.Form):
     @classmethod
     def initial_from(cls, missing: MissingEpisode) -> dict:
         return {"kind": missing.kind, "start_on": missing.start_on, "end_on": missing.end_on}
+
+
+class ShortBreakAgreementForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ShortBreakAgreement.Kind.choices,
+        widget=forms.RadioSelect,
+        label="What are you recording about the short-break agreement?",
+        error_messages={"required": "Select whether the agreement began or ended"},
+    )
+    on = date_field(
+        "Date",
+        help_text="The day the agreement ended, or began before the first short break recorded. For example, 27 3 2026",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Note (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field("on"),
+            Field.textarea("note"),
+            Submit("submit", "Record the date"),
+        )

@@ -11,7 +11,7 @@ from accounts.models import User
 from core.calendar import add_working_days
 from reviews.models import Review
 
-from .models import Child, Episode, IROAllocation, MissingEpisode
+from .models import Child, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
@@ -58,6 +58,23 @@ def looked_after_on(day: date) -> Q:
     )
 
 
+def in_short_break_arrangement_on(day: date) -> Q:
+    """Children in a short-break arrangement on `day`, between breaks too."""
+    return Q(
+        Exists(
+            ShortBreakArrangement.objects.filter(child=OuterRef("pk"), start_on__lte=day).filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=day)
+            )
+        )
+    )
+
+
+def reviewed_on(day: date) -> Q:
+    """Children who have reviews due and need an IRO on `day`: those looked after, and those in a
+    short-break arrangement (whose reviews fall due between breaks too)."""
+    return looked_after_on(day) | in_short_break_arrangement_on(day)
+
+
 def caseload_for(user: User, *, iro: User | None = None) -> QuerySet[Child]:
     """The children on a caseload: an IRO's own; for a QA manager everyone's, or one IRO's."""
     if user.is_iro:
@@ -83,13 +100,14 @@ def due_soon_by(today: date) -> date:
 
 
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
-    """Children looked after on `today`, each with the review due next (`next_due_on`,
+    """Children looked after or in a short-break arrangement on `today`, each with the review due next (`next_due_on`,
     `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
-    # The review due next is the one not yet held in the latest period of care.
+    # The review due next is the one not yet held on the latest clock (period of care or short-break
+    # arrangement).
     next_review = Review.objects.filter(child=OuterRef("pk"), held_on__isnull=True).order_by("-period_start")
     return (
-        with_current_iro(children.filter(looked_after_on(today)))
+        with_current_iro(children.filter(reviewed_on(today)))
         .annotate(
             next_due_on=Subquery(next_review.values("due_on")[:1]),
             next_due_explanation=Subquery(next_review.values("due_explanation")[:1]),
@@ -106,9 +124,10 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
 
 
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
-    """Active IROs with the number of children looked after now allocated to each (`caseload_size`)."""
+    """Active IROs with the number of children looked after now (or in a short-break arrangement)
+    allocated to each (`caseload_size`)."""
     current = IROAllocation.objects.filter(iro=OuterRef("pk"), end_on__isnull=True).filter(
-        child__in=Child.objects.filter(looked_after_on(today))
+        child__in=Child.objects.filter(reviewed_on(today))
     )
     return (
         User.objects.filter(role=User.Role.IRO, is_active=True)

@@ -12,8 +12,9 @@ from core.forms import submit
 from core.periods import periods_of_care
 from reviews.monitoring_selectors import add_midway, with_midway_check
 from reviews.selectors import reviews_of_child
+from reviews.services import child_schedule
 
-from .forms import AllocationForm, MissingEpisodeForm
+from .forms import AllocationForm, MissingEpisodeForm, ShortBreakAgreementForm
 from .models import Child
 from .selectors import (
     DueStatus,
@@ -24,7 +25,12 @@ from .selectors import (
     missing_episode_for_user,
     with_next_review,
 )
-from .services import allocation_change, missing_episode_record, missing_episode_update
+from .services import (
+    allocation_change,
+    missing_episode_record,
+    missing_episode_update,
+    short_break_agreement_record,
+)
 
 SORTS = {
     "due": [F("next_due_on").asc(nulls_last=True), "last_name"],
@@ -123,7 +129,26 @@ def child_detail(request, public_id):
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
+            "short_breaks": child_schedule(child, today=today).arrangements,
+            "agreements": child.short_break_agreements.all(),
         },
+    )
+
+
+@login_required
+def short_break_agreement_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = ShortBreakAgreementForm(request.POST or None)
+    agreement = submit(request, form, short_break_agreement_record, child=child)
+    if agreement is not None:
+        messages.success(request, f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.")
+        return redirect(child_url(child))
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Record a short-break agreement date", "child": child, "back_url": child_url(child)},
     )
 
 

@@ -115,6 +115,11 @@ class ChildPlan:
     def looked_after_on(self, day: date) -> bool:
         return any(p.covers(day) for p in self.periods)
 
+    def iro_on(self, day: date) -> int | None:
+        """The IRO allocated on `day` (between short breaks too: the allocation carries on)."""
+        allocations = sorted(a for p in self.periods for a in p.allocations)
+        return next((iro for start, iro, _reason in reversed(allocations) if start <= day), None)
+
 
 class Planner:
     def __init__(self, rng: random.Random, today: date):
@@ -302,12 +307,12 @@ class Planner:
 
     # -- short breaks: a disabled child's series of individual short-break episodes (LS V3)
 
-    def short_breaks(self, dob: date, first: date, home: str) -> list[PeriodPlan]:
+    def short_breaks(self, dob: date, first: date, home: str, until: date | None = None) -> list[PeriodPlan]:
         rng = self.rng
         place, provider = rng.choice((("K2", "PR1"), ("U6", "PR1")))
         periods = []
         day = first
-        while day <= self.today and age_on(dob, day) < 18:
+        while day <= min(self.today, until or self.today) and age_on(dob, day) < 18:
             end = day + timedelta(days=rng.randint(1, 3))
             # No postcodes for short breaks (DfE rules 398 and 214).
             ep = EpisodePlan(day, "S", "V3", "N2", place, provider, "", "")
@@ -326,7 +331,7 @@ class Planner:
         first = periods[0].start
         earliest = dob + relativedelta(years=14, months=6)
         latest = first - timedelta(days=30)
-        if periods[0].short_break:
+        if all(p.short_break for p in periods):
             return "", None  # blank where the DfE wants it blank: short breaks only (rules 393, 399)
         if latest <= earliest or rng.random() > 0.5:
             return "0", None
@@ -336,7 +341,11 @@ class Planner:
 
     # -- one child
 
-    def child(self, *, first_start: date | None = None, short_breaks: bool = False) -> ChildPlan | None:
+    def child(
+        self, *, first_start: date | None = None, short_breaks: bool = False, into_care: bool = False
+    ) -> ChildPlan | None:
+        """One child's history. `short_breaks`: a series of short breaks; `into_care` as well: after a
+        year or so of breaks the child comes into full-time care."""
         rng = self.rng
         start = first_start or self.earliest + timedelta(days=rng.randint(0, (self.today - self.earliest).days))
         age = rng.randint(6, 15) if short_breaks else int(pick(rng, AGE_AT_ENTRY))
@@ -350,7 +359,12 @@ class Planner:
         disabled = short_breaks or rng.random() < 0.03
 
         if short_breaks:
-            periods = self.short_breaks(dob, start, home)
+            until = start + timedelta(days=rng.randint(300, 600)) if into_care else None
+            periods = self.short_breaks(dob, start, home, until)
+            if into_care and periods[-1].end is not None:
+                again = periods[-1].end + timedelta(days=rng.randint(7, 40))
+                if again <= self.today and age_on(dob, again) < 17:
+                    periods.append(self.period(dob, again, home, disabled=True, allow_adoption=False))
         else:
             periods = [self.period(dob, start, home, disabled=disabled, allow_adoption=True)]
             # Some children who went home come back into care.
@@ -412,10 +426,10 @@ def plan_children(planner: Planner, rng: random.Random, n: int) -> list[ChildPla
         plan.periods[0].end, plan.periods[0].reason_ceased = None, ""
         plan.unallocated = True
         plans.append(plan)
-    # A handful of disabled children on a series of short breaks.
-    for _ in range(max(1, round(n / 110))):
+    # A handful of disabled children on a series of short breaks; the first later comes into full-time care.
+    for i in range(max(2, round(n / 110))):
         start = planner.history_from + timedelta(days=rng.randint(0, 700))
-        plans.append(planner.child(first_start=start, short_breaks=True))
+        plans.append(planner.child(first_start=start, short_breaks=True, into_care=i == 0))
     # Children whose care began at random times: as many as it takes for n looked after today.
     looked_after = sum(p.looked_after_on(today) for p in plans)
     attempts = 0
@@ -450,24 +464,36 @@ def allocate_iros(plans: list[ChildPlan], weights: list[float], rng: random.Rand
             if plan.unallocated:
                 continue
             events.append((period.start, 2, c, p, "start"))
-            if period.end is not None:
+            # The IRO stays allocated between short breaks (children.services.episode_end).
+            if period.end is not None and not period.short_break:
                 events.append((period.end, 0, c, p, "end"))
             events += [(day, 1, c, p, "move") for day in period.reallocate_on]
     events.sort()
     last_iro: dict[int, int] = {}
+    current: dict[int, int] = {}
     for day, _order, c, p, kind in events:
         period = plans[c].periods[p]
+        now = current.get(c)
         if kind == "start":
+            if now is not None and period.short_break:
+                continue
             keep = last_iro.get(c)
             iro = keep if keep is not None and (period.short_break or rng.random() < 0.5) else choose()
+            if iro == now:
+                continue
             period.allocations.append((day, iro, "new_to_care"))
+            if now is not None:
+                load[now] -= 1
             load[iro] += 1
+            current[c] = iro
         elif kind == "end":
-            load[period.allocations[-1][1]] -= 1
+            load[now] -= 1
+            del current[c]
         else:
-            current = period.allocations[-1][1]
-            iro = choose(exclude=current)
+            iro = choose(exclude=now)
             period.allocations.append((day, iro, pick(rng, REALLOCATION_REASONS)))
-            load[current] -= 1
+            load[now] -= 1
             load[iro] += 1
-        last_iro[c] = period.allocations[-1][1]
+            current[c] = iro
+        if c in current:
+            last_iro[c] = current[c]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
@@ -15,10 +14,10 @@ from accounts.models import AuditEntry, User
 from children.models import Child, Episode, IROAllocation
 from children.services import allocation_change, child_create, episode_end, episode_follows, episode_start
 from core.calendar import add_working_days
-from core.periods import CONTINUES, PeriodOfCare, periods_of_care
+from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Meeting, Review
-from reviews.services import meeting_book, review_record, review_schedule_refresh
-from reviews.timescales import DueReview, Policy, pn_code_fits_age, review_schedule
+from reviews.services import child_schedule, meeting_book, review_record, review_schedule_refresh, scheduler_settings
+from reviews.timescales import ChildSchedule, Clock, ScheduledReview, child_review_schedule, pn_code_fits_age
 
 from .data import (
     DAY,
@@ -36,7 +35,7 @@ from .data import (
     working_day_on_or_after,
     working_day_on_or_before,
 )
-from .planner import ChildPlan, EpisodePlan, PeriodPlan
+from .planner import ChildPlan, EpisodePlan
 
 
 class ServiceWriter:
@@ -45,9 +44,10 @@ class ServiceWriter:
 
     def __init__(self, iros: list[User], today: date):
         self.iros, self.today = iros, today
+        self.children: list[Child] = []
 
     def child(self, plan: ChildPlan) -> Child:
-        return child_create(
+        child = child_create(
             actor=None,
             la_child_id=plan.la_child_id,
             first_name=plan.first_name,
@@ -59,6 +59,8 @@ class ServiceWriter:
             mother=plan.mother,
             first_child_born_on=plan.first_child_born_on,
         )
+        self.children.append(child)
+        return child
 
     def start_episode(self, child: Child, plan: EpisodePlan) -> Episode:
         return episode_start(actor=None, child=child, start_on=plan.start_on, **plan.fields())
@@ -71,21 +73,28 @@ class ServiceWriter:
             actor=None, child=child, iro=self.iros[iro], start_on=start_on, reason=reason, note=note, today=self.today
         )
 
-    def _waiting(self, child: Child, period_start: date) -> Review | None:
-        return child.reviews.filter(held_on__isnull=True, period_start=period_start).first()
+    def clocks(self, child: Child) -> tuple[Clock, ...]:
+        return child_schedule(child, today=self.today).clocks
 
-    def due_on(self, child: Child, period_start: date) -> date | None:
-        waiting = self._waiting(child, period_start)
+    def _waiting(self, child: Child, clock_start: date) -> Review | None:
+        # The services refresh due dates as of the real today; the demo's today decides whether a
+        # short-break arrangement has lapsed yet.
+        review_schedule_refresh(child=child, today=self.today)
+        return child.reviews.filter(held_on__isnull=True, period_start=clock_start).first()
+
+    def due_on(self, child: Child, clock_start: date) -> date | None:
+        waiting = self._waiting(child, clock_start)
         return waiting.due_on if waiting else None
 
-    def record(self, child: Child, period_start: date, **recorded) -> None:
+    def record(self, child: Child, clock_start: date, **recorded) -> None:
         review_record(actor=None, child=child, today=self.today, **recorded)
 
-    def book(self, child: Child, period_start: date, planned_on: date) -> None:
-        meeting_book(actor=None, review=self._waiting(child, period_start), planned_on=planned_on, today=self.today)
+    def book(self, child: Child, clock_start: date, planned_on: date) -> None:
+        meeting_book(actor=None, review=self._waiting(child, clock_start), planned_on=planned_on, today=self.today)
 
     def finish(self) -> None:
-        pass
+        for child in self.children:
+            review_schedule_refresh(child=child, today=self.today)
 
 
 @dataclass
@@ -96,7 +105,7 @@ class _Draft:
     episodes: list[Episode] = field(default_factory=list)
     allocations: list[IROAllocation] = field(default_factory=list)
     held: list[Review] = field(default_factory=list)
-    meeting: tuple[date, date] | None = None  # (period start, planned on)
+    meeting: tuple[date, date] | None = None  # (clock start, planned on)
     audit: list[tuple[str, object, dict]] = field(default_factory=list)
 
 
@@ -111,8 +120,7 @@ class BulkWriter:
 
     def __init__(self, iros: list[User], today: date):
         self.iros, self.today = iros, today
-        self.policy = Policy(settings.REVIEW_TIMESCALE_POLICY)
-        self.nation = settings.BANK_HOLIDAY_NATION
+        self.settings = scheduler_settings()
         self.drafts: list[_Draft] = []
 
     @staticmethod
@@ -172,9 +180,10 @@ class BulkWriter:
             self._refuse(f"episode ending {end_on} with {reason_ceased}")
         episode.end_on, episode.reason_ceased = end_on, reason_ceased
         self._clean(episode, "child")
-        for allocation in draft.allocations:
-            if allocation.end_on is None and allocation.start_on <= end_on:
-                allocation.end_on = end_on
+        if episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
+            for allocation in draft.allocations:
+                if allocation.end_on is None and allocation.start_on <= end_on:
+                    allocation.end_on = end_on
         draft.audit.append(("episode_ended", episode, {"reason_ceased": reason_ceased}))
 
     def allocate(self, draft: _Draft, iro: int, start_on: date, reason: str, note: str) -> None:
@@ -191,24 +200,26 @@ class BulkWriter:
         previous = current.iro.pk if current else None
         draft.audit.append(("iro_allocated", allocation, {"previous_iro": previous, "iro": user.pk, "reason": reason}))
 
-    def _schedule(self, draft: _Draft, period_start: date) -> tuple[PeriodOfCare, list[date], list[DueReview]]:
-        # As reviews.services.review_schedule_refresh, for one period of care.
-        period = next(p for p in periods_of_care(draft.episodes) if p.start == period_start)
-        held = [r.held_on for r in draft.held if r.period_start == period_start]
-        return period, held, review_schedule(period, held, policy=self.policy, nation=self.nation)
+    def _schedule(self, draft: _Draft, also_held: date | None = None) -> ChildSchedule:
+        # The service's own scheduler, on the records in memory.
+        held = [r.held_on for r in draft.held] + ([also_held] if also_held else [])
+        return child_review_schedule(draft.episodes, held, today=self.today, **self.settings)
 
-    def due_on(self, draft: _Draft, period_start: date) -> date | None:
-        _period, held, schedule = self._schedule(draft, period_start)
-        return schedule[len(held)].due_on if len(schedule) > len(held) else None
+    def clocks(self, draft: _Draft) -> tuple[Clock, ...]:
+        return self._schedule(draft).clocks
 
-    def record(self, draft: _Draft, period_start: date, **recorded) -> None:
+    def due_on(self, draft: _Draft, clock_start: date) -> date | None:
+        waiting = next((r for r in self._schedule(draft).waiting if r.clock.start == clock_start), None)
+        return waiting.due.due_on if waiting else None
+
+    def record(self, draft: _Draft, clock_start: date, **recorded) -> None:
         # As reviews.services.review_record (its _check_held and _check_late_reason).
-        period, held, schedule = self._schedule(draft, period_start)
         held_on = recorded["held_on"]
-        if len(schedule) <= len(held) or held_on > self.today or held_on in held:
+        if held_on > self.today or held_on in {r.held_on for r in draft.held}:
             self._refuse(f"review held {held_on}")
-        if not (period.start <= held_on and (period.end is None or held_on <= period.end)):
-            self._refuse(f"review held {held_on} outside the period of care")
+        item = next((r for r in self._schedule(draft, held_on).reviews if r.held_on == held_on), None)
+        if item is None or item.clock.start != clock_start:
+            self._refuse(f"review held {held_on} outside the period of care or short-break arrangement")
         problem = pn_code_fits_age(
             recorded["participation"], date_of_birth=draft.child.date_of_birth, review_on=held_on
         )
@@ -217,16 +228,12 @@ class BulkWriter:
         for sent in (recorded["decisions_sent_on"], recorded["record_sent_on"]):
             if sent is not None and not held_on <= sent <= self.today:
                 self._refuse(f"sent on {sent}")
-        due = schedule[len(held)]
+        due = item.due
         if held_on > due.due_on and not recorded["late_reason"]:
             self._refuse(f"late review held {held_on} without a reason")
         review = Review(
             child=draft.child,
-            period_start=period_start,
-            sequence=due.sequence,
-            due_on=due.due_on,
-            policy=str(due.policy),
-            due_explanation=due.explanation,
+            **_due_fields(item),
             **{**recorded, "late_reason": recorded["late_reason"] if held_on > due.due_on else ""},
         )
         self._clean(review, "child", "chair")
@@ -246,19 +253,10 @@ class BulkWriter:
         reviews, meetings = [], []
         for draft in self.drafts:
             reviews += draft.held
-            waiting = {}
-            for period in periods_of_care(draft.episodes):
-                _period, held, schedule = self._schedule(draft, period.start)
-                if len(schedule) > len(held):
-                    due = schedule[-1]
-                    waiting[period.start] = Review(
-                        child=draft.child,
-                        period_start=period.start,
-                        sequence=due.sequence,
-                        due_on=due.due_on,
-                        policy=str(due.policy),
-                        due_explanation=due.explanation,
-                    )
+            waiting = {
+                item.clock.start: Review(child=draft.child, **_due_fields(item))
+                for item in self._schedule(draft).waiting
+            }
             reviews += waiting.values()
             if draft.meeting:
                 meeting = Meeting(review=waiting[draft.meeting[0]], planned_on=draft.meeting[1])
@@ -272,16 +270,30 @@ class BulkWriter:
             for action, obj, detail in d.audit
         )
         # The service recomputes every due date: nothing may change.
-        expected = sorted((r.child_id, r.period_start, r.sequence, r.due_on, r.held_on) for r in reviews)
+        # It stores the short-break arrangements too.
+        expected = sorted(
+            (r.child_id, r.period_start, r.short_breaks, r.sequence, r.due_on, r.held_on) for r in reviews
+        )
         for child in children:
-            review_schedule_refresh(child=child)
+            review_schedule_refresh(child=child, today=self.today)
         stored = sorted(
             Review.objects.filter(child__in=children).values_list(
-                "child_id", "period_start", "sequence", "due_on", "held_on"
+                "child_id", "period_start", "short_breaks", "sequence", "due_on", "held_on"
             )
         )
         if stored != expected:
             raise CommandError("seed_demo's due dates differ from those the service computes (a bug in seed_demo).")
+
+
+def _due_fields(item: ScheduledReview) -> dict:
+    return {
+        "period_start": item.clock.start,
+        "short_breaks": item.clock.short_breaks,
+        "sequence": item.due.sequence,
+        "due_on": item.due.due_on,
+        "policy": str(item.due.policy),
+        "due_explanation": item.due.explanation,
+    }
 
 
 def write_child(plan: ChildPlan, writer: ServiceWriter | BulkWriter, rng: random.Random, today: date):
@@ -300,11 +312,15 @@ def write_child(plan: ChildPlan, writer: ServiceWriter | BulkWriter, rng: random
                 writer.allocate(child, iro, day, reason, REALLOCATION_NOTES.get(reason, ""))
         if period.end is not None:
             writer.end_period(child, episode, period.end, period.reason_ceased)
-        _hold_reviews(child, plan, period, writer, rng, today)
+
+    # Reviews on each clock the scheduler finds: periods of full-time care and short-break arrangements.
+    clocks = writer.clocks(child)
+    for clock in clocks:
+        _hold_reviews(child, plan, clock, writer, rng, today)
 
     # A meeting booked for about a third of the reviews due in the next 30 days (or overdue).
-    last = plan.periods[-1]
-    due = writer.due_on(child, last.start) if last.end is None else None
+    last = clocks[-1] if clocks else None
+    due = writer.due_on(child, last.start) if last is not None and last.period.end is None else None
     if due is not None and due <= today + timedelta(days=30) and rng.random() < 1 / 3:
         if due < today:
             planned = add_working_days(today, rng.randint(1, 8))
@@ -314,49 +330,50 @@ def write_child(plan: ChildPlan, writer: ServiceWriter | BulkWriter, rng: random
         writer.book(child, last.start, planned)
 
 
-def _hold_reviews(
-    child, plan: ChildPlan, period: PeriodPlan, writer: ServiceWriter | BulkWriter, rng: random.Random, today
-):
-    """Walk the period's reviews forward: each held shortly before the date the service says it is
+def _hold_reviews(child, plan: ChildPlan, clock: Clock, writer: ServiceWriter | BulkWriter, rng: random.Random, today):
+    """Walk the clock's reviews forward: each held shortly before the date the service says it is
     due, now and then late, never after today."""
     previous: date | None = None
-    due = writer.due_on(child, period.start)
+    # A move of placement may bring a review forward (periods of full-time care only).
+    episodes = next((p.episodes for p in plan.periods if p.start == clock.start and not p.short_break), [])
+    due = writer.due_on(child, clock.start)
     while due is not None:
-        if period.end is None and today - timedelta(days=40) <= due < today and rng.random() < OVERDUE_NOW_SHARE:
+        if clock.period.end is None and today - timedelta(days=40) <= due < today and rng.random() < OVERDUE_NOW_SHARE:
             return  # overdue now: not held yet
-        held, late_reason = _held_on(due, period, previous, rng)
+        held, late_reason = _held_on(due, clock, episodes, previous, rng)
         if held > today:
             return
-        chair = period.iro_on(held)
+        chair = plan.iro_on(held)
         if chair is None:
             return
         writer.record(
             child,
-            period.start,
+            clock.start,
             held_on=held,
             chair=writer.iros[chair],
             late_reason=late_reason,
             **_recorded(plan, held, rng, today),
         )
         previous = held
-        due = writer.due_on(child, period.start)
+        due = writer.due_on(child, clock.start)
 
 
-def _held_on(due: date, period: PeriodPlan, previous: date | None, rng: random.Random) -> tuple[date, str]:
+def _held_on(
+    due: date, clock: Clock, episodes: list[EpisodePlan], previous: date | None, rng: random.Random
+) -> tuple[date, str]:
+    end = clock.period.end
     if rng.random() < LATE_SHARE:
         late = working_day_on_or_after(due + timedelta(days=rng.choice((1, 2, 3, 4, 5, 7, 8, 10, 14, 21))))
-        if period.end is None or late <= period.end:
+        if end is None or late <= end:
             return late, pick(rng, LATE_REASONS)
-    earliest = period.start + timedelta(days=10) if previous is None else previous + timedelta(days=30)
+    earliest = clock.start + timedelta(days=10) if previous is None else previous + timedelta(days=30)
     earliest = min(earliest, due)
     held = working_day_on_or_before(due - timedelta(days=pick(rng, HELD_DAYS_EARLY)))
     if held < earliest:
         held = min(working_day_on_or_after(earliest), due)
     if previous is not None:
         # A move since the last review: the IRO may bring the review forward.
-        moved = [
-            e.start_on for e in period.episodes if e.reason_new in ("P", "T") and previous + DAY * 14 < e.start_on
-        ]
+        moved = [e.start_on for e in episodes if e.reason_new in ("P", "T") and previous + DAY * 14 < e.start_on]
         if moved and moved[0] < held and rng.random() < EVENT_REVIEW_SHARE:
             held = min(held, working_day_on_or_after(moved[0] + timedelta(days=rng.randint(10, 30))))
     return held, ""

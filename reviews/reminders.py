@@ -4,12 +4,13 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Notification, User
 from accounts.notifications import notify
-from children.models import Child, Episode, IROAllocation
-from children.selectors import looked_after_on
+from children.models import Child, Episode, IROAllocation, ShortBreakArrangement
+from children.selectors import reviewed_on
 from core.calendar import add_working_days
 
 from .midway import midway_due
@@ -47,14 +48,14 @@ def _current_iro() -> Subquery:
 
 
 def waiting_reviews_in_care(today: date):
-    """The review each child looked after today is waiting for (the latest period's), with the
-    child and the current IRO's id (`iro_id`). Reviews missed in a period already ended are not
-    chased: the child has left that period of care."""
+    """The review each child looked after today (or in a short-break arrangement) is waiting for (the
+    latest clock's), with the child and the current IRO's id (`iro_id`). Reviews missed in a period
+    or arrangement already ended are not chased: the child has left it."""
     later = Review.objects.filter(
         child=OuterRef("child"), held_on__isnull=True, period_start__gt=OuterRef("period_start")
     )
     return (
-        Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(looked_after_on(today)))
+        Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(reviewed_on(today)))
         .exclude(Exists(later))
         .select_related("child")
         .annotate(iro_id=_current_iro())
@@ -130,13 +131,24 @@ def alert_distribution_late(*, today: date) -> None:
 
 
 def alert_unallocated_children(*, today: date) -> None:
-    """A child looked after for 5 working days with no IRO: the QA managers hear, once per period."""
+    """A child looked after (or in a short-break arrangement) for 5 working days with no IRO: the QA
+    managers hear, once per period of care or arrangement."""
     qa = _qa_managers()
     started = Episode.objects.filter(child=OuterRef("pk"), reason_new="S", start_on__lte=today)
+    arrangement = ShortBreakArrangement.objects.filter(child=OuterRef("pk"), start_on__lte=today).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today)
+    )
     children = (
-        Child.objects.filter(looked_after_on(today))
+        Child.objects.filter(reviewed_on(today))
         .exclude(Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True)))
-        .annotate(looked_after_since=Subquery(started.values("child").annotate(d=Max("start_on")).values("d")))
+        .annotate(
+            # A short-break child between breaks has needed an IRO since the arrangement began, not
+            # since the latest break.
+            looked_after_since=Coalesce(
+                Subquery(arrangement.order_by("-start_on").values("start_on")[:1]),
+                Subquery(started.values("child").annotate(d=Max("start_on")).values("d")),
+            )
+        )
     )
     for child in children:
         if child.looked_after_since is None:

@@ -5,21 +5,21 @@ and the due dates of the children's reviews."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
-from children.models import Child, Episode, MissingEpisode
-from core.periods import periods_of_care
+from children.models import Child, Episode, MissingEpisode, ShortBreakAgreement
 from reviews.models import Review
-from reviews.services import review_schedule_refresh
-from reviews.timescales import Policy, review_schedule
+from reviews.services import agreement_dates, review_schedule_refresh, scheduler_settings
+from reviews.timescales import child_review_schedule
 
 from .problems import ImportResult
 from .records import CHILD_FIELDS, EPISODE_FIELDS, ChildRecord, chunks
 
 _BATCH = 1000
+DUE_FIELDS = ("period_start", "short_breaks", "sequence", "due_on", "policy", "due_explanation")
 # Names for a child created by the import: the return carries no names. They show where the service
 # would show a name until the child's details are completed.
 PLACEHOLDER_FIRST_NAME = "Child"
@@ -88,10 +88,9 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
 
     # Reviews: every review's due date as the service's schedule refresh computes it, so that the rows
     # are written once, already right.
-    policy = Policy(settings.REVIEW_TIMESCALE_POLICY)
-    plan = ImportedReviewDueDates(timezone.now())
+    plan = ImportedReviewDueDates(timezone.now(), records)
     for record in records.values():
-        created, updated, waiting = plan.child(record, policy)
+        created, updated, waiting = plan.child(record)
         counts["reviews_created"] += created
         counts["reviews_updated"] += updated
         if created or updated or (waiting and record.header.child_id not in changes):
@@ -106,7 +105,7 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
     Review.objects.bulk_create(plan.new, batch_size=_BATCH)
     Review.objects.bulk_update(
         plan.updated,
-        ["period_start", "sequence", "due_on", "policy", "due_explanation", "participation", "updated_at"],
+        [*DUE_FIELDS, "participation", "updated_at"],
         batch_size=_BATCH,
     )
     if plan.obsolete:
@@ -126,12 +125,15 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
         batch_size=_BATCH,
     )
 
-    # The service's own recomputation of the due dates is the authority; with each child's episodes
-    # and reviews fetched in bulk beforehand, it costs no query when (as it should) nothing changes.
+    # The service's own recomputation of the due dates is the authority, and it stores the short-break
+    # arrangements; with each child's records fetched in bulk beforehand, it costs no query when (as it
+    # should) nothing changes.
     touched = [records[child_id].child.pk for child_id in changes]
     for chunk in chunks(touched, 500):
-        for child in Child.objects.filter(pk__in=chunk).prefetch_related("episodes", "reviews"):
-            review_schedule_refresh(child=child)
+        for child in Child.objects.filter(pk__in=chunk).prefetch_related(
+            "episodes", "reviews", "short_break_agreements", "short_break_arrangements"
+        ):
+            review_schedule_refresh(child=child, today=plan.today)
 
 
 # --- The due dates of the imported reviews ---------------------------------------------------------
@@ -139,62 +141,72 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
 
 
 class ImportedReviewDueDates:
-    """As reviews.services.review_schedule_refresh, for the children's records as the import leaves
-    them: the due date of each review held, and the one review waiting in each period of care that
-    has one due; collected for writing in bulk."""
+    """The due date of each review held and the one review waiting on each clock (period of full-time
+    care or short-break arrangement) that has one due, for the children's records as the import leaves
+    them, by the service's own scheduler (reviews.timescales.child_review_schedule); collected for
+    writing in bulk."""
 
-    def __init__(self, now):
+    def __init__(self, now, records: dict[str, ChildRecord]):
         self.now = now
+        self.today = timezone.localdate(now)
         self.new: list[Review] = []
         self.updated: list[Review] = []
         self.obsolete: list[int] = []
+        self.settings = scheduler_settings()
+        self.agreements: dict[int, list[ShortBreakAgreement]] = defaultdict(list)
+        known = [r.child.pk for r in records.values() if r.child is not None and r.child.pk is not None]
+        for chunk in chunks(known, 2000):
+            for agreement in ShortBreakAgreement.objects.filter(child_id__in=chunk):
+                self.agreements[agreement.child_id].append(agreement)
 
-    def child(self, record: ChildRecord, policy: Policy) -> tuple[int, int, int]:
+    def child(self, record: ChildRecord) -> tuple[int, int, int]:
         """(reviews held created, reviews held updated, waiting reviews created, changed or deleted)."""
         child = record.child
         stored = {r.pk: r for r in record.stored_reviews}
-        held: list[Review] = []
+        held: dict[date, Review] = {}
         participation_changed: set[int] = set()
         for row in record.reviews.values():
             if row.pk is None:
-                held.append(Review(child=child, held_on=row.held_on, participation=row.participation))
+                held[row.held_on] = Review(child=child, held_on=row.held_on, participation=row.participation)
                 continue
             review = stored[row.pk]
             if review.participation != row.participation:
                 review.participation = row.participation
                 participation_changed.add(review.pk)
-            held.append(review)
-        held.sort(key=lambda r: r.held_on)
+            held[review.held_on] = review
         waiting = {r.period_start: r for r in record.stored_reviews if r.held_on is None}
 
         counts = {"created": 0, "updated": 0, "waiting": 0}
-        nation = settings.BANK_HOLIDAY_NATION
-        for period in periods_of_care(record.episodes.values()):
-            in_period = [
-                r for r in held if r.held_on >= period.start and (period.end is None or r.held_on <= period.end)
-            ]
-            schedule = review_schedule(period, [r.held_on for r in in_period], policy=policy, nation=nation)
-            pairs = list(zip(in_period, schedule, strict=False))
-            if len(schedule) > len(in_period):
-                pairs.append((waiting.pop(period.start, None) or Review(child=child), schedule[-1]))
-            for review, due in pairs:
-                kind = "waiting" if review.held_on is None else None
-                values = {
-                    "period_start": period.start,
-                    "sequence": due.sequence,
-                    "due_on": due.due_on,
-                    "policy": str(due.policy),
-                    "due_explanation": due.explanation,
-                }
-                if review.pk is None:
-                    counts[kind or "created"] += 1
-                    self.new.append(review)
-                elif review.pk in participation_changed or any(getattr(review, k) != v for k, v in values.items()):
-                    counts[kind or "updated"] += 1
-                    review.updated_at = self.now
-                    self.updated.append(review)
-                for k, v in values.items():
-                    setattr(review, k, v)
+        schedule = child_review_schedule(
+            record.episodes.values(),
+            list(held),
+            today=self.today,
+            **self.settings,
+            **agreement_dates(self.agreements.get(child.pk, [])),
+        )
+        for item in schedule.reviews:
+            if item.held_on is not None:
+                review = held[item.held_on]
+            else:
+                review = waiting.pop(item.clock.start, None) or Review(child=child)
+            kind = "waiting" if review.held_on is None else None
+            values = {
+                "period_start": item.clock.start,
+                "short_breaks": item.clock.short_breaks,
+                "sequence": item.due.sequence,
+                "due_on": item.due.due_on,
+                "policy": str(item.due.policy),
+                "due_explanation": item.due.explanation,
+            }
+            if review.pk is None:
+                counts[kind or "created"] += 1
+                self.new.append(review)
+            elif review.pk in participation_changed or any(getattr(review, k) != v for k, v in values.items()):
+                counts[kind or "updated"] += 1
+                review.updated_at = self.now
+                self.updated.append(review)
+            for k, v in values.items():
+                setattr(review, k, v)
         self.obsolete += [r.pk for r in waiting.values()]
         counts["waiting"] += len(waiting)
         return counts["created"], counts["updated"], counts["waiting"]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from core.calendar import add_working_days
+from core.midway import midway_due, midway_status
 from reviews.models import Review
 
 from .models import Child, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
@@ -134,3 +135,30 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
         .annotate(caseload_size=Coalesce(Subquery(current.values("iro").annotate(n=Count("pk")).values("n")), 0))
         .order_by("first_name", "last_name")
     )
+
+
+def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Adds what `add_midway` needs, in the same query: the next review's due date and clock (period
+    of care), the review last held and its clock, and whether its midway check is recorded."""
+    waiting = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by("-reviews__period_start")
+    held = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=False).order_by("-reviews__held_on")
+    checked = Child.objects.filter(pk=OuterRef("pk"), midway_checks__after_review=OuterRef("midway_last_held_id"))
+    return children.annotate(
+        midway_next_due_on=Subquery(waiting.values("reviews__due_on")[:1]),
+        midway_next_period=Subquery(waiting.values("reviews__period_start")[:1]),
+        midway_last_held_id=Subquery(held.values("reviews__pk")[:1]),
+        midway_last_held_on=Subquery(held.values("reviews__held_on")[:1]),
+        midway_last_period=Subquery(held.values("reviews__period_start")[:1]),
+    ).annotate(midway_done=Exists(checked))
+
+
+def add_midway(children, *, today: date) -> None:
+    """Sets `midway` on each child of a `with_midway_check` list: (status, due date) of the midway
+    check between the review last held and the next due, or None when none falls due (no review
+    due, or none held yet on the next review's clock)."""
+    for child in children:
+        child.midway = None
+        same_clock = child.midway_last_period == child.midway_next_period
+        if child.midway_next_due_on and child.midway_last_held_on and same_clock:
+            due_on = midway_due(child.midway_last_held_on, child.midway_next_due_on)
+            child.midway = (midway_status(due_on=due_on, done=child.midway_done, today=today), due_on)

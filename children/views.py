@@ -10,7 +10,6 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from core.forms import submit
 from core.periods import periods_of_care
-from reviews.monitoring_selectors import add_midway, with_midway_check
 from reviews.selectors import reviews_of_child
 from reviews.services import child_schedule
 
@@ -18,11 +17,13 @@ from .forms import AllocationForm, MissingEpisodeForm, ShortBreakAgreementForm
 from .models import Child
 from .selectors import (
     DueStatus,
+    add_midway,
     caseload_for,
     child_for_user,
     due_soon_by,
     iros_with_caseload_counts,
     missing_episode_for_user,
+    with_midway_check,
     with_next_review,
 )
 from .services import (
@@ -82,7 +83,7 @@ def caseload(request):
     if sort not in SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
     page = Paginator(with_midway_check(children).order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-    add_midway(page.object_list, today)
+    add_midway(page.object_list, today=today)
     return render(
         request,
         "children/caseload.html",

@@ -6,20 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from children.models import Child
+from core.midway import midway_due, midway_status
 
-from .midway import midway_due
 from .models import MidwayCheck, Review
-
-
-class MidwayStatus:
-    DONE = "done"
-    DUE = "due"  # the midpoint is today or later
-    NOT_DONE = "not_done"  # the midpoint has passed with no check recorded
-    LABELS = {DONE: "Done", DUE: "Due", NOT_DONE: "Not done"}
 
 
 @dataclass(frozen=True)
@@ -37,9 +30,7 @@ class MidwayInterval:
         return midway_due(self.last_held_on, self.next_due_on)
 
     def status(self, today: date) -> str:
-        if self.check is not None:
-            return MidwayStatus.DONE
-        return MidwayStatus.NOT_DONE if self.due_on < today else MidwayStatus.DUE
+        return midway_status(due_on=self.due_on, done=self.check is not None, today=today)
 
 
 def _waiting(child_ref: str) -> QuerySet[Review]:
@@ -71,33 +62,6 @@ def midway_interval(child: Child) -> MidwayInterval | None:
         return None
     check = MidwayCheck.objects.filter(after_review=last_held["pk"]).select_related("recorded_by").first()
     return MidwayInterval(last_held["pk"], last_held["held_on"], latest["next_due_on"], check)
-
-
-def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Adds what `midway_of` needs to each child, in the same query: the next review's due date and
-    period of care, the review last held and its period, and whether its midway check is recorded."""
-    last_held = Review.objects.filter(child=OuterRef("pk"), held_on__isnull=False).order_by("-held_on")
-    return children.annotate(
-        midway_next_due_on=Subquery(_waiting("pk").values("due_on")[:1]),
-        midway_next_period=Subquery(_waiting("pk").values("period_start")[:1]),
-        midway_last_held_id=Subquery(last_held.values("pk")[:1]),
-        midway_last_held_on=Subquery(last_held.values("held_on")[:1]),
-        midway_last_period=Subquery(last_held.values("period_start")[:1]),
-        midway_done=Exists(MidwayCheck.objects.filter(after_review=OuterRef("midway_last_held_id"))),
-    )
-
-
-def midway_of(child: Child, today: date) -> tuple[str, date] | None:
-    """(status, due date) of the midway check of a child from `with_midway_check`, or None if none
-    falls due now."""
-    if child.midway_next_due_on is None or child.midway_last_held_on is None:
-        return None
-    if child.midway_last_period != child.midway_next_period:
-        return None  # nothing held yet in the current period of care
-    due_on = midway_due(child.midway_last_held_on, child.midway_next_due_on)
-    if child.midway_done:
-        return MidwayStatus.DONE, due_on
-    return (MidwayStatus.NOT_DONE if due_on < today else MidwayStatus.DUE), due_on
 
 
 # --- The timeline of the IRO's involvement ---------------------------------------------------------
@@ -197,7 +161,15 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
     return sorted(events, key=lambda e: e.order, reverse=True)
 
 
-def add_midway(children, today: date) -> None:
-    """Sets `midway` ((status, due date) or None) on each child of a `with_midway_check` list."""
-    for child in children:
-        child.midway = midway_of(child, today)
+def child_page_monitoring(child: Child, *, today: date) -> dict:
+    """The child's page's part from the monitoring between reviews (`monitoring`): the interval the
+    child is in now with its midway check, and the timeline of the IRO's involvement. Eight queries,
+    whatever the child's history."""
+    interval = midway_interval(child)
+    return {
+        "monitoring": {
+            "interval": interval,
+            "midway_status": interval.status(today) if interval else None,
+            "timeline": involvement_timeline(child),
+        }
+    }

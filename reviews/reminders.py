@@ -12,8 +12,8 @@ from accounts.notifications import notify
 from children.models import Child, Episode, IROAllocation, ShortBreakArrangement
 from children.selectors import reviewed_on
 from core.calendar import add_working_days
+from core.midway import midway_due
 
-from .midway import midway_due
 from .models import Meeting, MidwayCheck, Review
 
 Kind = Notification.Kind

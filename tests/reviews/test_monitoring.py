@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, Notification
+from core.midway import MidwayStatus, midway_due
 from escalations.services import escalation_raise
-from reviews.midway import midway_due
 from reviews.models import CaseNote, MidwayCheck
-from reviews.monitoring_selectors import MidwayStatus, involvement_timeline, midway_interval
+from reviews.monitoring_selectors import involvement_timeline, midway_interval
 from reviews.monitoring_services import case_note_record, midway_check_record
 from reviews.reminders import remind_midway_checks
 from reviews.services import review_record

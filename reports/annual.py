@@ -214,6 +214,7 @@ class AnnualReport:
     escalations: dict
     staffing: Staffing
     unit_cost: UnitCost
+    short_breaks: kpis.ShortBreakReviews
     narrative: Narrative = field(default_factory=lambda: Narrative([], [], []))
     # kpis.record_figures: the review record and the monitoring between reviews.
     record: dict = field(default_factory=dict)
@@ -249,6 +250,11 @@ class AnnualReport:
             "ni66": _ratio_json(f.ni66),
             "c63": _ratio_json(f.c63),
             "looked_after_at_31_march": f.looked_after_at_31_march,
+            "short_break_reviews": {
+                "held": self.short_breaks.held,
+                "held_late": self.short_breaks.held_late,
+                "overdue": self.short_breaks.overdue,
+            },
             "participation": dict(self.participation),
             "missing": {"episodes": self.missing["episodes"], "young_people": self.missing["young_people"]},
             "escalations": {
@@ -286,6 +292,7 @@ class AnnualReport:
             self.review_record_table(),
             self.staffing_table(),
             self.unit_cost_table(),
+            self.short_break_reviews_table(),
         ]
 
     def table(self, slug: str) -> Table:
@@ -305,6 +312,18 @@ class AnnualReport:
                 ["NI66: children whose reviews were all in timescale", *(Percent(y.ni66.percent) for y in years)],
                 ["C63: children who contributed to every review", *(Percent(y.c63.percent) for y in years)],
                 ["Children looked after on 31 March", *(y.looked_after_at_31_march for y in years)],
+            ],
+        )
+
+    def short_break_reviews_table(self) -> Table:
+        return Table(
+            "short_break_reviews",
+            f"Reviews of short-break arrangements, {self.year.label} (counted apart)",
+            ["Measure", "Reviews"],
+            [
+                ["Held", self.short_breaks.held],
+                ["Held late", self.short_breaks.held_late],
+                ["Due and not held by 31 March", self.short_breaks.overdue],
             ],
         )
 
@@ -467,6 +486,7 @@ def build(year: int, *, today: date | None = None) -> AnnualReport:
         escalations=kpis.escalations(window),
         staffing=kpis.staffing(window),
         unit_cost=kpis.unit_cost(collection_year, figures.reviews_held),
+        short_breaks=kpis.short_break_reviews(window),
         narrative=Narrative.for_year(collection_year),
         record=kpis.record_figures(window),
     )
@@ -483,7 +503,8 @@ DEFINITIONS: list[tuple[str, str]] = [
     (
         "Children left out",
         "Children whose every episode of care in the year was a short break (legal status V3 or V4) are left out "
-        "of every figure in this report, as they are from the national indicators.",
+        "of every figure in this report, as they are from the national indicators. So are the reviews of "
+        "short-break arrangements, which are counted apart (below).",
     ),
     ("Reviews held", "Statutory reviews whose date held falls in the year."),
     (
@@ -535,6 +556,7 @@ DEFINITIONS: list[tuple[str, str]] = [
         "Unit cost per review",
         "The service budget recorded for the year, divided by the reviews held in the year, to the nearest penny.",
     ),
+    ("Reviews of short-break arrangements", kpis.SHORT_BREAK_DEFINITION),
     (
         "Children seen alone before their review",
         "Of the reviews held in the year of children aged 4 or over (coded PN1 to PN7), the percentage at which the "

@@ -169,8 +169,11 @@ def counted_children(window: Window) -> QuerySet[Child]:
 
 
 def reviews_held(window: Window) -> QuerySet[Review]:
-    """Reviews whose date held falls in the window."""
-    return Review.objects.filter(held_on__gte=window.start, held_on__lte=window.end).filter(counted(window, "child"))
+    """Reviews whose date held falls in the window (not those of short-break arrangements: see
+    `short_break_reviews`)."""
+    return Review.objects.filter(held_on__gte=window.start, held_on__lte=window.end, short_breaks=False).filter(
+        counted(window, "child")
+    )
 
 
 def late_reviews(window: Window) -> QuerySet[Review]:
@@ -204,8 +207,11 @@ def participation(window: Window) -> dict[str, int]:
 
 
 def reviews_due(window: Window) -> QuerySet[Review]:
-    """Reviews due in the window, held or not (a review not held is the row waiting in its period)."""
-    return Review.objects.filter(due_on__gte=window.start, due_on__lte=window.end).filter(counted(window, "child"))
+    """Reviews due in the window, held or not (a review not held is the row waiting in its period), not
+    those of short-break arrangements."""
+    return Review.objects.filter(due_on__gte=window.start, due_on__lte=window.end, short_breaks=False).filter(
+        counted(window, "child")
+    )
 
 
 def late_q(window: Window) -> Q:
@@ -501,6 +507,47 @@ def caseloads(*, today: date, soon: date) -> tuple[list[IROCaseload], IROCaseloa
     )
     empty = {"children": 0, "overdue": 0, "due_soon": 0}
     return [IROCaseload(iro, **by_iro.get(iro.pk, empty)) for iro in iros], unallocated
+
+
+# --- Short-break reviews ------------------------------------------------------------------------------
+# Reviews on a short-break arrangement's clock are left out of every figure above, as they are of NI66,
+# C63 and the 903 return (DfE rule 399); these count them apart.
+
+SHORT_BREAK_DEFINITION = (
+    "Reviews of children on a series of short breaks (legal status V3 or V4), due on the arrangement's own "
+    "clock: 3 months after its first break, then 6 months after each review held, until the agreement ends, "
+    "no break starts within the set gap, or the child comes into full-time care. They are counted apart "
+    "from every other figure, as the national indicators and the 903 return leave them out. Held: reviews "
+    "held in the period; held late: of those, held after their due date; overdue: reviews due in the period "
+    "and not held by the day it is judged."
+)
+
+
+@dataclass(frozen=True)
+class ShortBreakReviews:
+    held: int
+    held_late: int
+    overdue: int
+
+
+def short_break_reviews(window: Window) -> ShortBreakReviews:
+    """Short-break arrangements' reviews held in the window (and of those, held late), and those due in
+    the window and still not held when it is judged (from `overdue_from`). One query."""
+    held = Q(held_on__gte=window.start, held_on__lte=window.end)
+    counts = Review.objects.filter(short_breaks=True).aggregate(
+        held=Count("pk", filter=held),
+        held_late=Count("pk", filter=held & Q(held_on__gt=F("due_on"))),
+        overdue=Count(
+            "pk",
+            filter=Q(
+                held_on__isnull=True,
+                due_on__gte=window.start,
+                due_on__lte=window.end,
+                due_on__lt=window.overdue_from,
+            ),
+        ),
+    )
+    return ShortBreakReviews(**counts)
 
 
 # --- The review record and the IRO's monitoring between reviews -----------------------------------

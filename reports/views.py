@@ -115,6 +115,8 @@ def dashboard(request):
             "ni66": (kpis.ni66(window), figure_url("ni66"), figure_url("ni66_late")),
             "c63": (kpis.c63(window), figure_url("c63"), figure_url("c63_not_contributing")),
             "record_figures": record_figure_links(kpis.record_figures(window), figure_url),
+            "short_breaks": kpis.short_break_reviews(window),
+            "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
                 (code, annual.meaning(label), participation[code], figure_url("held", code=code))
                 for code, label in ParticipationCode.choices

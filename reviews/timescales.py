@@ -1,8 +1,10 @@
 """When each statutory review of a looked-after child is due.
 
-Pure date arithmetic: no Django, no database. The caller gives a period of care and the dates of the
-reviews held in it; the engine says when each of those reviews was due and when the next one is due.
-Rules and worked examples: docs/domain.md, "Review timescales".
+Pure date arithmetic: no Django, no database. `child_review_schedule` is the one scheduler: given a
+child's episodes, the dates reviews were held and the short-break agreement dates, it gives every
+review's due date on its clock (a period of full-time care, or a short-break arrangement) with why,
+and the review due next. The service, the 903 import and the demo all call it. `review_schedule` is
+the arithmetic for one clock. Rules and worked examples: docs/domain.md, "Review timescales".
 """
 
 from __future__ import annotations

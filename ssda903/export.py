@@ -170,8 +170,9 @@ def _build(year: int | None) -> Ssda903Return:
             )
     result.tables["Episodes"] = rows
 
+    # Reviews of short-break arrangements are not in the return (DfE rule 399).
     reviews = Review.objects.filter(
-        child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False
+        child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False, short_breaks=False
     )
     if year:
         reviews = reviews.filter(held_on__gte=year_start(year), held_on__lte=end)

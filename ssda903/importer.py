@@ -76,7 +76,7 @@ def ssda903_import(*, actor: User | None, files: Mapping[str, bytes], today: dat
                     "because some of their rows cannot be read: correct those rows and upload the files again."
                 )
         if not report.problems:
-            write(records, actor, result)
+            write(records, actor, result, today=today)
     result.problems = sorted(set(report.problems), key=_problem_order)
     result.notes = report.notes
     result.seconds = time.perf_counter() - started

@@ -25,7 +25,7 @@ DUE_FIELDS = ("period_start", "short_breaks", "sequence", "due_on", "policy", "d
 PLACEHOLDER_FIRST_NAME = "Child"
 
 
-def write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult) -> None:
+def write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult, *, today: date) -> None:
     counts = result.counts
     changes: dict[str, dict[str, int]] = {}  # la_child_id -> what changed, for the audit entry
 
@@ -88,7 +88,7 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
 
     # Reviews: every review's due date as the service's schedule refresh computes it, so that the rows
     # are written once, already right.
-    plan = ImportedReviewDueDates(timezone.now(), records)
+    plan = ImportedReviewDueDates(timezone.now(), today, records)
     for record in records.values():
         created, updated, waiting = plan.child(record)
         counts["reviews_created"] += created
@@ -146,9 +146,9 @@ class ImportedReviewDueDates:
     them, by the service's own scheduler (reviews.timescales.child_review_schedule); collected for
     writing in bulk."""
 
-    def __init__(self, now, records: dict[str, ChildRecord]):
+    def __init__(self, now, today: date, records: dict[str, ChildRecord]):
         self.now = now
-        self.today = timezone.localdate(now)
+        self.today = today  # decides whether a short-break arrangement whose gap has not run out is open
         self.new: list[Review] = []
         self.updated: list[Review] = []
         self.obsolete: list[int] = []

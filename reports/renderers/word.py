@@ -130,6 +130,15 @@ def render_docx(report: AnnualReport) -> bytes:
     )
     _table(document, tables["late_reviews"])
 
+    document.add_heading("Reviews of short-break arrangements", level=1)
+    sb = report.short_breaks
+    document.add_paragraph(
+        "Children on a series of short breaks are reviewed on the arrangement's own clock; their reviews are "
+        f"counted apart from the figures above: {display(sb.held)} held in {y.label}, {display(sb.held_late)} of "
+        f"them late, and {display(sb.overdue)} due and not held by 31 March."
+    )
+    _table(document, tables["short_break_reviews"])
+
     document.add_heading("Participation", level=1)
     document.add_paragraph(
         "The indicator for participation counts children who did not contribute to one of their reviews in the "

@@ -11,7 +11,8 @@ from accounts.models import AuditEntry, Notification
 from children.selectors import DueStatus, caseload_for, due_soon_by, with_next_review
 from children.services import episode_end, episode_start, short_break_agreement_record
 from reviews import reminders
-from reviews.services import review_schedule_refresh
+from reviews.services import review_record, review_schedule_refresh
+from reviews.tasks import sweep
 from tests.factories import PASSWORD, make_child
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,16 @@ def test_the_childs_page_shows_the_arrangement_and_its_breaks_and_records_an_ear
     assert "Arrangement from 1 December 2023" in page
     assert "The agreement began on 1 December 2023" in page
     assert child.short_break_agreements.get().recorded_by == iro
+
+
+def test_the_daily_sweep_ends_an_arrangement_whose_gap_ran_out_and_drops_the_review_after_it(iro):
+    child = short_break_child(iro)
+    review_record(actor=iro, child=child, today=D(2024, 4, 9), held_on=D(2024, 4, 9), chair=iro, participation="PN1")
+    review_schedule_refresh(child=child, today=D(2024, 8, 22))  # the last day of the 6-month gap
+    assert child.reviews.get(held_on__isnull=True).due_on == D(2024, 10, 9)
+
+    assert sweep("short_break_lapses", "2024-08-23") is True  # a Friday
+    arrangement = child.short_break_arrangements.get()
+    assert (arrangement.end_on, arrangement.ended_by) == (D(2024, 8, 22), "no_break")
+    # The review due 09/10/2024 would fall after the arrangement ended.
+    assert not child.reviews.filter(held_on__isnull=True).exists()

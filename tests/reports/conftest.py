@@ -17,8 +17,8 @@ and checked by test_the_due_dates_are_the_ones_counted_by_hand.
                             a second period from 01/11/2013    status), 28/02/14 PN1, 27/08/14 PN3; the
                                                                review due 23/02/15 not held
     EVE    A    02/02/2001  01/07/2013 to 20/07/2013           none: left before the first was due (29/07/13)
-    FINN   C    01/01/2006  short breaks (V4) 01/05/2013 to    29/05/13 PN1, 10/09/13 PN7 late (other);
-                            30/04/2014; care order from        29/09/14 PN1, 20/12/14 PN1
+    FINN   C    01/01/2006  short breaks (V4) 01/05/2013 to    29/05/13 PN1, 10/09/13 PN7 (on the short-break
+                            30/04/2014; care order from        arrangement's clock); 29/09/14 PN1, 20/12/14 PN1
                             01/09/2014
     GUS    A    01/01/2012  from 01/04/2013                    25/04/13 PN0, 24/07/13 PN0, 27/01/14 PN0
                                                                late (no reason: imported), 26/07/14 PN0,
@@ -91,7 +91,9 @@ def new_period(child: Child, on: str, iro: User, legal_status: str = "C2") -> No
         placement="U4",
         placement_provider="PR1",
     )
-    allocation_change(actor=None, child=child, iro=iro, start_on=d(on), reason="new_to_care")
+    # After short breaks the IRO is still allocated (the arrangement's reviews go on between breaks).
+    if not child.allocations.filter(iro=iro, end_on__isnull=True).exists():
+        allocation_change(actor=None, child=child, iro=iro, start_on=d(on), reason="new_to_care")
 
 
 def missing(child: Child, on: str, kind: str = "M") -> None:
@@ -148,8 +150,8 @@ def build_authority() -> Authority:
     leave(eve, "20/07/13", "E13")  # before the first review was due (29/07/13)
 
     finn = child("FINN", "01/01/2006", "01/05/2013", c, legal_status="V4")
-    hold(finn, "29/05/13", "PN1", c)  # due 29/05/13
-    hold(finn, "10/09/13", "PN7", c, "other")  # due 27/08/13; next due 09/03/14, never held
+    hold(finn, "29/05/13", "PN1", c)  # due 01/08/13: 3 months after the short breaks began
+    hold(finn, "10/09/13", "PN7", c, "other")  # due 29/11/13 (so in time); next due 10/03/14, never held
     leave(finn, "30/04/14", "E8")
     new_period(finn, "01/09/14", c)
     hold(finn, "29/09/14", "PN1", c)  # due 29/09/14

@@ -80,8 +80,9 @@ def test_the_due_dates_are_the_ones_counted_by_hand(authority):
         ("DAN", "02/12/13"): "29/11/13",
         ("DAN", "28/02/14"): "02/03/14",
         ("DAN", "27/08/14"): "27/08/14",
-        ("FINN", "29/05/13"): "29/05/13",
-        ("FINN", "10/09/13"): "27/08/13",
+        # FINN's short breaks are one arrangement from 01/05/13: 3 months, then 6 months after each review.
+        ("FINN", "29/05/13"): "01/08/13",
+        ("FINN", "10/09/13"): "29/11/13",
         ("FINN", "29/09/14"): "29/09/14",
         ("FINN", "20/12/14"): "28/12/14",
         ("GUS", "25/04/13"): "29/04/13",
@@ -92,15 +93,25 @@ def test_the_due_dates_are_the_ones_counted_by_hand(authority):
     }
     waiting = {"ANN": "30/05/15", "BEN": "04/07/15", "DAN": "23/02/15", "GUS": "19/07/15"}
     expected = {(child, d(on)): d(due_on) for (child, on), due_on in held.items()}
-    # The waiting reviews: FINN has one in each period (the short breaks' never held, due 09/03/14).
+    # The waiting reviews: FINN has one on each clock (the short-break arrangement's never held, due
+    # 10/03/14, six months after 10/09/13, before full-time care ended the arrangement on 01/09/14).
     expected |= {(child, None): d(due_on) for child, due_on in waiting.items()}
     assert {k: v for k, v in due.items() if k[0] != "FINN" or k[1] is not None} == {
         k: v for k, v in expected.items() if k[0] != "FINN" or k[1] is not None
     }
     finn_waiting = sorted(Review.objects.filter(child__la_child_id="FINN", held_on__isnull=True).values_list("due_on"))
-    assert finn_waiting == [(d("09/03/14"),), (d("18/06/15"),)]
+    assert finn_waiting == [(d("10/03/14"),), (d("18/06/15"),)]
     # CARA and EVE left care before their next review fell due; DAN's first period likewise.
     assert not Review.objects.filter(child__la_child_id__in=["CARA", "EVE"], held_on__isnull=True).exists()
+
+
+def test_short_break_reviews_are_counted_apart(authority):
+    # FINN's arrangement: 29/05/13 (due 01/08/13) and 10/09/13 (due 29/11/13) held in time; the one
+    # due 10/03/14 not held by 31 March. None of them is in NI66, C63 or the reviews held.
+    assert kpis.short_break_reviews(Y2014) == kpis.ShortBreakReviews(held=2, held_late=0, overdue=1)
+    assert kpis.short_break_reviews(Y2015) == kpis.ShortBreakReviews(held=0, held_late=0, overdue=0)
+    assert not kpis.reviews_held(Y2014).filter(short_breaks=True).exists()
+    assert not kpis.reviews_due(Y2014).filter(short_breaks=True).exists()
 
 
 def test_reviews_held_and_participation_2013_14(authority):
@@ -282,6 +293,7 @@ def test_the_annual_report_json_for_2014_15(authority):
         "ni66": {"numerator": 4, "denominator": 6, "percent": 66.7},
         "c63": {"numerator": 3, "denominator": 5, "percent": 60.0},
         "looked_after_at_31_march": 5,
+        "short_break_reviews": {"held": 0, "held_late": 0, "overdue": 0},
         "participation": {
             "PN0": 2,
             "PN1": 4,

@@ -76,14 +76,15 @@ def test_the_pdf_holds_every_table(report):
 def test_the_word_document_holds_every_table(report):
     document = docx.Document(io.BytesIO(render_docx(report)))
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
-    assert len(tables) == len(report.tables()) == 9
-    performance, late, participation, by_theme, by_stage, missing, record, staffing, cost = tables
+    assert len(tables) == len(report.tables()) == 10
+    performance, late, short_breaks, participation, by_theme, by_stage, missing, record, staffing, cost = tables
     assert performance[0] == ["Measure", "2011-12", "2012-13", "2013-14", "2014-15"]
     assert performance[1] == ["Reviews held", "0", "1", "10", "11"]
     assert performance[2] == ["NI66: children whose reviews were all in timescale", "–", "100.0%", "40.0%", "66.7%"]
     assert performance[3] == ["C63: children who contributed to every review", "–", "100.0%", "66.7%", "60.0%"]
     assert performance[4] == ["Children looked after on 31 March", "0", "1", "5", "5"]
     assert late[-1] == ["Total", "2"] and ["Social worker unavailable", "1"] in late
+    assert short_breaks[1:] == [["Held", "0"], ["Held late", "0"], ["Due and not held by 31 March", "0"]]
     assert participation[1] == ["PN0", "Child under 4 at the date of the review", "2"]
     assert participation[-1] == ["Sum", "", "11"]
     assert by_theme[-1] == ["Total", "2"] and by_stage[-1] == ["Total", "2"]
@@ -130,6 +131,7 @@ def test_the_command_prints_the_json(authority, capsys):
         "ni66",
         "c63",
         "looked_after_at_31_march",
+        "short_break_reviews",
         "participation",
         "missing",
         "escalations",
@@ -148,9 +150,10 @@ def test_the_command_writes_each_format(authority, tmp_path):
         assert (tmp_path / name).read_bytes().startswith(magic), fmt
     call_command("annual_report", "--year", "2014", "--format", "csv", "--out", str(tmp_path / "tables"))
     written = sorted(p.name for p in (tmp_path / "tables").iterdir())
-    assert len(written) == 9 and "iro-annual-report-2013-14-participation.csv" in written
+    assert len(written) == 10 and "iro-annual-report-2013-14-short_break_reviews.csv" in written
+    assert "iro-annual-report-2013-14-review_record.csv" in written
     call_command("annual_report", "--year", "2014", "--format", "csv", "--out", str(tmp_path / "tables.zip"))
-    assert len(zipfile.ZipFile(tmp_path / "tables.zip").namelist()) == 9
+    assert len(zipfile.ZipFile(tmp_path / "tables.zip").namelist()) == 10
     html = (tmp_path / "r.html").read_text()
     assert "£300.00" in html and "<style>" in html and "data:image/png;base64," in html
 

@@ -5,6 +5,7 @@ The history has a series of short breaks, a move into full-time care with a revi
 it began (the day the short-break arrangement ended: the review counts on the later clock only),
 and a second period of care."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from children.services import episode_end, episode_start
 from demo.planner import ChildPlan, EpisodePlan
 from demo.writers import BulkWriter
 from reviews.services import review_record
+from reviews.timescales import child_review_schedule
 from ssda903.importer import ssda903_import
 from tests.factories import make_child
 
@@ -155,3 +157,26 @@ def test_the_service_the_903_import_and_the_demo_give_the_same_due_dates(iro, se
         for c in (by_service, imported, demo)
     ]
     assert arrangements == [[(D(2023, 1, 9), D(2023, 9, 4), "full_time_care", 6)]] * 3
+
+
+def test_a_review_held_on_a_day_two_periods_share_counts_in_the_later_only():
+    """Where the import's own copy of the schedule differed from the service's: a period of care left
+    open under a new RNE S episode ends the day the next begins, and a review held that day was counted
+    in both periods by the import, in the later one only by the service. The one scheduler puts each
+    review on one clock."""
+
+    @dataclass(frozen=True)
+    class Ep:
+        start_on: date
+        end_on: date | None = None
+        reason_new: str = "S"
+        reason_ceased: str = ""
+        legal_status: str = "C2"
+        placement: str = "U4"
+
+    s = child_review_schedule([Ep(D(2024, 1, 1)), Ep(D(2024, 3, 1))], [D(2024, 3, 1)], today=TODAY)
+    assert [(r.clock.start, r.due.sequence, r.due.due_on, r.held_on) for r in s.reviews] == [
+        (D(2024, 1, 1), 1, D(2024, 1, 29), None),  # missed in the first period, which ended on 01/03/2024
+        (D(2024, 3, 1), 1, D(2024, 3, 29), D(2024, 3, 1)),
+        (D(2024, 3, 1), 2, D(2024, 5, 30), None),
+    ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from children.models import Child, MissingEpisode
+from children.models import Child, MissingEpisode, ShortBreakArrangement
 from children.services import episode_end, episode_start, missing_episode_record
 from reviews.models import Review
 from reviews.services import review_record
@@ -171,8 +171,10 @@ def test_children_looked_after_only_under_short_breaks_have_no_reviews_in_the_re
     ret = ssda903_return(year=2014)
     assert [r["CHILD"] for r in ret.tables["Header"]] == ["V1"]
     assert ret.tables["Reviews"] == []
-    # The review is held all the same, and the whole history keeps it.
-    assert [r["REVIEW"] for r in ssda903_history().tables["Reviews"]] == ["20/05/2013"]
+    # The review is held all the same, on the short-break arrangement's clock: the service keeps it, and
+    # no return holds it, the whole history's included (DfE rule 399).
+    assert list(short.reviews.filter(held_on__isnull=False).values_list("short_breaks", flat=True)) == [True]
+    assert ssda903_history().tables["Reviews"] == []
 
 
 @pytest.mark.django_db
@@ -296,13 +298,19 @@ def test_the_demo_authority_round_trips_and_its_export_passes_the_dfe_validator(
     districts = {r["PL_POST"].split(" ")[0] for r in episodes if r["PL_POST"]}
     assert districts & {"SE1", "SE5", "SE15"} and districts & {"ME7", "CT9", "GU1", "B23", "LS9", "M14", "NE6"}
 
-    # Round trip: the whole history into an empty service gives the same returns and due dates.
+    # Round trip: the whole history into an empty service gives the same returns and due dates (but
+    # for the reviews of short-break arrangements, which no return holds: DfE rule 399), and the same
+    # short-break arrangements.
     ssda903_history().write(tmp_path / "history")
     schedule = sorted(
-        Review.objects.values_list(
+        Review.objects.filter(short_breaks=False).values_list(
             "child__la_child_id", "period_start", "sequence", "due_on", "held_on", "participation"
         )
     )
+    arrangements = sorted(
+        ShortBreakArrangement.objects.values_list("child__la_child_id", "start_on", "end_on", "ended_by", "breaks")
+    )
+    assert arrangements and Review.objects.filter(short_breaks=True, held_on__isnull=False).exists()
     mothers = sorted(Child.objects.values_list("la_child_id", "mother", "first_child_born_on"))
     Child.objects.all().delete()
     result = ssda903_import(actor=None, files=files_from_directory(tmp_path / "history"), today=TODAY)
@@ -314,11 +322,19 @@ def test_the_demo_authority_round_trips_and_its_export_passes_the_dfe_validator(
             assert (tmp_path / f"{year}-again" / name).read_bytes() == (tmp_path / str(year) / name).read_bytes()
     assert (
         sorted(
-            Review.objects.values_list(
+            Review.objects.filter(short_breaks=False).values_list(
                 "child__la_child_id", "period_start", "sequence", "due_on", "held_on", "participation"
             )
         )
         == schedule
+    )
+    assert (
+        sorted(
+            ShortBreakArrangement.objects.values_list(
+                "child__la_child_id", "start_on", "end_on", "ended_by", "breaks"
+            )
+        )
+        == arrangements
     )
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, User
 from children.services import allocation_change, missing_episode_record
 from escalations.services import escalation_raise
 from reports.child_record import SECTIONS, child_record, export_document
@@ -20,7 +20,7 @@ from reports.renderers.pdf import unavailable_reason
 from reviews.models import Review, ReviewAction, ReviewParticipant, ReviewViews
 from reviews.monitoring_services import case_note_record, midway_check_record
 from reviews.services import review_record
-from tests.factories import PASSWORD, make_child, make_iro
+from tests.factories import PASSWORD, UserFactory, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def child(iro, qa_manager):
     allocation_change(
         actor=qa_manager,
         child=mia,
-        iro=make_iro(first_name="Cy", last_name="Hart"),
+        iro=UserFactory(role=User.Role.IRO, first_name="Cy", last_name="Hart"),
         start_on=date(2014, 9, 1),
         reason="caseload",
         today=date(2014, 9, 1),

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry, Notification
+from accounts.models import AuditEntry, Notification, User
 from core.midway import MidwayStatus, midway_due
 from escalations.services import escalation_raise
 from reviews.models import CaseNote, MidwayCheck
@@ -20,7 +20,7 @@ from reviews.monitoring_services import case_note_record, midway_check_record
 from reviews.reminders import remind_midway_checks
 from reviews.services import review_record
 
-from ..factories import PASSWORD, make_child, make_iro
+from ..factories import PASSWORD, UserFactory, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_a_child_with_no_iro_or_no_review_held_gets_no_midway_reminder(iro):
 
 
 def test_the_timeline_lists_the_iros_involvement_newest_first(reviewed, iro, qa_manager):
-    other = make_iro(first_name="Cy", last_name="Hart")
+    other = UserFactory(role=User.Role.IRO, first_name="Cy", last_name="Hart")
     case_note_record(
         actor=iro,
         child=reviewed,

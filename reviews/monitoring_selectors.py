@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from children.models import Child
 from core.midway import midway_due, midway_status
 
-from .models import MidwayCheck, Review
+from .models import MidwayCheck
 
 
 @dataclass(frozen=True)
@@ -33,27 +32,16 @@ class MidwayInterval:
         return midway_status(due_on=self.due_on, done=self.check is not None, today=today)
 
 
-def _waiting(child_ref: str) -> QuerySet[Review]:
-    # The review due next: the one not yet held in the latest period of care.
-    return Review.objects.filter(child=OuterRef(child_ref), held_on__isnull=True).order_by("-period_start")
-
-
 def midway_interval(child: Child) -> MidwayInterval | None:
     """The child's interval now, or None when no midway check falls due (no review due, or none held
-    yet in the period of care of the one due). Three queries."""
-    latest = (
-        Child.objects.filter(pk=child.pk)
-        .annotate(
-            next_due_on=Subquery(_waiting("pk").values("due_on")[:1]),
-            next_period_start=Subquery(_waiting("pk").values("period_start")[:1]),
-        )
-        .values("next_due_on", "next_period_start")
-        .get()
-    )
-    if latest["next_due_on"] is None:
+    yet on the clock of the one due: its period of care or short-break arrangement). Three queries."""
+    # The review due next: the one not yet held on the latest clock.
+    waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").values("due_on", "period_start")
+    waiting = waiting.first()
+    if waiting is None:
         return None
     last_held = (
-        Review.objects.filter(child=child, period_start=latest["next_period_start"], held_on__isnull=False)
+        child.reviews.filter(period_start=waiting["period_start"], held_on__isnull=False)
         .order_by("-held_on")
         .values("pk", "held_on")
         .first()
@@ -61,7 +49,7 @@ def midway_interval(child: Child) -> MidwayInterval | None:
     if last_held is None:
         return None
     check = MidwayCheck.objects.filter(after_review=last_held["pk"]).select_related("recorded_by").first()
-    return MidwayInterval(last_held["pk"], last_held["held_on"], latest["next_due_on"], check)
+    return MidwayInterval(last_held["pk"], last_held["held_on"], waiting["due_on"], check)
 
 
 # --- The timeline of the IRO's involvement ---------------------------------------------------------
@@ -106,7 +94,8 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
                 InvolvementEvent("allocation_ended", allocation.end_on, f"{allocation.iro} no longer the IRO")
             )
     for review in child.reviews.filter(held_on__isnull=False).select_related("chair"):
-        details = [f"Review {review.sequence} of the period of care from {review.period_start:%-d %B %Y}"]
+        clock = "short-break arrangement" if review.short_breaks else "period of care"
+        details = [f"Review {review.sequence} of the {clock} from {review.period_start:%-d %B %Y}"]
         details.append(f"Participation: {review.get_participation_display()}")
         if review.held_late:
             details.append(f"Held late (due {review.due_on:%-d %B %Y})")
@@ -140,7 +129,8 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
             InvolvementEvent(
                 "case_note",
                 note.contact_on,
-                f"Case note: contact with {who[:1].lower()}{who[1:]}",
+                # "the child", "social worker"; an initialism such as "IRO" keeps its capitals.
+                f"Case note: contact with {who[:1].lower() if who[1:2].islower() else who[:1]}{who[1:]}",
                 text=note.summary,
                 details=[note.get_method_display()],
                 by=str(note.recorded_by),

@@ -12,7 +12,7 @@ from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 from reviews.services import lock_child, review_schedule_refresh
 
-from .models import Child, Episode, IROAllocation, MissingEpisode, ShortBreakAgreement
+from .models import Child, Episode, IROAllocation, MissingEpisode
 from .rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
 
 
@@ -268,52 +268,3 @@ def missing_episode_update(
         missing.save(update_fields=["kind", "start_on", "end_on"])
         audit_record(actor=actor, action="missing_episode_updated", obj=missing, fields=changed)
         return missing
-
-
-def short_break_agreement_record(
-    *, actor: User | None, child: Child, kind: str, on: date, note: str = "", today: date | None = None
-) -> ShortBreakAgreement:
-    """Record the day a short-break agreement ended, or began before the first break the service
-    knows of (by the QA manager or the child's IRO). The arrangements and their reviews are
-    recomputed; when the last arrangement ends this way and the child is not looked after, the IRO
-    allocation ends with it."""
-    today = today or timezone.localdate()
-    if actor is not None and not (actor.is_iro or actor.is_qa_manager):
-        raise ValidationError("Only a QA manager or an IRO can record a short-break agreement.")
-    with transaction.atomic():
-        child = lock_child(child)
-        agreement = ShortBreakAgreement(child=child, kind=kind, on=on, note=note.strip(), recorded_by=actor)
-        agreement.full_clean(exclude=["child", "recorded_by"], validate_unique=False, validate_constraints=False)
-        _check_agreement(agreement, child, today=today)
-        agreement.save()
-        review_schedule_refresh(child=child, today=today)
-        still_needs_iro = (
-            child.episodes.filter(end_on__isnull=True).exists()
-            or child.short_break_arrangements.filter(end_on__isnull=True).exists()
-        )
-        if kind == ShortBreakAgreement.Kind.ENDED and not still_needs_iro:
-            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=on).update(end_on=on)
-        audit_record(actor=actor, action="short_break_agreement_recorded", obj=agreement, kind=kind)
-        return agreement
-
-
-def _check_agreement(agreement: ShortBreakAgreement, child: Child, *, today: date) -> None:
-    on = agreement.on
-    if on > today:
-        raise ValidationError({"on": "The date cannot be in the future."})
-    breaks = sorted(
-        e.start_on for e in child.episodes.filter(legal_status__in=SHORT_BREAK_LEGAL_STATUSES).only("start_on")
-    )
-    if not breaks:
-        raise ValidationError({"on": f"{child.la_child_id} has no short breaks recorded (legal status V3 or V4)."})
-    if agreement.kind == ShortBreakAgreement.Kind.ENDED and on < breaks[0]:
-        raise ValidationError({"on": f"An agreement cannot end before the first short break, on {uk_date(breaks[0])}."})
-    if agreement.kind == ShortBreakAgreement.Kind.STARTED and on > breaks[-1]:
-        raise ValidationError(
-            {
-                "on": "The agreement must begin on or before a short break it covers "
-                f"(the last was on {uk_date(breaks[-1])})."
-            }
-        )
-    if child.short_break_agreements.filter(kind=agreement.kind, on=on).exists():
-        raise ValidationError({"on": f"That date is already recorded for {child.la_child_id}."})

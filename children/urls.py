@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("<uuid:public_id>/", views.child_detail, name="detail"),
     path("<uuid:public_id>/iro/", views.allocation_change_view, name="allocate"),
-    path("<uuid:public_id>/short-breaks/agreement/", views.short_break_agreement_view, name="short_break_agreement"),
     path("<uuid:public_id>/missing/new/", views.missing_episode_record_view, name="missing_record"),
     path("missing/<uuid:public_id>/", views.missing_episode_edit_view, name="missing_edit"),
 ]

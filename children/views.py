@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from core.forms import submit
-from core.periods import periods_of_care
+from core.periods import breaks_and_full_time_care, periods_of_care
 from reviews.selectors import reviews_of_child
-from reviews.services import child_schedule
 
-from .forms import AllocationForm, MissingEpisodeForm, ShortBreakAgreementForm
-from .models import Child
+from .forms import AllocationForm, MissingEpisodeForm
+from .models import Child, ShortBreakArrangement
 from .selectors import (
     DueStatus,
     add_midway,
@@ -26,12 +25,7 @@ from .selectors import (
     with_midway_check,
     with_next_review,
 )
-from .services import (
-    allocation_change,
-    missing_episode_record,
-    missing_episode_update,
-    short_break_agreement_record,
-)
+from .services import allocation_change, missing_episode_record, missing_episode_update
 
 SORTS = {
     "due": [F("next_due_on").asc(nulls_last=True), "last_name"],
@@ -130,26 +124,9 @@ def child_detail(request, public_id):
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
-            "short_breaks": child_schedule(child, today=today).arrangements,
+            "short_breaks": short_break_arrangements_with_breaks(child, episodes),
             "agreements": child.short_break_agreements.all(),
         },
-    )
-
-
-@login_required
-def short_break_agreement_view(request, public_id):
-    child = child_for_user(request.user, public_id)
-    if not request.user.can_see_caseloads:
-        raise PermissionDenied
-    form = ShortBreakAgreementForm(request.POST or None)
-    agreement = submit(request, form, short_break_agreement_record, child=child)
-    if agreement is not None:
-        messages.success(request, f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.")
-        return redirect(child_url(child))
-    return render(
-        request,
-        "form_page.html",
-        {"form": form, "title": "Record a short-break agreement date", "child": child, "back_url": child_url(child)},
     )
 
 
@@ -214,3 +191,12 @@ def missing_episode_edit_view(request, public_id):
 
 def child_url(child) -> str:
     return reverse("children:detail", kwargs={"public_id": child.public_id})
+
+
+def short_break_arrangements_with_breaks(child: Child, episodes) -> list[tuple[ShortBreakArrangement, list]]:
+    """The child's short-break arrangements as stored, newest first, each with its breaks."""
+    breaks, _full_time = breaks_and_full_time_care(episodes)
+    return [
+        (a, [b for b in breaks if a.start_on <= b.start and (a.end_on is None or b.start <= a.end_on)])
+        for a in reversed(child.short_break_arrangements.all())
+    ]

@@ -114,10 +114,6 @@ class ArrangementEnd(StrEnum):
     NO_BREAK = "no_break"  # no break started within the gap
     FULL_TIME_CARE = "full_time_care"  # the child came into full-time care
 
-    @property
-    def label(self) -> str:
-        return ARRANGEMENT_END_LABELS[self]
-
 
 ARRANGEMENT_END_LABELS = {
     ArrangementEnd.AGREEMENT: "The short-break agreement ended",

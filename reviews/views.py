@@ -3,13 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from children.selectors import child_for_user
+from children.forms import ShortBreakAgreementForm
+from children.selectors import child_for_user, children_visible_to
 from children.views import child_url
 from core.forms import submit
 
 from .forms import MeetingCancelForm, MeetingForm, ReviewForm
 from .selectors import meeting_for_user, review_for_user
-from .services import meeting_book, meeting_cancel, review_record, review_update
+from .services import meeting_book, meeting_cancel, review_record, review_update, short_break_agreement_record
 
 
 def _may_write(user) -> None:
@@ -112,4 +113,25 @@ def meeting_cancel_view(request, public_id):
             "child": child,
             "back_url": child_url(child),
         },
+    )
+
+
+@login_required
+def short_break_agreement_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = ShortBreakAgreementForm(request.POST or None)
+    agreement = submit(request, form, short_break_agreement_record, child=child)
+    if agreement is not None:
+        messages.success(request, f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.")
+        if not children_visible_to(request.user).filter(pk=child.pk).exists():
+            # The arrangement ended, and the IRO's allocation with it: the child has left their caseload.
+            messages.info(request, f"{child.la_child_id} is no longer on your caseload: the IRO allocation ended.")
+            return redirect("children:caseload")
+        return redirect(child_url(child))
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Record a short-break agreement date", "child": child, "back_url": child_url(child)},
     )

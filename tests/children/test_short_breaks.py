@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry, Notification
 from children.selectors import DueStatus, caseload_for, due_soon_by, with_next_review
-from children.services import episode_end, episode_start, short_break_agreement_record
+from children.services import episode_end, episode_start
 from reviews import reminders
-from reviews.services import review_record, review_schedule_refresh
+from reviews.services import review_record, review_schedule_refresh, short_break_agreement_record
 from reviews.tasks import sweep
 from tests.factories import PASSWORD, make_child
 
@@ -125,7 +125,7 @@ def test_the_childs_page_shows_the_arrangement_and_its_breaks_and_records_an_ear
     page = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
     assert "Arrangement from 10 January 2024" in page
     assert "10/01/2024 to 12/01/2024" in page and "20/02/2024 to 22/02/2024" in page
-    url = reverse("children:short_break_agreement", args=[child.public_id])
+    url = reverse("reviews:short_break_agreement", args=[child.public_id])
     assert url in page
 
     refused = client.post(url, {"kind": "started", "on_0": "1", "on_1": "3", "on_2": "2024"})
@@ -151,3 +151,15 @@ def test_the_daily_sweep_ends_an_arrangement_whose_gap_ran_out_and_drops_the_rev
     assert (arrangement.end_on, arrangement.ended_by) == (D(2024, 8, 22), "no_break")
     # The review due 09/10/2024 would fall after the arrangement ended.
     assert not child.reviews.filter(held_on__isnull=True).exists()
+
+
+def test_an_iro_who_records_the_end_goes_back_to_their_caseload(client, iro):
+    child = short_break_child(iro)
+    assert client.login(username=iro.username, password=PASSWORD)
+    url = reverse("reviews:short_break_agreement", args=[child.public_id])
+    response = client.post(url, {"kind": "ended", "on_0": "1", "on_1": "3", "on_2": "2024"}, follow=True)
+    # The allocation ended with the arrangement, so the child's page is no longer the IRO's to see.
+    assert response.redirect_chain == [(reverse("children:caseload"), 302)]
+    page = response.content.decode()
+    assert "The agreement ended on 01/03/2024: recorded." in page
+    assert f"{child.la_child_id} is no longer on your caseload" in page

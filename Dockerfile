@@ -5,14 +5,11 @@ WORKDIR /app
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
-COPY pyproject.toml README.md ./
-COPY iro_service iro_service
-COPY children children
-COPY reviews reviews
-COPY escalations escalations
-COPY reports reports
-RUN pip install --no-cache-dir .
+# Dependencies first, from the lock file, so a change to the code alone reuses this layer.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --no-cache-dir -r requirements/runtime.txt
 COPY . .
+RUN pip install --no-cache-dir --no-deps .
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 iro && mkdir -p /app/var && chown -R iro /app/var
 USER iro

@@ -9,17 +9,25 @@ UV := $(VENV)/bin/uv
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iro_service
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-test frontend chromium weasyprint-libs lint
+.PHONY: run test test-fast install install-test lock frontend chromium weasyprint-libs lint
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip uv
 
+# Dependencies come from the lock files in requirements/ (exact versions); `make lock` rewrites them
+# from pyproject.toml after a dependency is added or changed there.
 install: $(PY)
-	$(UV) pip install --python $(PY) -q -e .
+	$(UV) pip install --python $(PY) -q -r requirements/runtime.txt
+	$(UV) pip install --python $(PY) -q --no-deps -e .
 
 install-test: $(PY)
-	$(UV) pip install --python $(PY) -q -e '.[test]'
+	$(UV) pip install --python $(PY) -q -r requirements/test.txt
+	$(UV) pip install --python $(PY) -q --no-deps -e .
+
+lock: $(PY)
+	$(UV) pip compile -q --python-version 3.11 pyproject.toml -o requirements/runtime.txt
+	$(UV) pip compile -q --python-version 3.11 --extra test pyproject.toml -o requirements/test.txt
 
 # Front-end assets are committed in static/build; this rebuilds them from the npm packages
 # (and installs axe-core, which the browser tests inject into pages).
@@ -51,9 +59,16 @@ weasyprint-libs:
 run: install
 	scripts/run_quickstart.sh
 
+# Everything, as CI runs it: the linter, then every test.
 test: install-test chromium weasyprint-libs frontend/node_modules/axe-core/axe.min.js
+	$(VENV)/bin/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest
+
+# While working: everything but the browser, integration and slow tests (well under a minute).
+test-fast: install-test
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(PY) -m pytest -m "not browser and not integration and not slow"
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,5 @@
 from django.urls import reverse
 
-from .models import User
-
 
 def navigation(request) -> dict:
     """The service navigation for the signed-in user: (label, url, is the current section)."""
@@ -10,12 +8,12 @@ def navigation(request) -> dict:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
-    if user.is_qa_manager or user.role == User.Role.DIRECTOR:
+    if user.sees_service_figures:
         # The QA dashboard and the annual report (the Director's home page is the dashboard).
         items.append(("Dashboard", reverse("reports:dashboard"), current.startswith("reports:")))
     if user.can_see_caseloads:
         items.append(("Caseloads", reverse("children:caseload"), current.startswith(("children:", "reviews:"))))
-    if user.can_see_caseloads or user.role == User.Role.DIRECTOR:
+    if user.sees_escalations:
         items.append(("Escalations", reverse("escalations:list"), current.startswith("escalations:")))
     if user.sees_every_child:
         items.append(("903 return", reverse("ssda903:page"), current.startswith("ssda903:")))

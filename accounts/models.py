@@ -19,21 +19,41 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.IRO)
 
+    # What each role may do, in one place: views and templates ask these, never compare roles.
+    # Which children an IRO may see is children.selectors.children_visible_to.
+
     @property
     def is_iro(self) -> bool:
         return self.role == self.Role.IRO
 
     @property
-    def is_qa_manager(self) -> bool:
-        return self.role == self.Role.QA_MANAGER
+    def is_director(self) -> bool:
+        return self.role == self.Role.DIRECTOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
 
     @property
     def sees_every_child(self) -> bool:
+        """QA managers: every child's record, every caseload, allocation, the 903 return."""
         return self.role == self.Role.QA_MANAGER
 
     @property
     def can_see_caseloads(self) -> bool:
+        """IROs and QA managers: caseloads, and recording reviews and escalations for the children they see."""
         return self.role in (self.Role.IRO, self.Role.QA_MANAGER)
+
+    @property
+    def sees_service_figures(self) -> bool:
+        """QA managers and the Director: the dashboard, annual report and escalation reports. The
+        Director sees figures and LA child ids only, never a child's record."""
+        return self.role in (self.Role.QA_MANAGER, self.Role.DIRECTOR)
+
+    @property
+    def sees_escalations(self) -> bool:
+        """The escalation list: IROs (their children's), QA managers and the Director (all)."""
+        return self.can_see_caseloads or self.is_director
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -67,9 +67,10 @@ WORDING = {
 
 
 def notify(
-    *, kind: str, recipients: Iterable[User], child, subject_type: str, subject_id: int, deadline: date
+    *, kind: str, recipients: Iterable[User], child: Model, subject_type: str, subject_id: int, deadline: date
 ) -> None:
-    """Put one row per recipient in the outbox. A row with the same key is already there after an
+    """Put one row per recipient in the outbox about `child` (a children.Child: the outbox sits
+    below the children app, so it does not import it). A row with the same key is already there after an
     earlier or concurrent sweep, and the database's unique key makes this insert a no-op then."""
     Notification.objects.bulk_create(
         [
@@ -93,27 +94,39 @@ def wording(notification: Notification) -> tuple[str, str]:
     return subject.format(**values), body.format(**values)
 
 
+def site_url(path: str) -> str:
+    """An absolute link to a page of the service, for emails."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def build_email(template: str, context: dict, *, to: str, message_id: str) -> EmailMultiAlternatives:
+    """An email from templates/emails/<template>_subject.txt, _body.txt and _body.html. The same
+    `message_id` on any resend lets mail systems drop the copy of a message sent twice."""
+    email = EmailMultiAlternatives(
+        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
+        body=render_to_string(f"emails/{template}_body.txt", context),
+        to=[to],
+        headers={"Message-ID": f"<{message_id}@iro-service>"},
+    )
+    email.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
+    return email
+
+
 def _email(notification: Notification) -> EmailMultiAlternatives:
     subject, text = wording(notification)
     context = {
         "notification": notification,
         "subject": subject,
         "text": text,
-        "url": settings.SITE_URL.rstrip("/") + reverse("children:detail", args=[notification.child.public_id]),
-        "inbox_url": settings.SITE_URL.rstrip("/") + reverse("notifications"),
+        "url": site_url(reverse("children:detail", args=[notification.child.public_id])),
+        "inbox_url": site_url(reverse("notifications")),
     }
-    email = EmailMultiAlternatives(
-        subject=render_to_string("emails/notification_subject.txt", context).strip(),
-        body=render_to_string("emails/notification_body.txt", context),
-        to=[notification.recipient.email],
-        # The same id on any resend, so mail systems can drop the copy of a message sent twice.
-        headers={"Message-ID": f"<notification-{notification.public_id}@iro-service>"},
+    return build_email(
+        "notification", context, to=notification.recipient.email, message_id=f"notification-{notification.public_id}"
     )
-    email.attach_alternative(render_to_string("emails/notification_body.html", context), "text/html")
-    return email
 
 
-def send_pending(rows: QuerySet, build_email: Callable[[Any], EmailMultiAlternatives], what: str) -> int:
+def send_pending(rows: QuerySet, email_for: Callable[[Any], EmailMultiAlternatives], what: str) -> int:
     """Email every unsent row of `rows` in its order; returns how many were sent. The rows have a
     `recipient`, `sent_at`, `attempts` and `last_error` (the outbox here, the Director's reports).
 
@@ -138,7 +151,7 @@ def send_pending(rows: QuerySet, build_email: Callable[[Any], EmailMultiAlternat
                 row.save(update_fields=["attempts", "last_error"])
                 continue
             try:
-                build_email(row).send()
+                email_for(row).send()
             except SMTPRecipientsRefused as error:
                 # This address will never work; trying again would only hold up the others.
                 row.attempts, row.last_error = MAX_ATTEMPTS, f"Address refused: {error}"[:300]

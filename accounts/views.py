@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .models import Notification, User
 from .notifications import notification_mark_done, wording
+from .selectors import notification_for_user
 
 
 @login_required
@@ -14,9 +14,9 @@ def home(request):
     user = request.user
     if user.can_see_caseloads:
         return redirect("children:caseload")
-    if user.role == User.Role.ADMINISTRATOR and user.is_staff:
+    if user.is_administrator and user.is_staff:
         return redirect("admin:index")
-    if user.role == User.Role.DIRECTOR:
+    if user.is_director:
         # The Director's home is the QA dashboard, read-only: service-wide figures, no child named.
         return redirect("reports:dashboard")
     return render(request, "accounts/no_access.html", status=403)
@@ -38,7 +38,7 @@ def notifications(request):
 @login_required
 @require_POST
 def notification_done(request, public_id):
-    notification = get_object_or_404(Notification, public_id=public_id, recipient=request.user)
+    notification = notification_for_user(request.user, public_id)
     notification_mark_done(actor=request.user, notification=notification)
     messages.success(request, "Notification marked as done.")
     return redirect("notifications")

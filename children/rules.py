@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from core.collection_years import CollectionYear
 from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, period_containing
-
-from .collection_years import collection_year_of, year_end, year_start
 
 # Where a placement change needs a reason (DfE rules 225, 226): here and in the episode service.
 PLACEMENT_CHANGES = frozenset({"P", "B", "T", "U"})
@@ -243,7 +242,7 @@ def _place_change_reason(previous: Episode903, episode: Episode903) -> list[Rule
 def short_breaks_only_in_year(episodes: Sequence[Episode903], year: int) -> bool:
     """Every episode of the child open during the collection year is a short break (LS V3/V4): the
     child is left out of the year's reviews table (DfE rule 399) and of its indicators."""
-    start, end = year_start(year), year_end(year)
+    start, end = CollectionYear(year).start, CollectionYear(year).end
     in_year = [e for e in episodes if e.start_on <= end and (e.end_on is None or e.end_on >= start)]
     return bool(in_year) and all(e.legal_status in SHORT_BREAK_LEGAL_STATUSES for e in in_year)
 
@@ -309,7 +308,7 @@ def missing_episode_breaks(
     # episode ended too, and a return shows an end only if it falls in its year.
     for episode in episodes:
         if episode.start_on <= start and episode.end_on is not None and start <= episode.end_on:
-            latest_end = year_end(collection_year_of(episode.end_on))
+            latest_end = CollectionYear.containing(episode.end_on).end
             if end is None or end > latest_end:
                 breaks.append(
                     RuleBreak(

@@ -1,16 +1,21 @@
-"""Reads about children that span relations, and the one way a view reaches a child."""
+"""Reads about children that span relations, and the one way a view reaches a child.
 
+Reviews belong to the app above this one: these queries reach them only through the relation the
+Review model declares (`child.reviews`, `reviews__...`), never by importing that app."""
+
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from core.calendar import add_working_days
 from core.midway import midway_due, midway_status
-from reviews.models import Review
+from core.periods import breaks_and_full_time_care
 
 from .models import Child, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
@@ -23,7 +28,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     if user.is_iro:
         return Child.objects.filter(
             Exists(IROAllocation.objects.filter(child=OuterRef("pk"), iro=user, end_on__isnull=True))
-            | Exists(Review.objects.filter(child=OuterRef("pk"), chair=user))
+            | Exists(Child.objects.filter(pk=OuterRef("pk"), reviews__chair=user))
         )
     return Child.objects.none()
 
@@ -39,6 +44,19 @@ def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
         MissingEpisode.objects.filter(child__in=children_visible_to(user)).select_related("child"),
         public_id=public_id,
     )
+
+
+def current_iro_id(child: str = "pk") -> Subquery:
+    """The id of the child's IRO now, if they are active (else None), for annotating any query whose
+    rows lead to the child by `child` (e.g. "child", "escalation__child")."""
+    return Subquery(
+        IROAllocation.objects.filter(child=OuterRef(child), end_on__isnull=True, iro__is_active=True).values("iro")[:1]
+    )
+
+
+def has_current_iro() -> Exists:
+    """For a query of children: the child has an IRO allocated now."""
+    return Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True))
 
 
 def with_current_iro(children: QuerySet[Child]) -> QuerySet[Child]:
@@ -106,12 +124,14 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     else on track) and the current IRO, all in the one query whatever the number of children."""
     # The review due next is the one not yet held on the latest clock (period of care or short-break
     # arrangement).
-    next_review = Review.objects.filter(child=OuterRef("pk"), held_on__isnull=True).order_by("-period_start")
+    next_review = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by(
+        "-reviews__period_start"
+    )
     return (
         with_current_iro(children.filter(reviewed_on(today)))
         .annotate(
-            next_due_on=Subquery(next_review.values("due_on")[:1]),
-            next_due_explanation=Subquery(next_review.values("due_explanation")[:1]),
+            next_due_on=Subquery(next_review.values("reviews__due_on")[:1]),
+            next_due_explanation=Subquery(next_review.values("reviews__due_explanation")[:1]),
         )
         .annotate(
             due_status=Case(
@@ -122,6 +142,13 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
             )
         )
     )
+
+
+def due_status_of(child: Child, *, today: date) -> str:
+    """The child's review status (a DueStatus), from the same query as the caseload's, so the child's
+    page and the caseload always agree."""
+    status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
+    return status.values_list("due_status", flat=True).first() or DueStatus.NONE
 
 
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
@@ -135,6 +162,100 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
         .annotate(caseload_size=Coalesce(Subquery(current.values("iro").annotate(n=Count("pk")).values("n")), 0))
         .order_by("first_name", "last_name")
     )
+
+
+# --- The caseload page ------------------------------------------------------------------------------
+
+CASELOAD_SORTS = {
+    "due": [F("next_due_on").asc(nulls_last=True), "last_name"],
+    "-due": [F("next_due_on").desc(nulls_last=True), "last_name"],
+    "name": ["last_name", "first_name"],
+    "-name": ["-last_name", "-first_name"],
+    "child": ["la_child_id"],
+    "-child": ["-la_child_id"],
+    "iro": ["current_allocation__iro__last_name", "last_name"],
+    "-iro": ["-current_allocation__iro__last_name", "last_name"],
+}
+CASELOAD_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What the caseload page was asked for; anything not understood is ignored."""
+
+    iro: str = ""  # QA managers: an IRO's id, or "none" for the children without one
+    status: str = ""  # a DueStatus
+    sort: str = "due"  # a key of CASELOAD_SORTS
+    search: str = ""  # an LA child id, or part of a name
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    page: Page
+    total: int
+    status_counts: list[tuple[str, str, int]]  # (status, label, children)
+    status: str
+    sort: str
+    search: str
+    iros: list[User] | None  # QA managers choose among these, with their caseload sizes
+    chosen_iro: User | None
+    unallocated: bool
+    soon: date
+    today: date
+
+
+def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> CaseloadPage:
+    """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
+    with each child's next review and status, and the count by status: a fixed number of queries."""
+    soon = due_soon_by(today)
+    iros = list(iros_with_caseload_counts(today=today)) if user.sees_every_child else None
+    chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
+    children = with_next_review(caseload_for(user, iro=chosen_iro), today=today, soon=soon)
+    unallocated = iros is not None and filters.iro == "none"
+    if unallocated:
+        children = children.filter(current_allocation__isnull=True)
+    if filters.search:
+        search = filters.search
+        children = children.filter(
+            Q(la_child_id__iexact=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    counts = children.aggregate(
+        total=Count("pk"), **{status: Count("pk", filter=Q(due_status=status)) for status in DueStatus.LABELS}
+    )
+    status = filters.status if filters.status in DueStatus.LABELS else ""
+    if status:
+        children = children.filter(due_status=status)
+    sort = filters.sort
+    if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
+        sort = "due"
+    page = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
+    page = page.get_page(filters.page)
+    add_midway(page.object_list, today=today)
+    return CaseloadPage(
+        page=page,
+        total=counts["total"],
+        status_counts=[(key, label, counts[key]) for key, label in DueStatus.LABELS.items()],
+        status=status,
+        sort=sort,
+        search=filters.search,
+        iros=iros,
+        chosen_iro=chosen_iro,
+        unallocated=unallocated,
+        soon=soon,
+        today=today,
+    )
+
+
+def short_break_arrangements_with_breaks(
+    child: Child, episodes: list[Episode]
+) -> list[tuple[ShortBreakArrangement, list]]:
+    """The child's short-break arrangements as stored, newest first, each with its breaks."""
+    breaks, _full_time = breaks_and_full_time_care(episodes)
+    return [
+        (a, [b for b in breaks if a.start_on <= b.start and (a.end_on is None or b.start <= a.end_on)])
+        for a in reversed(child.short_break_arrangements.all())
+    ]
 
 
 def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:

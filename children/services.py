@@ -10,10 +10,15 @@ from accounts.audit import audit_record
 from accounts.models import User
 from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
-from reviews.services import lock_child, review_schedule_refresh
 
 from .models import Child, Episode, IROAllocation, MissingEpisode
 from .rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
+from .signals import episodes_changed
+
+
+def lock_child(child: Child) -> Child:
+    """Serialise writes about one child (two IROs saving at once must not both compute the schedule)."""
+    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 def child_create(
@@ -132,7 +137,7 @@ def episode_start(
         episode = Episode(child=child, start_on=start_on, **fields)
         episode.full_clean()
         episode.save()
-        review_schedule_refresh(child=child)
+        episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_started", obj=episode)
         return episode
 
@@ -156,7 +161,7 @@ def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ce
         if episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
             # After a short break the IRO stays allocated: the arrangement's reviews go on between breaks.
             IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
-        review_schedule_refresh(child=child)
+        episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_ended", obj=episode, reason_ceased=reason_ceased)
         return episode
 

@@ -1,3 +1,6 @@
+"""GOV.UK form helpers for every app: the date input, a service's errors shown on its form, and the
+one way a view hands a valid form to a service (`submit`)."""
+
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError

@@ -7,7 +7,10 @@ class EscalationsConfig(AppConfig):
     name = "escalations"
 
     def ready(self):
+        # Imported here: models can be imported only once every app is loaded.
+        from children.pages import register_child_page_context
         from escalations.codes import DEFAULT_RESPONSE_WORKING_DAYS, STAGE_ORDER
+        from escalations.selectors import child_page_escalations
 
         # The settings hold only the stages the environment names; every stage gets its days here.
         given = settings.ESCALATION_RESPONSE_WORKING_DAYS
@@ -20,3 +23,4 @@ class EscalationsConfig(AppConfig):
         settings.ESCALATION_RESPONSE_WORKING_DAYS = {
             stage: given.get(stage, DEFAULT_RESPONSE_WORKING_DAYS) for stage in STAGE_ORDER
         }
+        register_child_page_context(child_page_escalations)

@@ -3,11 +3,12 @@ unique key of each row (kind, stage, respond-by date, recipient) makes it safe t
 
 from datetime import date
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 
 from accounts.models import Notification, User
 from accounts.notifications import notify
-from children.models import IROAllocation
+from accounts.selectors import active_qa_managers
+from children.selectors import current_iro_id
 
 from .models import Escalation, EscalationStage
 
@@ -16,9 +17,6 @@ def stages_waiting_past_deadline(today: date):
     """The stage each open escalation is at, where the response was due before today and none is
     recorded, with the child and the child's current IRO (`iro_id`). A stage the concern has moved
     on from is not chased: the next stage is."""
-    current_iro = IROAllocation.objects.filter(
-        child=OuterRef("escalation__child"), end_on__isnull=True, iro__is_active=True
-    ).values("iro")[:1]
     return (
         EscalationStage.objects.filter(
             responded_on__isnull=True,
@@ -27,14 +25,14 @@ def stages_waiting_past_deadline(today: date):
             escalation__current_stage=F("pk"),
         )
         .select_related("escalation__child")
-        .annotate(iro_id=Subquery(current_iro))
+        .annotate(iro_id=current_iro_id("escalation__child"))
     )
 
 
 def alert_stages_overdue(*, today: date) -> None:
     """The child's IRO and every QA manager hear of a stage past its respond-by date, once."""
     stages = list(stages_waiting_past_deadline(today))
-    qa = list(User.objects.filter(role=User.Role.QA_MANAGER, is_active=True))
+    qa = active_qa_managers()
     iros = User.objects.in_bulk({s.iro_id for s in stages if s.iro_id})
     for stage in stages:
         notify(

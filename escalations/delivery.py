@@ -11,14 +11,12 @@ Two guarantees, each from the database rather than from the workers:
 import logging
 from datetime import date
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.notifications import send_pending
+from accounts.notifications import build_email, send_pending, site_url
 
 from .models import DirectorReport, DirectorReportDelivery
 from .periods import Period
@@ -50,7 +48,7 @@ def director_report_store(period: Period) -> DirectorReport:
 
 def report_url(report: DirectorReport) -> str:
     period = Period(report.period_start)
-    return settings.SITE_URL.rstrip("/") + reverse("escalations:report") + f"?period={period.key}"
+    return site_url(reverse("escalations:report") + f"?period={period.key}")
 
 
 def _email(delivery: DirectorReportDelivery) -> EmailMultiAlternatives:
@@ -61,15 +59,9 @@ def _email(delivery: DirectorReportDelivery) -> EmailMultiAlternatives:
         "tables": report_tables(report.figures),
         "url": report_url(report),
     }
-    email = EmailMultiAlternatives(
-        subject=render_to_string("emails/director_report_subject.txt", context).strip(),
-        body=render_to_string("emails/director_report_body.txt", context),
-        to=[delivery.recipient.email],
-        # The same id on any resend, so mail systems can drop the copy of a message sent twice.
-        headers={"Message-ID": f"<director-report-{delivery.public_id}@iro-service>"},
+    return build_email(
+        "director_report", context, to=delivery.recipient.email, message_id=f"director-report-{delivery.public_id}"
     )
-    email.attach_alternative(render_to_string("emails/director_report_body.html", context), "text/html")
-    return email
 
 
 def director_reports_send_pending() -> int:

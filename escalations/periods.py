@@ -1,7 +1,7 @@
 """The Director's reporting periods: two calendar months, aligned with the collection year.
 
 Pure date arithmetic. A collection year runs from 1 April to 31 March and is named by the year it
-ends (DOMAIN.md), so the six periods of a year are April-May, June-July, August-September,
+ends (docs/domain.md), so the six periods of a year are April-May, June-July, August-September,
 October-November, December-January and February-March: none straddles 31 March, and the last one's
 year to date is the whole collection year.
 """
@@ -13,11 +13,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-FIRST_MONTH = 4  # April, the start of the collection year
-
-
-def collection_year_start(day: date) -> date:
-    return date(day.year if day.month >= FIRST_MONTH else day.year - 1, FIRST_MONTH, 1)
+from core.collection_years import FIRST_MONTH, CollectionYear
 
 
 @dataclass(frozen=True, order=True)
@@ -55,8 +51,12 @@ class Period:
         return Period(self.start - relativedelta(months=2))
 
     @property
+    def year(self) -> CollectionYear:
+        return CollectionYear.containing(self.start)
+
+    @property
     def year_start(self) -> date:
-        return collection_year_start(self.start)
+        return self.year.start
 
     @property
     def key(self) -> str:
@@ -72,8 +72,7 @@ class Period:
     @property
     def year_label(self) -> str:
         """The collection year, as the DfE writes it: 2014-15 for 1 April 2014 to 31 March 2015."""
-        start = self.year_start.year
-        return f"{start}-{(start + 1) % 100:02d}"
+        return self.year.label
 
 
 def periods_between(first_day: date, today: date) -> list[Period]:

@@ -17,7 +17,7 @@ from .periods import Period
 VERSION = 1
 Status = Escalation.Status
 
-# How each figure is counted, shown with the report (DOMAIN: each report says how it computed each figure).
+# How each figure is counted, shown with the report (docs/domain.md: each report says how it computed each figure).
 METHOD = [
     "Raised: escalations whose date raised falls in the period, or in the collection year up to the end of the "
     "period (the year to date).",

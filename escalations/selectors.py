@@ -36,14 +36,10 @@ def stage_for_user(user: User, public_id) -> EscalationStage:
     )
 
 
-def sees_escalation_list(user: User) -> bool:
-    return user.can_see_caseloads or user.role == User.Role.DIRECTOR
-
-
 def escalations_listed_for(user: User) -> QuerySet[Escalation]:
     """The escalations on the user's list: QA managers and the Director see them all (the Director
     by LA child id only); an IRO those about the children they may see."""
-    if user.sees_every_child or user.role == User.Role.DIRECTOR:
+    if user.sees_service_figures:
         return Escalation.objects.all()
     if user.is_iro:
         return Escalation.objects.filter(child__in=children_visible_to(user))
@@ -101,6 +97,11 @@ def for_listing(escalations: QuerySet[Escalation], *, today: date) -> QuerySet[E
 def iros_who_raised() -> QuerySet[User]:
     """Everyone who has raised an escalation, for the list's IRO filter (those who have left included)."""
     return User.objects.filter(escalations_raised__isnull=False).distinct().order_by("first_name", "last_name", "pk")
+
+
+def child_page_escalations(child: Child, *, today: date) -> dict:
+    """The escalations part of the child's page (children/pages.py)."""
+    return {"escalations": escalations_of_child(child, today=today)}
 
 
 def escalations_of_child(child: Child, *, today: date) -> list[Escalation]:

@@ -2,14 +2,13 @@
 and the Director's bi-monthly report. Each takes the date (today by default) and calls a service."""
 
 from datetime import date
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.tasks import send_notifications
+from accounts.tasks import MAIL_RETRY, send_notifications
 from core.calendar import is_working_day
 
 from .deadlines import alert_stages_overdue
@@ -33,15 +32,8 @@ def sweep_stages_overdue(day: str | None = None) -> bool:
     return True
 
 
-# Mail-server trouble is retried with growing, jittered delays (30 s up to 10 minutes: always well
-# inside the broker's visibility timeout); the next day's run also sends what is left unsent.
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+# The next day's run also sends what is left unsent.
+@shared_task(**MAIL_RETRY)
 def send_director_report(day: str | None = None) -> str:
     report = director_report_send(today=_day(day))
     return report.period_start.isoformat()

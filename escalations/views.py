@@ -1,8 +1,7 @@
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Min
 from django.http import Http404
@@ -11,16 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import User
 from children.selectors import child_for_user
 from children.views import child_url
-from core.forms import add_service_errors
+from core.collection_years import CollectionYear
+from core.forms import submit
 from reviews.selectors import review_for_user
 
 from .codes import STAGE_ORDER, Stage, Theme, stages_after
 from .forms import RaiseForm, ResolveForm, ResponseForm, StageForm, WithdrawForm
 from .models import DirectorReport, Escalation
-from .periods import Period, collection_year_start, periods_between
+from .periods import Period, periods_between
 from .report import build_director_report, report_tables
 from .selectors import (
     STATUS_LABELS,
@@ -29,7 +28,6 @@ from .selectors import (
     escalations_listed_for,
     for_listing,
     iros_who_raised,
-    sees_escalation_list,
     stage_for_user,
     status_conditions,
     status_counts,
@@ -44,12 +42,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-
-
-def _may_act(user) -> None:
-    # IROs and QA managers act on escalations; other roles never reach one in the first place.
-    if not user.can_see_caseloads:
-        raise PermissionDenied
 
 
 def escalation_url(escalation: Escalation) -> str:
@@ -71,18 +63,14 @@ def _raise(request, child, *, review=None, back_url: str):
     if not request.user.is_iro:
         raise PermissionDenied  # the IRO's power to challenge: QA managers see and act, IROs raise
     form = RaiseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            escalation = escalation_raise(actor=request.user, child=child, review=review, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            stage = escalation.current_stage
-            messages.success(
-                request,
-                f"Escalation raised. The response from {stage.sent_to} is due by {stage.respond_by:%-d %B %Y}.",
-            )
-            return redirect(escalation_url(escalation))
+    escalation = submit(request, form, escalation_raise, child=child, review=review)
+    if escalation is not None:
+        stage = escalation.current_stage
+        messages.success(
+            request,
+            f"Escalation raised. The response from {stage.sent_to} is due by {stage.respond_by:%-d %B %Y}.",
+        )
+        return redirect(escalation_url(escalation))
     lede = f"From the review held on {review.held_on:%-d %B %Y}." if review else ""
     return _form_page(request, form, title="Raise an escalation", child=child, back_url=back_url, lede=lede)
 
@@ -136,31 +124,23 @@ def escalation_detail(request, public_id):
 @login_required
 def escalation_stage_view(request, public_id, refer: bool = False):
     escalation = escalation_for_user(request.user, public_id)
-    _may_act(request.user)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
     later = [s for s in stages_after(escalation.stage) if s != Stage.CAFCASS]
     if not escalation.is_open or (Stage.CAFCASS not in stages_after(escalation.stage) if refer else not later):
         messages.info(request, "This escalation cannot be taken further.")
         return redirect(escalation_url(escalation))
     form = StageForm(request.POST or None, stages=None if refer else later)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            stage = escalation_stage_add(
-                actor=request.user,
-                escalation=escalation,
-                stage=Stage.CAFCASS if refer else data["stage"],
-                sent_to=data["sent_to"],
-                sent_on=data["sent_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{'Referred to Cafcass' if refer else f'Escalated to {stage.get_stage_display().lower()}'}. "
-                f"The response is due by {stage.respond_by:%-d %B %Y}.",
-            )
-            return redirect(escalation_url(escalation))
+    # A referral's form has no stage field: the stage is Cafcass.
+    cafcass = {"stage": Stage.CAFCASS} if refer else {}
+    stage = submit(request, form, escalation_stage_add, escalation=escalation, **cafcass)
+    if stage is not None:
+        messages.success(
+            request,
+            f"{'Referred to Cafcass' if refer else f'Escalated to {stage.get_stage_display().lower()}'}. "
+            f"The response is due by {stage.respond_by:%-d %B %Y}.",
+        )
+        return redirect(escalation_url(escalation))
     return _form_page(
         request,
         form,
@@ -180,21 +160,18 @@ def escalation_refer_view(request, public_id):
 @login_required
 def stage_response_view(request, public_id):
     stage = stage_for_user(request.user, public_id)
-    _may_act(request.user)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
     escalation = stage.escalation
     if stage.is_answered or not escalation.is_open:
         messages.info(request, "The response to this stage is already recorded, or the escalation is closed.")
         return redirect(escalation_url(escalation))
     form = ResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stage = escalation_stage_respond(actor=request.user, stage=stage, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            when = "late" if stage.answered_late else "in time"
-            messages.success(request, f"Response from {stage.sent_to} recorded ({when}).")
-            return redirect(escalation_url(escalation))
+    answered = submit(request, form, escalation_stage_respond, stage=stage)
+    if answered is not None:
+        when = "late" if answered.answered_late else "in time"
+        messages.success(request, f"Response from {answered.sent_to} recorded ({when}).")
+        return redirect(escalation_url(escalation))
     return _form_page(
         request,
         form,
@@ -207,19 +184,15 @@ def stage_response_view(request, public_id):
 
 def _close_view(request, public_id, *, form_class, service, title: str, done: str):
     escalation = escalation_for_user(request.user, public_id)
-    _may_act(request.user)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
     if not escalation.is_open:
         messages.info(request, f"This escalation is already {escalation.get_status_display().lower()}.")
         return redirect(escalation_url(escalation))
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, escalation=escalation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(escalation_url(escalation))
+    if submit(request, form, service, escalation=escalation) is not None:
+        messages.success(request, done)
+        return redirect(escalation_url(escalation))
     return _form_page(request, form, title=title, child=escalation.child, back_url=escalation_url(escalation))
 
 
@@ -253,7 +226,7 @@ def escalation_withdraw_view(request, public_id):
 @login_required
 def escalation_list(request):
     user = request.user
-    if not sees_escalation_list(user):
+    if not user.sees_escalations:
         raise PermissionDenied
     today = timezone.localdate()
     escalations = escalations_listed_for(user)
@@ -293,7 +266,7 @@ def escalation_list(request):
             "total": counts["total"],
             # The Director sees escalations by LA child id only, and no escalation's own page.
             "identifies_children": user.can_see_caseloads,
-            "sees_reports": user.sees_every_child or user.role == User.Role.DIRECTOR,
+            "sees_reports": user.sees_service_figures,
         },
     )
 
@@ -304,11 +277,11 @@ def escalation_list(request):
 @login_required
 def director_report_view(request):
     user = request.user
-    if not (user.sees_every_child or user.role == User.Role.DIRECTOR):
+    if not user.sees_service_figures:
         raise PermissionDenied
     today = timezone.localdate()
     # Every period since the first escalation, and at least since the start of last collection year.
-    last_year = collection_year_start(collection_year_start(today) - timedelta(days=1))
+    last_year = CollectionYear.last_complete(today).start
     first = Escalation.objects.aggregate(first=Min("raised_on"))["first"] or last_year
     periods = periods_between(min(first, last_year), today)
     try:

@@ -38,8 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
-    "django_htmx",
-    "template_partials",
     "accounts",
     "children",
     "reviews",
@@ -58,7 +56,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Children's records are never cached by browsers or proxies.
     "core.middleware.NoStoreMiddleware",
 ]
@@ -179,6 +176,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
     }
 else:
     # An hour: no task is ever scheduled further ahead than this (no long ETAs on the broker).

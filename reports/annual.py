@@ -19,12 +19,13 @@ from django.db.models import Min
 from django.utils import timezone
 
 from children.models import Episode
+from core.collection_years import CollectionYear
 from escalations.codes import Stage, Theme
 from reviews.models import ParticipationCode
 from reviews.timescales import POLICY_LABELS, Policy
 
 from . import kpis
-from .kpis import CollectionYear, Ratio, Staffing, UnitCost
+from .kpis import Ratio, Staffing, UnitCost, year_window
 from .models import ReportNarrative
 
 HISTORY_YEARS = 3  # the performance table shows the year and the three before it
@@ -192,7 +193,7 @@ class YearFigures:
 
     @classmethod
     def for_year(cls, year: CollectionYear) -> YearFigures:
-        window = year.window()
+        window = year_window(year)
         return cls(
             year=year,
             reviews_held=kpis.reviews_held(window).count(),
@@ -473,7 +474,7 @@ def build(year: int, *, today: date | None = None) -> AnnualReport:
     """Every figure of the annual report for the collection year ending in `year` (about 30 queries)."""
     today = today or timezone.localdate()
     collection_year = check_year(year, today)
-    window = collection_year.window()
+    window = year_window(collection_year)
     figures = YearFigures.for_year(collection_year)
     return AnnualReport(
         year=collection_year,

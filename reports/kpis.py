@@ -1,4 +1,4 @@
-"""The indicators the IRO service is judged by, each computed in SQL, exactly as DOMAIN.md defines
+"""The indicators the IRO service is judged by, each computed in SQL, exactly as docs/domain.md defines
 them ("Indicators the service is judged by"). The QA dashboard and the annual report both call these
 functions and nothing else for their figures, so the two can never disagree.
 
@@ -39,6 +39,7 @@ from django.db.models.lookups import GreaterThan
 from accounts.models import StaffProfile, User
 from children.models import Child, Episode, IROAllocation, MissingEpisode
 from children.selectors import DueStatus, looked_after_on, with_next_review
+from core.collection_years import CollectionYear
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from escalations.codes import Stage, Theme
 from escalations.models import Escalation
@@ -78,46 +79,13 @@ class Window:
             raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
 
 
-@dataclass(frozen=True, order=True)
-class CollectionYear:
-    year: int  # the year it ends: 2014 is 1 April 2013 to 31 March 2014
-
-    @classmethod
-    def containing(cls, day: date) -> CollectionYear:
-        return cls(day.year + 1 if day.month >= 4 else day.year)
-
-    @classmethod
-    def last_complete(cls, today: date) -> CollectionYear:
-        return cls(cls.containing(today).year - 1)
-
-    @property
-    def start(self) -> date:
-        return date(self.year - 1, 4, 1)
-
-    @property
-    def end(self) -> date:
-        return date(self.year, 3, 31)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year - 1}-{self.year % 100:02}"
-
-    def is_complete(self, today: date) -> bool:
-        return today > self.end
-
-    def window(self, today: date | None = None) -> Window:
-        """The whole year or, while it is not over, the year to `today`."""
-        if today is not None and today < self.start:
-            raise ValueError(f"{self.label} has not begun on {today}")
-        if today is None or self.is_complete(today):
-            return Window(self.start, self.end, self.end + timedelta(days=1))
-        return Window(self.start, today, today)
-
-    def previous(self, n: int = 1) -> CollectionYear:
-        return CollectionYear(self.year - n)
-
-    def __str__(self) -> str:
-        return self.label
+def year_window(year: CollectionYear, today: date | None = None) -> Window:
+    """The whole collection year or, while it is not over, the year to `today`."""
+    if today is not None and today < year.start:
+        raise ValueError(f"{year.label} has not begun on {today}")
+    if today is None or year.is_complete(today):
+        return Window(year.start, year.end, year.end + timedelta(days=1))
+    return Window(year.start, today, today)
 
 
 # --- Ratios -----------------------------------------------------------------------------------------

@@ -15,15 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accounts.models import User
-from children.selectors import DueStatus, due_soon_by
-from escalations.selectors import sees_escalation_list
+from children.selectors import DueStatus
+from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
 from . import annual, kpis
 from .annual import ReportNotAvailable
 from .forms import ReportTextForm
-from .kpis import CollectionYear
+from .kpis import year_window
 from .models import ReportNarrative, ServiceBudget
 from .renderers import FORMATS, filename
 from .renderers import pdf as pdf_renderer
@@ -32,23 +31,10 @@ from .renderers.html import context as report_context
 from .renderers.html import render_html
 from .renderers.json_figures import render_json
 from .renderers.word import render_docx
+from .selectors import dashboard as dashboard_figures
 from .services import budget_set, narrative_save
 
 PAGE_SIZE = 50
-
-
-def reads_reports(user: User) -> bool:
-    return user.is_qa_manager or user.role == User.Role.DIRECTOR
-
-
-def _require_reader(user: User) -> None:
-    if not reads_reports(user):
-        raise PermissionDenied
-
-
-def _require_qa_manager(user: User) -> None:
-    if not user.is_qa_manager:
-        raise PermissionDenied
 
 
 # --- The dashboard ----------------------------------------------------------------------------------
@@ -60,13 +46,10 @@ def dashboard(request):
     queries, whatever the number of children. Each figure links to the list behind it for QA
     managers; the Director sees the figures only."""
     user = request.user
-    _require_reader(user)
-    links = user.is_qa_manager
-    today = timezone.localdate()
-    soon = due_soon_by(today)
-    rows, unallocated = kpis.caseloads(today=today, soon=soon)
-    everyone = [*rows, unallocated]
-
+    if not user.sees_service_figures:
+        raise PermissionDenied
+    links = user.sees_every_child
+    figures = dashboard_figures(today=timezone.localdate())
     caseload = reverse("children:caseload")
 
     def caseload_urls(iro) -> dict[str, str]:
@@ -77,61 +60,57 @@ def dashboard(request):
             "due_soon": f"{caseload}?{urlencode(base | {'status': DueStatus.DUE_SOON})}",
         }
 
-    year = CollectionYear.containing(today)
-    window = year.window(today)
-    figures = reverse("reports:figures")
-
     def figure_url(figure: str, **extra) -> str:
-        return f"{figures}?{urlencode({'year': year.year, 'figure': figure, **extra})}"
+        query = urlencode({"year": figures.year.year, "figure": figure, **extra})
+        return f"{reverse('reports:figures')}?{query}"
 
-    participation = kpis.participation(window)
-    late = kpis.late_reviews_by_reason(window)
+    now = figures.now
     escalation_list = reverse("escalations:list")
     return render(
         request,
         "reports/dashboard.html",
         {
-            "today": today,
-            "soon": soon,
+            "today": figures.today,
+            "soon": figures.soon,
             "links": links,
             "now": [
-                ("Children looked after", "looked_after", sum(r.children for r in everyone), caseload),
-                ("Reviews overdue", "overdue", sum(r.overdue for r in everyone), f"{caseload}?status=overdue"),
+                ("Children looked after", "looked_after", now["looked_after"], caseload),
+                ("Reviews overdue", "overdue", now["overdue"], f"{caseload}?status=overdue"),
                 (
-                    f"Reviews due by {soon:%-d %B %Y}",
+                    f"Reviews due by {figures.soon:%-d %B %Y}",
                     "due_soon",
-                    sum(r.due_soon for r in everyone),
+                    now["due_soon"],
                     f"{caseload}?status=due_soon",
                 ),
-                ("Children without an IRO", "unallocated", unallocated.children, f"{caseload}?iro=none"),
+                ("Children without an IRO", "unallocated", now["unallocated"], f"{caseload}?iro=none"),
             ],
-            "rows": [(row, caseload_urls(row.iro)) for row in rows],
-            "unallocated": (unallocated, caseload_urls(None)),
+            "rows": [(row, caseload_urls(row.iro)) for row in figures.caseloads],
+            "unallocated": (figures.unallocated, caseload_urls(None)),
             "caseload_range": kpis.CASELOAD_RANGE,
-            "year": year,
-            "window": window,
-            "reviews_held": (participation["total"], figure_url("held")),
-            "late_total": (sum(late.values()), figure_url("late")),
-            "ni66": (kpis.ni66(window), figure_url("ni66"), figure_url("ni66_late")),
-            "c63": (kpis.c63(window), figure_url("c63"), figure_url("c63_not_contributing")),
-            "record_figures": record_figure_links(kpis.record_figures(window), figure_url),
-            "short_breaks": kpis.short_break_reviews(window),
+            "year": figures.year,
+            "window": figures.window,
+            "reviews_held": (figures.participation["total"], figure_url("held")),
+            "late_total": (sum(figures.late.values()), figure_url("late")),
+            "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
+            "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
+            "short_breaks": figures.short_breaks,
+            "record_figures": record_figure_links(kpis.record_figures(figures.window), figure_url),
             "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
-                (code, annual.meaning(label), participation[code], figure_url("held", code=code))
+                (code, annual.meaning(label), figures.participation[code], figure_url("held", code=code))
                 for code, label in ParticipationCode.choices
             ],
             "late": [
-                (reason, label, late[reason], figure_url("late", reason=reason))
+                (reason, label, figures.late[reason], figure_url("late", reason=reason))
                 for reason, label in kpis.LATE_REASONS.items()
             ],
-            "escalations": kpis.escalations_open(today),
+            "escalations": figures.escalations,
             "escalation_urls": {
                 "open": f"{escalation_list}?status=open",
                 "overdue": f"{escalation_list}?status=overdue",
             },
             # The escalations list shows the Director escalations by LA child id: link it for them too.
-            "escalation_links": sees_escalation_list(user),
+            "escalation_links": user.sees_escalations,
         },
     )
 
@@ -182,10 +161,11 @@ def _year_param(request, today) -> CollectionYear:
 def figure_list(request):
     """The reviews or children behind one figure of the dashboard (or of a past year), by LA child id."""
     user = request.user
-    _require_qa_manager(user)
+    if not user.sees_every_child:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _year_param(request, today)
-    window = year.window(today)
+    window = year_window(year, today)
     figure = request.GET.get("figure", "")
     code = request.GET.get("code", "")
     reason = request.GET.get("reason", "")
@@ -264,7 +244,8 @@ def _report_year(request, today) -> CollectionYear:
 def annual_report(request):
     """The annual report for a collection year as a page, with its downloads."""
     user = request.user
-    _require_reader(user)
+    if not user.sees_service_figures:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
     report = annual.build(year.year, today=today)
@@ -285,7 +266,7 @@ def annual_report(request):
                 table.slug: f"{download}?year={year.year}&format=csv&table={table.slug}" for table in report.tables()
             },
             pdf_unavailable=pdf_renderer.unavailable_reason(),
-            can_edit=user.is_qa_manager,
+            can_edit=user.sees_every_child,
             edit_url=edit_url,
         ),
     )
@@ -294,7 +275,8 @@ def annual_report(request):
 @login_required
 def annual_download(request):
     """The annual report as a file: PDF, Word, HTML, JSON, or CSV (one table, or all in a zip)."""
-    _require_reader(request.user)
+    if not request.user.sees_service_figures:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
     fmt = request.GET.get("format", "")
@@ -333,7 +315,8 @@ def annual_download(request):
 def annual_edit(request):
     """The QA manager writes the report's narrative and enters the year's service budget."""
     user = request.user
-    _require_qa_manager(user)
+    if not user.sees_every_child:
+        raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
     narrative = ReportNarrative.objects.filter(year=year.year).first()

@@ -7,8 +7,13 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self):
-        # The settings hold these as plain strings; the rules that give them meaning live here.
+        # Imported here: models can be imported only once every app is loaded. The settings hold the
+        # policy and nation as plain strings; the rules that give them meaning live in these modules.
+        from children.pages import register_child_page_context
+        from children.signals import episodes_changed
         from core.calendar import NATIONS
+        from reviews.monitoring_selectors import child_page_monitoring
+        from reviews.selectors import child_page_reviews
         from reviews.timescales import Policy
 
         if settings.REVIEW_TIMESCALE_POLICY not in set(Policy):
@@ -25,3 +30,13 @@ class ReviewsConfig(AppConfig):
                 "SHORT_BREAK_GAP_MONTHS must be a number of months from 1 to 24, "
                 f"not {settings.SHORT_BREAK_GAP_MONTHS!r}."
             )
+        register_child_page_context(child_page_reviews)
+        register_child_page_context(child_page_monitoring)
+        episodes_changed.connect(_refresh_review_schedule, dispatch_uid="review_schedule_refresh")
+
+
+def _refresh_review_schedule(sender, *, child, **kwargs) -> None:
+    """Due dates follow the episodes, in the transaction that changed them."""
+    from reviews.services import review_schedule_refresh
+
+    review_schedule_refresh(child=child)

@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Notification, User
 from accounts.notifications import notify
-from children.models import Child, Episode, IROAllocation, ShortBreakArrangement
-from children.selectors import reviewed_on
+from accounts.selectors import active_qa_managers
+from children.models import Child, Episode, ShortBreakArrangement
+from children.selectors import current_iro_id, has_current_iro, reviewed_on
 from core.calendar import add_working_days
 from core.midway import midway_due
 
@@ -35,18 +36,6 @@ def _nation() -> str:
     return settings.BANK_HOLIDAY_NATION
 
 
-def _qa_managers() -> list[User]:
-    return list(User.objects.filter(role=User.Role.QA_MANAGER, is_active=True))
-
-
-def _current_iro() -> Subquery:
-    return Subquery(
-        IROAllocation.objects.filter(child=OuterRef("child"), end_on__isnull=True, iro__is_active=True).values("iro")[
-            :1
-        ]
-    )
-
-
 def waiting_reviews_in_care(today: date):
     """The review each child looked after today (or in a short-break arrangement) is waiting for (the
     latest clock's), with the child and the current IRO's id (`iro_id`). Reviews missed in a period
@@ -58,7 +47,7 @@ def waiting_reviews_in_care(today: date):
         Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(reviewed_on(today)))
         .exclude(Exists(later))
         .select_related("child")
-        .annotate(iro_id=_current_iro())
+        .annotate(iro_id=current_iro_id("child"))
     )
 
 
@@ -92,7 +81,7 @@ def remind_reviews_due(*, today: date) -> None:
 def alert_reviews_overdue(*, today: date) -> None:
     """A review past its due date: the IRO and every QA manager hear, once per due date."""
     reviews = list(waiting_reviews_in_care(today).filter(due_on__lt=today))
-    iros, qa = _users(r.iro_id for r in reviews), _qa_managers()
+    iros, qa = _users(r.iro_id for r in reviews), active_qa_managers()
     for review in reviews:
         notify(
             kind=Kind.REVIEW_OVERDUE,
@@ -107,7 +96,7 @@ def alert_reviews_overdue(*, today: date) -> None:
 def alert_distribution_late(*, today: date) -> None:
     """Decisions not out within 5 working days of the review, or the record within 15: the IRO who
     chaired it hears at once, the QA managers 5 working days later if it is still not sent."""
-    qa = _qa_managers()
+    qa = active_qa_managers()
     recent = Review.objects.filter(held_on__gte=today - timedelta(days=DISTRIBUTION_LOOKBACK_DAYS), held_on__lt=today)
     for kind, field, days in (
         (Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS),
@@ -133,14 +122,14 @@ def alert_distribution_late(*, today: date) -> None:
 def alert_unallocated_children(*, today: date) -> None:
     """A child looked after (or in a short-break arrangement) for 5 working days with no IRO: the QA
     managers hear, once per period of care or arrangement."""
-    qa = _qa_managers()
+    qa = active_qa_managers()
     started = Episode.objects.filter(child=OuterRef("pk"), reason_new="S", start_on__lte=today)
     arrangement = ShortBreakArrangement.objects.filter(child=OuterRef("pk"), start_on__lte=today).filter(
         Q(end_on__isnull=True) | Q(end_on__gte=today)
     )
     children = (
         Child.objects.filter(reviewed_on(today))
-        .exclude(Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True)))
+        .exclude(has_current_iro())
         .annotate(
             # A short-break child between breaks has needed an IRO since the arrangement began, not
             # since the latest break.

@@ -22,6 +22,18 @@ def meeting_for_user(user: User, public_id) -> Meeting:
     )
 
 
+def child_page_reviews(child: Child, *, today) -> dict:
+    """The reviews part of the child's page (children/pages.py): held reviews newest first, the
+    review due next, and any never held in an earlier period of care."""
+    reviews = reviews_of_child(child)
+    waiting = [r for r in reviews if not r.is_held]
+    return {
+        "held_reviews": [r for r in reversed(reviews) if r.is_held],
+        "next_review": waiting[-1] if waiting else None,
+        "missed_reviews": waiting[:-1],
+    }
+
+
 def reviews_of_child(child: Child) -> list[Review]:
     """Every review of the child, oldest first, with chair and meetings, in two queries."""
     return list(

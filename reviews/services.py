@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import User
 from children.models import Child, IROAllocation, ShortBreakAgreement, ShortBreakArrangement
+from children.services import lock_child
 from core.dates import uk_date
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 
@@ -28,11 +29,6 @@ RECORDED_FIELDS = (
     "decisions_sent_on",
     "record_sent_on",
 )
-
-
-def lock_child(child: Child) -> Child:
-    """Serialise writes about one child (two IROs saving at once must not both compute the schedule)."""
-    return Child.objects.select_for_update().get(pk=child.pk)
 
 
 def scheduler_settings() -> dict:
@@ -282,7 +278,7 @@ def short_break_agreement_record(
     recomputed; when the last arrangement ends this way and the child is not looked after, the IRO
     allocation ends with it."""
     today = today or timezone.localdate()
-    if actor is not None and not (actor.is_iro or actor.is_qa_manager):
+    if actor is not None and not (actor.is_iro or actor.sees_every_child):
         raise ValidationError("Only a QA manager or an IRO can record a short-break agreement.")
     with transaction.atomic():
         child = lock_child(child)

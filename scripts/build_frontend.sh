@@ -32,7 +32,6 @@ copy_js() {
 }
 copy_js "$modules/govuk-frontend/dist/govuk/govuk-frontend.min.js" govuk-frontend.min.js
 copy_js "$modules/@ministryofjustice/frontend/moj/moj-frontend.min.js" moj-frontend.min.js
-copy_js "$modules/htmx.org/dist/htmx.min.js" htmx.min.js
 
 # Copy only the images app.css refers to (no fonts, favicons or GOV.UK manifest:
 # the service is not on gov.uk). Each comes from GOV.UK Frontend or MOJ Frontend;

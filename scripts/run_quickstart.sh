@@ -9,7 +9,7 @@ export SECURE_COOKIES="${SECURE_COOKIES:-false}"
 PY=.venv/bin/python
 PORT="${PORT:-8000}"
 
-mkdir -p var/broker/queue var/broker/processed  # SQLite and the embedded broker's folders
+mkdir -p var/broker/queue var/broker/processed var/broker/control  # SQLite and the embedded broker's folders
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty
 

@@ -27,9 +27,9 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from children.collection_years import year_end, year_label, year_start
 from children.models import Child, Episode, MissingEpisode, urn_break
 from children.rules import short_breaks_only_in_year
+from core.collection_years import CollectionYear
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Review
 
@@ -46,7 +46,7 @@ class Ssda903Return:
 
     @property
     def label(self) -> str:
-        return year_label(self.year) if self.year else "history"
+        return CollectionYear(self.year).label if self.year else "history"
 
     def csv_text(self, table: str) -> str:
         out = io.StringIO()
@@ -79,8 +79,8 @@ class Ssda903Return:
 
 
 def _open_in(start_field: str, end_field: str, year: int) -> Q:
-    return Q(**{f"{start_field}__lte": year_end(year)}) & (
-        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": year_start(year)})
+    return Q(**{f"{start_field}__lte": CollectionYear(year).end}) & (
+        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": CollectionYear(year).start})
     )
 
 
@@ -98,7 +98,7 @@ def ssda903_history() -> Ssda903Return:
 
 def _build(year: int | None) -> Ssda903Return:
     result = Ssda903Return(year)
-    end = year_end(year) if year else None
+    end = CollectionYear(year).end if year else None
 
     def shown_end(day):
         # A return shows what it knew at the end of its year: a later end is not known yet.
@@ -175,7 +175,7 @@ def _build(year: int | None) -> Ssda903Return:
         child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False, short_breaks=False
     )
     if year:
-        reviews = reviews.filter(held_on__gte=year_start(year), held_on__lte=end)
+        reviews = reviews.filter(held_on__gte=CollectionYear(year).start, held_on__lte=end)
     result.tables["Reviews"] = [
         {
             "CHILD": children[child_id].la_child_id,

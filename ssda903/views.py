@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from children.collection_years import collection_year_of, year_label
 from children.models import Child, Episode
+from core.collection_years import CollectionYear
 
 from .export import ssda903_return
 from .forms import Ssda903UploadForm
@@ -27,9 +27,9 @@ def _qa_only(user) -> None:
 
 def _years(today) -> list[int]:
     """Collection years with any episode, newest first (at least the current one)."""
-    current = collection_year_of(today)
+    current = CollectionYear.containing(today).year
     first = Episode.objects.aggregate(first=Min("start_on"))["first"]
-    return list(range(current, (collection_year_of(first) if first else current) - 1, -1))
+    return list(range(current, (CollectionYear.containing(first).year if first else current) - 1, -1))
 
 
 @login_required
@@ -63,7 +63,7 @@ def ssda903_page(request):
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = collection_year_of(today) - 1 if len(years) > 1 else years[0]
+        year = CollectionYear.last_complete(today).year if len(years) > 1 else years[0]
     preview = ssda903_return(year=year) if year in years else None
     return render(
         request,
@@ -72,7 +72,7 @@ def ssda903_page(request):
             "form": form,
             "result": result,
             "imported": imported,
-            "years": [(y, year_label(y)) for y in years],
+            "years": [(y, CollectionYear(y).label) for y in years],
             "year": year,
             "preview": preview,
             "counts": {t: len(rows) for t, rows in preview.tables.items()} if preview else None,

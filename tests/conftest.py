@@ -1,8 +1,36 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from accounts.models import User
 
-from .factories import UserFactory, make_iro
+from .factories import IROFactory, UserFactory
+
+# The days on which every test that asks for `today` runs, besides the real today: the end of a
+# month, the last and first days of a collection year, a bank holiday and a leap day. A test that
+# builds its data from today must hold on each of them, so the suite passes on any day of the year.
+FROZEN_DAYS = ("2026-11-30", "2027-03-31", "2027-04-01", "2026-12-25", "2028-02-29")
+
+
+def pytest_generate_tests(metafunc):
+    if "today" in metafunc.fixturenames:
+        metafunc.parametrize("today", ["real", *FROZEN_DAYS], indirect=True)
+
+
+@pytest.fixture
+def today(request) -> date:
+    """Today's date, with the clock moved to each of FROZEN_DAYS in turn (10:00 London time, and
+    ticking, so that times still move forwards within the test). Browser and worker tests use the
+    real clock: Chromium and the Celery workers run outside this process."""
+    if request.param == "real":
+        yield timezone.localdate()
+        return
+    moment = datetime.combine(date.fromisoformat(request.param), time(10), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(moment, tick=True):
+        yield timezone.localdate()
 
 
 @pytest.fixture(autouse=True)
@@ -14,12 +42,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def iro(db):
-    return make_iro(first_name="Ada", last_name="Owen")
+    return IROFactory(first_name="Ada", last_name="Owen")
 
 
 @pytest.fixture
 def other_iro(db):
-    return make_iro(first_name="Ben", last_name="Lowe")
+    return IROFactory(first_name="Ben", last_name="Lowe")
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import factory
 from accounts.models import StaffProfile, User
 from children.models import PLACEMENTS_WITHOUT_URN, Child
 from children.services import allocation_change, child_create, episode_start
+from reviews.models import Review
+from reviews.services import review_record
 
 PASSWORD = "correct-horse-battery"
 _ids = count(1)
@@ -31,10 +33,33 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_iro(**kwargs) -> User:
-    iro = UserFactory(role=User.Role.IRO, **kwargs)
-    StaffProfile.objects.create(user=iro, employment=StaffProfile.Employment.PERMANENT, fte=1)
-    return iro
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory)
+    employment = StaffProfile.Employment.PERMANENT
+    fte = 1
+
+
+class IROFactory(UserFactory):
+    """An IRO with a full-time permanent staff profile."""
+
+    role = User.Role.IRO
+    staff_profile = factory.RelatedFactory(StaffProfileFactory, factory_related_name="user")
+
+
+def login(client, user: User):
+    """Sign `user` in on the test client (with the factories' password) and return the client."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def hold_review(child: Child, held_on: date, *, chair: User, participation: str = "PN1", **recorded) -> Review:
+    """Record the review the child is waiting for as held on `held_on`, through the service."""
+    return review_record(
+        actor=chair, child=child, held_on=held_on, chair=chair, participation=participation, **recorded
+    )
 
 
 FACTORY_URN = "SC100001"
@@ -47,9 +72,11 @@ def make_child(
     date_of_birth: date = date(2006, 5, 17),
     legal_status: str = "C2",
     placement: str = "U4",
+    reviews_held: tuple[date, ...] = (),
     **fields,
 ) -> Child:
-    """A child, looked after from the given date (one open episode) and allocated to `iro`."""
+    """A child, looked after from the given date (one open episode) and allocated to `iro`, with a
+    history of reviews held on `reviews_held` (chaired by `iro`, PN1)."""
     n = next(_ids)
     child = child_create(
         actor=None,
@@ -78,4 +105,6 @@ def make_child(
         )
         if iro is not None:
             allocation_change(actor=None, child=child, iro=iro, start_on=looked_after_from, reason="new_to_care")
+    for held_on in reviews_held:
+        hold_review(child, held_on, chair=iro)
     return child

@@ -11,7 +11,7 @@ from accounts.models import AuditEntry
 from children.models import MissingEpisode
 from children.services import episode_end, episode_start, missing_episode_record, missing_episode_update
 
-from ..factories import PASSWORD, make_child
+from ..factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2014, 12, 1)
@@ -132,10 +132,6 @@ def test_a_missing_episode_is_not_before_the_childs_birth(iro):
 
 # --- The pages ------------------------------------------------------------------------------------
 
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def test_change_iro_form_error_summary_links_move_the_focus_to_each_field(page, 
 
 def test_directors_overview(page, live_server, director, children):
     sign_in(page, live_server, director)
-    expect(page).to_have_url(url(live_server, "home"))
+    expect(page).to_have_url(url(live_server, "reports:dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Service overview")
     expect(page.locator("[data-figure='looked_after']")).to_have_text(str(len(children)))
     expect(page.locator("[data-figure='unallocated']")).to_have_text("1")

@@ -52,7 +52,7 @@ def test_the_dashboard_leads_to_the_children_behind_each_figure(page, live_serve
 
 def test_the_directors_dashboard_is_read_only(page, live_server, director, caseloads):
     sign_in(page, live_server, director)
-    expect(page).to_have_url(url(live_server, "home"))
+    expect(page).to_have_url(url(live_server, "reports:dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Service overview")
     expect(page.locator("[data-figure='looked_after']")).to_have_text("6")
     expect(page.locator("main a[href*='/children/']")).to_have_count(0)

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escalations.periods import Period, collection_year_start, periods_between
+from core.collection_years import CollectionYear
+from escalations.periods import Period, periods_between
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 
@@ -52,7 +53,8 @@ def test_bad_period_keys_are_refused(key):
 def test_every_day_is_in_exactly_one_period_within_one_collection_year(day):
     period = Period.containing(day)
     assert period.start <= day <= period.end
-    assert period.year_start == collection_year_start(day) == collection_year_start(period.end)
+    assert period.year == CollectionYear.containing(day) == CollectionYear.containing(period.end)
+    assert period.year_start == period.year.start
     assert Period.from_key(period.key) == period
     assert Period.containing(period.end + timedelta(days=1)).start == period.end + timedelta(days=1)
     assert period.previous.end == period.start - timedelta(days=1)
@@ -60,7 +62,7 @@ def test_every_day_is_in_exactly_one_period_within_one_collection_year(day):
 
 @given(days)
 def test_the_year_has_six_periods_and_the_last_ends_on_31_march(day):
-    start = collection_year_start(day)
+    start = CollectionYear.containing(day).start
     periods = [Period(start)]
     while len(periods) < 6:
         periods.append(Period(periods[-1].end + timedelta(days=1)))

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEntry
 from escalations.models import DirectorReport, Escalation
@@ -15,23 +14,14 @@ from escalations.periods import Period
 from escalations.report import build_director_report
 from escalations.services import ImportedEscalation, escalation_raise, escalations_import
 from reviews.services import review_record
-from tests.factories import PASSWORD, make_child
+from tests.factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 
 
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
 
 def date_fields(name: str, day) -> dict:
     return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -45,8 +45,7 @@ from children.services import allocation_change, episode_end, episode_start, mis
 from escalations.services import escalation_raise, escalation_stage_add
 from reports.models import ServiceBudget
 from reviews.models import Review
-from reviews.services import review_record
-from tests.factories import UserFactory, make_child
+from tests.factories import UserFactory, hold_review, make_child
 
 
 def d(text: str) -> date:
@@ -70,9 +69,7 @@ def _iro(name: str, employment: str, fte: str, gender: str, ethnicity: str) -> U
 
 
 def hold(child: Child, on: str, code: str, chair: User, late_reason: str = "") -> Review:
-    return review_record(
-        actor=chair, child=child, held_on=d(on), chair=chair, participation=code, late_reason=late_reason
-    )
+    return hold_review(child, d(on), chair=chair, participation=code, late_reason=late_reason)
 
 
 def leave(child: Child, on: str, reason: str = "E4A") -> None:

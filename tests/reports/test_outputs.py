@@ -18,9 +18,10 @@ from reports.renderers.csv_tables import render_csv
 from reports.renderers.pdf import render_pdf, unavailable_reason
 from reports.renderers.word import render_docx
 from reports.services import narrative_save
-from tests.factories import PASSWORD
+from tests.factories import login
 
-pytestmark = pytest.mark.django_db
+# Each lays out the whole annual report (PDF, Word, charts).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = date(2026, 11, 25)
 
@@ -166,7 +167,7 @@ def test_the_command_refuses_a_year_not_over(db):
 
 
 def test_the_downloads(client, authority):
-    assert client.login(username=authority.qa.username, password=PASSWORD)
+    login(client, authority.qa)
     url = reverse("reports:annual_download")
     response = client.get(url, {"year": 2014, "format": "pdf"})
     assert response["Content-Type"] == "application/pdf"

@@ -17,8 +17,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.collection_years import CollectionYear
 from reports import annual, kpis
-from reports.kpis import CollectionYear
 from reviews.models import MidwayCheck, Review, ReviewAction, ReviewViews
 from reviews.monitoring_services import midway_check_record
 from reviews.services import review_record
@@ -26,7 +26,7 @@ from tests.factories import PASSWORD, make_child
 
 pytestmark = pytest.mark.django_db
 
-Y2015 = CollectionYear(2015).window()
+Y2015 = kpis.year_window(CollectionYear(2015))
 
 
 def login(client, user):
@@ -139,7 +139,7 @@ def test_actions_completed_by_their_date(authority):
     ]
     assert kpis.met_ratio(rows) == kpis.Ratio(2, 5)
     # The year to 15 July: ANA's due 15/04 and CAL's due 01/07; the one due 01/08 is not late yet.
-    to_date = CollectionYear(2015).window(date(2014, 7, 15))
+    to_date = kpis.year_window(CollectionYear(2015), date(2014, 7, 15))
     assert kpis.met_ratio(kpis.actions_due(to_date)) == kpis.Ratio(1, 2)
 
 
@@ -183,7 +183,7 @@ def test_all_the_record_figures_in_six_queries(authority, django_assert_num_quer
         "permanence_drifting": 2,
     }
     # The year before has none of these reviews (ANA's of 28/03/14 had no record parts).
-    assert kpis.record_figures(CollectionYear(2014).window())["seen_alone"] == kpis.Ratio(0, 1)
+    assert kpis.record_figures(kpis.year_window(CollectionYear(2014)))["seen_alone"] == kpis.Ratio(0, 1)
 
 
 # --- Where the figures are shown ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The review due-date engine: worked cases for both policies, then properties.
 
-Expected dates are worked out by hand from DOMAIN.md ("Review timescales") and the calendar, not
+Expected dates are worked out by hand from docs/domain.md ("Review timescales") and the calendar, not
 copied from the code's output.
 """
 

@@ -248,6 +248,7 @@ def _allowed_for_fixtures(year: int) -> set[str]:
     return ({"202"} if year == 2025 else set()) | ({"232"} if year >= 2025 else set())
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_export_of_the_fixtures_passes_the_dfe_validator(tmp_path):
     """Each year of the hand-built history, imported and exported again, with the year before it:
@@ -260,6 +261,7 @@ def test_the_export_of_the_fixtures_passes_the_dfe_validator(tmp_path):
         _check(dfe_validator.validate(year, tmp_path / str(year), previous), _allowed_for_fixtures(year))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_fixtures_themselves_pass_the_dfe_validator():
     """The hand-built returns are what a local authority's system would send (a check on the test data)."""
@@ -268,6 +270,7 @@ def test_the_fixtures_themselves_pass_the_dfe_validator():
         _check(dfe_validator.validate(year, HISTORY / label, previous), _allowed_for_fixtures(year))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_demo_authority_round_trips_and_its_export_passes_the_dfe_validator(tmp_path):
     """The demo authority (seed_demo) on 25/11/2026: its last complete year is 2025-26. Its export, as
@@ -338,6 +341,7 @@ def test_the_demo_authority_round_trips_and_its_export_passes_the_dfe_validator(
     )
 
 
+@pytest.mark.slow
 def test_the_demos_postcodes_are_real_and_where_the_seed_says():
     """Every postcode built into seed_demo is in the national postcode list the validator uses; the
     home districts' in Southwark, the other London districts' in other London boroughs, the rest in

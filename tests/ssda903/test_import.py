@@ -760,6 +760,7 @@ def test_the_command_lists_every_problem_and_fails():
 # --- A few thousand children --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_three_thousand_children_import_in_a_fixed_number_of_queries(tmp_path):
     """3,000 children with 2 or 3 episodes and several reviews each: written in bulk, so the number of

@@ -9,23 +9,18 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEntry
-from children.collection_years import collection_year_of
 from children.models import Child
+from core.collection_years import CollectionYear
 
-from ..factories import PASSWORD, make_child
+from ..factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ssda903"
 PAGE = reverse("ssda903:page")
 DOWNLOAD = reverse("ssda903:download")
 
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def uploads(directory: Path) -> list[SimpleUploadedFile]:
@@ -123,10 +118,10 @@ def test_the_page_shows_the_years_return_and_downloads_it_as_a_zip(client, qa_ma
     assert AuditEntry.objects.filter(action="child_exported_903", actor=qa_manager).count() == 2
 
 
-def test_the_page_offers_the_last_complete_year_by_default(client, qa_manager, iro):
+def test_the_page_offers_the_last_complete_year_by_default(client, qa_manager, iro, today):
     make_child(iro=iro, looked_after_from=date(2013, 5, 1))
     html = login(client, qa_manager).get(PAGE).content.decode()
-    last = collection_year_of(timezone.localdate()) - 1
+    last = CollectionYear.last_complete(today).year
     assert f'<option value="{last}" selected>' in html
 
 

@@ -11,7 +11,7 @@ child's whole record in the same layout instead, which import_ssda903 reads back
 
 from django.core.management.base import BaseCommand, CommandError
 
-from children.collection_years import year_label
+from core.collection_years import CollectionYear
 from ssda903.export import ssda903_history, ssda903_return
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         else:
             raise CommandError("--year is the year the collection ends, such as 2014 for 2013-14.")
         paths = ret.write(out)
-        what = "whole history" if history else f"{year_label(year)} return"
+        what = "whole history" if history else f"{CollectionYear(year).label} return"
         self.stdout.write(self.style.SUCCESS(f"The {what} is in {out}:"))
         for path, rows in zip(paths, ret.tables.values(), strict=True):
             self.stdout.write(f"  {path.name}: {len(rows)} row{'s' if len(rows) != 1 else ''}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _read_by_settings() -> set[str]:
@@ -44,6 +44,7 @@ def _load_settings(**env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # each starts a new Python process
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -58,6 +59,7 @@ def test_bad_settings_are_refused_with_a_message(env, message):
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_good_settings_load():
     assert _load_settings(SECRET_KEY="x", REVIEW_TIMESCALE_POLICY="england-2010").returncode == 0
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from accounts.models import AuditEntry, Notification
 from accounts.notifications import MAX_ATTEMPTS, notifications_send_pending
 from reviews import reminders
-
-from .factories import PASSWORD, make_child
+from tests.factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +67,7 @@ def test_a_user_with_no_email_address_keeps_the_notification_in_the_service(iro,
 
 
 def test_the_notifications_page_lists_the_users_own_and_marks_them_done(client, overdue, iro, qa_manager):
-    client.login(username=iro.username, password=PASSWORD)
+    login(client, iro)
     page = client.get(reverse("notifications")).content.decode()
     assert "A review is overdue" in page and overdue.la_child_id in page
     assert "Notifications (1)" in page
@@ -89,7 +88,7 @@ def test_the_notifications_page_costs_the_same_queries_for_many_rows(client, iro
     for _ in range(3):
         make_child(iro=iro, looked_after_from=date(2014, 3, 3))
     reminders.alert_reviews_overdue(today=date(2014, 4, 1))
-    client.login(username=iro.username, password=PASSWORD)
+    login(client, iro)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("notifications"))
     for _ in range(30):

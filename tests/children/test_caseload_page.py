@@ -1,0 +1,77 @@
+"""The caseload page: whose children it lists, its filters and search, and what it costs."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reviews.models import Review
+from tests.factories import IROFactory, login, make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_caseload_lists_only_the_iros_children_with_their_status(client, iro, other_iro, today):
+    overdue = make_child(iro=iro, looked_after_from=today - timedelta(days=365), first_name="Olu")
+    on_track = make_child(iro=iro, looked_after_from=today, first_name="Tia")
+    make_child(iro=other_iro, looked_after_from=today, first_name="Zed")
+    page = login(client, iro).get(reverse("children:caseload")).content.decode()
+    assert "Olu" in page and "Tia" in page and "Zed" not in page
+    assert 'data-count="overdue">1<' in page and 'data-count="due_soon">1<' in page
+    filtered = client.get(reverse("children:caseload"), {"status": "overdue"}).content.decode()
+    assert "Olu" in filtered and "Tia" not in filtered
+    assert overdue.la_child_id in filtered and on_track.la_child_id not in filtered
+
+
+def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro, qa_manager, today):
+    make_child(iro=iro, looked_after_from=today, first_name="Olu")
+    make_child(iro=other_iro, looked_after_from=today, first_name="Zed")
+    login(client, qa_manager)
+    page = client.get(reverse("children:caseload")).content.decode()
+    assert "Olu" in page and "Zed" in page
+    page = client.get(reverse("children:caseload"), {"iro": other_iro.pk, "sort": "-name"}).content.decode()
+    assert "Zed" in page and "Olu" not in page
+    make_child(iro=None, looked_after_from=today, first_name="Una")
+    page = client.get(reverse("children:caseload"), {"iro": "none"}).content.decode()
+    assert "Children without an IRO" in page
+    assert "Una" in page and "Zed" not in page and "Olu" not in page
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.slow
+def test_the_caseload_costs_the_same_queries_for_10_children_as_for_500(client, iro, qa_manager):
+    start = date(2014, 3, 3)
+    for _ in range(10):
+        make_child(iro=iro, looked_after_from=start)
+    login(client, qa_manager)
+    url = reverse("children:caseload")
+    few_qa = _queries(client, url + "?sort=iro")
+    few_iro = _queries(login(client, iro), url)
+    more_iros = [IROFactory() for _ in range(5)]
+    for n in range(490):
+        make_child(iro=[iro, *more_iros][n % 6], looked_after_from=start)
+    assert Review.objects.filter(held_on__isnull=True).count() == 500
+    assert _queries(login(client, qa_manager), url + "?sort=iro") == few_qa
+    assert _queries(login(client, iro), url) == few_iro
+
+
+def test_the_caseload_search_keeps_the_name_out_of_the_url(client, iro, today):
+    make_child(iro=iro, looked_after_from=today, first_name="Olu", last_name="Adeyemi")
+    make_child(iro=iro, looked_after_from=today, first_name="Tia", last_name="Brown")
+    login(client, iro)
+    url = reverse("children:caseload") + "?status=due_soon"
+    response = client.post(url, {"q": "adeyemi"})
+    assert response.status_code == 302 and response.url == url, "the filters stay, the name is not added"
+    page = client.get(response.url).content.decode()
+    assert "Olu" in page and "Tia" not in page
+    assert "Showing only children matching" in page
+    client.post(url, {"q": ""})
+    page = client.get(url).content.decode()
+    assert "Olu" in page and "Tia" in page

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connection, models
 
 from .models import AuditEntry, User
 
@@ -13,3 +13,44 @@ def audit_record(*, actor: User | None, action: str, obj: models.Model, **detail
         object_id=obj.pk,
         detail=detail,
     )
+
+
+def audit_list_viewed(*, actor: User, action: str, children) -> AuditEntry | None:
+    """One entry for a page or download listing children: which children it showed, by id (on the
+    viewer's own record, so that one read of fifty children is one row, not fifty)."""
+    ids = sorted({child.pk for child in children})
+    if not ids:
+        return None
+    return audit_record(actor=actor, action=action, obj=actor, children=ids)
+
+
+def audit_log_empty() -> None:
+    """Empties the whole audit log, for the demo's reset only. On PostgreSQL rows cannot be deleted
+    one by one (a trigger refuses it: the log is append-only), so the table is truncated."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending on the table
+            cursor.execute(f"TRUNCATE {AuditEntry._meta.db_table}")
+    else:
+        AuditEntry.objects.all().delete()
+
+
+def _plain(value):
+    """A value as the audit's JSON holds it: dates as ISO dates, rows as their ids."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, int | float | bool | str) or value is None:
+        return value
+    return str(value)
+
+
+def changes(obj: models.Model, new_values: dict) -> dict:
+    """The fields of `obj` that `new_values` changes, with the old and the new values, for an audit
+    entry's detail: {"old": {...}, "new": {...}} (call before assigning the new values)."""
+    changed = sorted(name for name, value in new_values.items() if getattr(obj, name) != value)
+    return {
+        "old": {name: _plain(getattr(obj, name)) for name in changed},
+        "new": {name: _plain(new_values[name]) for name in changed},
+    }

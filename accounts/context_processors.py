@@ -17,6 +17,8 @@ def navigation(request) -> dict:
         items.append(("Escalations", reverse("escalations:list"), current.startswith("escalations:")))
     if user.sees_every_child:
         items.append(("903 return", reverse("ssda903:page"), current.startswith("ssda903:")))
+    if user.is_administrator or user.is_superuser:
+        items.append(("Accounts", reverse("account_list"), current.startswith("account")))
     # One small indexed count per page, so the number of things to do is always in view.
     to_do = user.notifications.filter(done_at__isnull=True).count()
     items.append(

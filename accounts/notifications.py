@@ -58,6 +58,11 @@ WORDING = {
         "A response to an escalation about child {child} was due by {deadline} and none is recorded. Record the "
         "response, or take the concern to the next stage of the dispute resolution process.",
     ),
+    Kind.ACTION_OVERDUE: (
+        "An action from a review is past its due date",
+        "An action agreed at a review for child {child} was due by {deadline} and is still open. Find out what "
+        "became of it and record its outcome, or escalate the drift.",
+    ),
     Kind.MIDWAY_CHECK_DUE: (
         "A midway check between reviews is due",
         "The midway check for child {child}, halfway between the last review and the next, is due by {deadline} "

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from .audit import audit_list_viewed
 from .notifications import notification_mark_done, wording
 from .selectors import notification_for_user
 
@@ -14,8 +15,8 @@ def home(request):
     user = request.user
     if user.can_see_caseloads:
         return redirect("children:caseload")
-    if user.is_administrator and user.is_staff:
-        return redirect("admin:index")
+    if user.is_administrator:
+        return redirect("account_list")
     if user.is_director:
         # The Director's home is the QA dashboard, read-only: service-wide figures, no child named.
         return redirect("reports:dashboard")
@@ -28,6 +29,7 @@ def notifications(request):
     done = request.GET.get("show") == "done"
     rows = request.user.notifications.filter(done_at__isnull=not done).select_related("child")
     page = Paginator(rows.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    audit_list_viewed(actor=request.user, action="notifications_listed", children=[n.child for n in page.object_list])
     return render(
         request,
         "accounts/notifications.html",

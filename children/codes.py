@@ -1,12 +1,118 @@
-"""SSDA903 code lists, as the DfE specifies them for the current collection year.
+"""SSDA903 codes: every code the service holds, with its meaning (the models' choices), and which
+codes each collection year's return allows (children/code_lists.json, generated from the DfE's own
+validator package by ssda903/code_lists.py).
 
-tests/children/test_codes.py checks each list against the DfE's own validator package, so a change
-in the national lists shows up as a failing test rather than as a rejected return.
+A record is checked against the lists of every collection year whose return holds it: an episode is
+in the return of each year it overlaps, so a closed 2012 episode is checked with that year's lists
+and an episode still open today with today's. The package has rule sets from 2022-23; earlier years
+use the earliest set's lists, and years after the last the last's. tests/ssda903/test_codes.py
+checks that the choices hold every code of every year.
 """
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 from django.db import models
 
+from core.collection_years import CollectionYear
 from core.ethnicity import Ethnicity  # noqa: F401 (the 903 code list is also the staff profile's)
+
+_TABLES = json.loads(Path(__file__).with_name("code_lists.json").read_text(encoding="utf-8"))
+FIRST_YEAR: int = _TABLES["first_year"]
+LAST_YEAR: int = _TABLES["last_year"]
+
+
+def _table_year(year: int) -> int:
+    return min(max(year, FIRST_YEAR), LAST_YEAR)
+
+
+@cache
+def codes_in(field: str, year: int) -> frozenset[str]:
+    """The codes of a 903 field (PLACE, LS, ...) that the return of collection `year` allows."""
+    return frozenset(_TABLES["codes"][field]["years"][str(_table_year(year))])
+
+
+def code_rule(field: str) -> str:
+    """The DfE rule that checks the field's codes."""
+    return _TABLES["codes"][field]["rule"]
+
+
+@cache
+def placement_list(name: str, year: int) -> frozenset[str] | None:
+    """A list of placements a DfE rule treats apart (PLACEMENTS_WITHOUT_PROVIDER, ...) in collection
+    `year`; None if that year's rule set has no such rule."""
+    codes = _TABLES["lists"][name]["years"][str(_table_year(year))]
+    return None if codes is None else frozenset(codes)
+
+
+@cache
+def ever_valid(field: str) -> frozenset[str]:
+    """Every code the field has had in any year."""
+    return frozenset(code for codes in _TABLES["codes"][field]["years"].values() for code in codes)
+
+
+@cache
+def years_valid(field: str, code: str) -> tuple[int, int] | None:
+    """The first and last collection years whose lists hold the code (FIRST_YEAR: that year and
+    every year before; LAST_YEAR: still valid), or None if none does."""
+    years = [int(y) for y, codes in _TABLES["codes"][field]["years"].items() if code in codes]
+    return (min(years), max(years)) if years else None
+
+
+def used_until(field: str, code: str) -> int | None:
+    """The year (as the year it ends) of the last return that allowed a retired code; None for a
+    code still in use (or never valid)."""
+    years = years_valid(field, code)
+    return years[1] if years and years[1] < LAST_YEAR else None
+
+
+def validity(field: str, code: str) -> str:
+    """When the code was valid, as a phrase: "used until 2023-24", "used from 2025-26", ..."""
+    years = years_valid(field, code)
+    if years is None:
+        return f"{code} is not a {field} code in any year"
+    first, last = years
+    if first == FIRST_YEAR and last == LAST_YEAR:
+        return f"{code} is valid in every year"
+    if first == FIRST_YEAR:
+        return f"{code} was used until {CollectionYear(last).label}"
+    if last == LAST_YEAR:
+        return f"{code} is used from {CollectionYear(first).label}"
+    return f"{code} was used from {CollectionYear(first).label} to {CollectionYear(last).label}"
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Collection years as a short phrase: "2024-25", "2024-25 to 2026-27", "2019-20 and 2024-25"."""
+    years = sorted(set(years))
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and runs[-1][-1] == year - 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    labels = [[CollectionYear(y).label for y in r] for r in runs]
+    parts = [r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in labels]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def code_break(field: str, code: str, years: Iterable[int]) -> str:
+    """Why `code` cannot be given for a 903 field in a record in the returns of `years`, naming the
+    years it is not valid in and when it was; "" if it is valid in each."""
+    outside = [y for y in years if code not in codes_in(field, y)]
+    if not code or not outside:
+        return ""
+    return (
+        f"{code} is not a valid {field} code in {years_text(outside)}, whose return holds this record: "
+        f"{validity(field, code)} (DfE rule {code_rule(field)})"
+    )
+
+
+def code_label(label: str, field: str, code: str) -> str:
+    """A code's meaning, saying so when the code is retired."""
+    until = used_until(field, code)
+    return f"{label} (code used until {until})" if until else label
 
 
 class Sex(models.TextChoices):
@@ -57,10 +163,12 @@ class Placement(models.TextChoices):
     A4 = "A4", "Placed for adoption with consent not with current foster carer(s)"
     A5 = "A5", "Placed for adoption with placement order with current foster carer(s)"
     A6 = "A6", "Placed for adoption with placement order not with current foster carer(s)"
+    H5 = "H5", "Semi-independent living accommodation not subject to children's homes regulations"
     K1 = "K1", "Secure children's home"
     K2 = "K2", "Children's home"
     K3 = "K3", "Supported accommodation"
     P1 = "P1", "Placed with own parent(s) or other person(s) with parental responsibility"
+    P2 = "P2", "Independent living, for example in a flat, lodgings, bedsit, bed and breakfast or with friends"
     P3 = "P3", "Residential employment"
     R1 = "R1", "Residential care home"
     R2 = "R2", "NHS or health trust or other establishment providing medical or nursing care"
@@ -78,14 +186,15 @@ class Placement(models.TextChoices):
     U4 = "U4", "Foster placement with other foster carer: long-term fostering"
     U5 = "U5", "Foster placement with other foster carer who is also an approved adopter (FFA)"
     U6 = "U6", "Foster placement with other foster carer: not long-term or FFA"
+    Z1 = "Z1", "Other placement"
     Z11 = "Z11", "Other placement (Z11)"
     Z12 = "Z12", "Other placement (Z12)"
     Z13 = "Z13", "Other placement (Z13)"
     Z14 = "Z14", "Other placement (Z14)"
 
 
-# Placements for which the return records no provider (DfE rule 178).
-PLACEMENTS_WITHOUT_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"})
+# Placements for which today's return records no provider (DfE rule 178); other years: placement_list().
+PLACEMENTS_WITHOUT_PROVIDER = placement_list("PLACEMENTS_WITHOUT_PROVIDER", LAST_YEAR)
 
 
 class PlacementProvider(models.TextChoices):

@@ -1,6 +1,7 @@
 """Children looked after, their SSDA903 episodes and the history of their IRO."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -9,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
+from core.collection_years import CollectionYear, years_between
 from core.periods import ARRANGEMENT_END_LABELS, ArrangementEnd
 
 from .codes import (
-    PLACEMENTS_WITHOUT_PROVIDER,
+    LAST_YEAR,
     CategoryOfNeed,
     Ethnicity,
     LegalStatus,
@@ -23,6 +26,9 @@ from .codes import (
     ReasonNewEpisode,
     ReasonPlaceChange,
     Sex,
+    code_break,
+    code_label,
+    placement_list,
 )
 
 # The 903 CHILD field: the LA's own identifier, up to 10 characters.
@@ -48,13 +54,8 @@ URN_PATTERN = r"^(SC[0-9]{6}|[0-9]{7}|XXXXXXX)$"
 urn_validator = RegexValidator(
     URN_PATTERN, "An Ofsted URN is SC and 6 digits, or 7 digits (XXXXXXX for a regional adoption agency)."
 )
-# Placements with no Ofsted URN (DfE rules 218 and 222): placed with parents, living independently,
-# in hospital, temporary moves, other placements.
-PLACEMENTS_WITHOUT_URN = frozenset(
-    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
-)
-# Where URN XXXXXXX (a regional adoption agency) may be given (DfE rule 242).
-PLACEMENTS_WITH_RAA_URN = frozenset({"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"})
+# Placements with no Ofsted URN in today's return (DfE rule 222); other years: codes.placement_list().
+PLACEMENTS_WITHOUT_URN = placement_list("PLACEMENTS_WITHOUT_URN", LAST_YEAR)
 
 
 def normalise_postcode(value: str) -> str:
@@ -75,8 +76,8 @@ def mother_breaks(
     errors: dict[str, str] = {}
     if mother not in ("", "0", "1"):
         errors["mother"] = "MOTHER is 1 (the child is a mother) or 0 (not) (DfE rule 165)."
-    elif mother == "1" and sex == "M":
-        errors["mother"] = "Only a girl can be recorded as a mother (DfE rule 165)."
+    elif mother and sex == "M":
+        errors["mother"] = "MOTHER is left blank for a boy (DfE rule 165)."
     elif mother == "1" and first_child_born_on is None:
         errors["first_child_born_on"] = "Give the date of birth of her first child (DfE rule 611)."
     elif mother != "1" and first_child_born_on is not None:
@@ -182,38 +183,77 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return f"{self.child} episode from {self.start_on:%d/%m/%Y}"
 
+    @property
+    def meanings(self) -> dict[str, str]:
+        """The meaning of each of the episode's codes, saying when a retired code was last used."""
+        return {
+            name: code_label(getattr(self, f"get_{name}_display")(), column, getattr(self, name))
+            for name, column in EPISODE_CODED_FIELDS.items()
+        }
+
     def clean(self):
-        # DfE rule 178: a provider for every placement except temporary moves and "other" placements.
-        if self.placement in PLACEMENTS_WITHOUT_PROVIDER and self.placement_provider:
-            raise ValidationError(
-                {"placement_provider": f"Placement {self.placement} has no placement provider (DfE rule 178)."}
-            )
-        if self.placement and self.placement not in PLACEMENTS_WITHOUT_PROVIDER and not self.placement_provider:
-            raise ValidationError(
-                {"placement_provider": f"Select the placement provider for placement {self.placement} (DfE rule 178)."}
-            )
+        # A missing URN (DfE rule 218) is refused by the import and listed by the export for someone
+        # to put right: an episode can be recorded before the provider's URN is to hand.
+        errors = episode_year_breaks(self, today=timezone.localdate(), urn_required=False)
         # DfE rule 214: a short break's placement has no postcode or URN in the return.
         if self.legal_status in ("V3", "V4"):
-            errors = {
+            errors |= {
                 name: f"A short break (legal status {self.legal_status}) has no {label} (DfE rule 214)."
                 for name, label in (("placement_postcode", "placement postcode"), ("urn", "Ofsted URN"))
                 if getattr(self, name)
             }
-            if errors:
-                raise ValidationError(errors)
-        # A URN given where none belongs (DfE rules 222, 242). One missing (rule 218) is refused by
-        # the import and listed by the export for someone to put right: an episode can be recorded
-        # before the provider's URN is to hand.
-        if self.legal_status not in ("V3", "V4"):
-            message = urn_break(
-                placement=self.placement,
-                urn=self.urn,
-                end_on=self.end_on,
-                placement_postcode=self.placement_postcode,
-                required=False,
-            )
-            if message:
-                raise ValidationError({"urn": message})
+        if errors:
+            raise ValidationError(errors)
+
+
+# An episode's coded 903 fields. How an episode ended shows only in the return of the year it ended.
+EPISODE_CODED_FIELDS = {
+    "reason_new": "RNE",
+    "legal_status": "LS",
+    "category_of_need": "CIN",
+    "placement": "PLACE",
+    "placement_provider": "PLACE_PROVIDER",
+    "reason_ceased": "REC",
+    "reason_place_change": "REASON_PLACE_CHANGE",
+}
+_ENDING_FIELDS = ("reason_ceased", "reason_place_change")
+
+
+def episode_year_breaks(episode, *, today: date, urn_required: bool = True) -> dict[str, str]:
+    """What is wrong with an episode's codes, placement provider and Ofsted URN by the rules of each
+    collection year whose return holds it (every year it overlaps, to today's if it is open), by
+    field. `urn_required`: a missing URN is wrong too (DfE rule 218). The episode service and the
+    903 import both check episodes with it."""
+    if episode.start_on is None:
+        return {}
+    years = years_between(episode.start_on, episode.end_on or today)
+    ended_in = [CollectionYear.containing(episode.end_on).year] if episode.end_on else []
+    errors: dict[str, str] = {}
+    for name, column in EPISODE_CODED_FIELDS.items():
+        message = code_break(column, getattr(episode, name), ended_in if name in _ENDING_FIELDS else years)
+        if message:
+            errors[name] = f"{message}."
+    if errors:
+        return errors
+    placement, provider = episode.placement, episode.placement_provider
+    # DfE rule 178: a provider for every placement except those the year's rule lists.
+    without = [y for y in years if placement in placement_list("PLACEMENTS_WITHOUT_PROVIDER", y)]
+    if placement and provider and len(without) == len(years):
+        errors["placement_provider"] = f"Placement {placement} has no placement provider (DfE rule 178)."
+    elif placement and not provider and len(without) < len(years):
+        errors["placement_provider"] = f"Select the placement provider for placement {placement} (DfE rule 178)."
+    if episode.legal_status not in ("V3", "V4"):
+        message = urn_break(
+            placement=placement,
+            urn=episode.urn,
+            end_on=episode.end_on,
+            placement_postcode=episode.placement_postcode,
+            required=urn_required,
+            years=years,
+        )
+        if message:
+            errors["urn"] = message
+    return errors
 
 
 # Episodes that ended before 1 April 2015 need no URN (DfE rule 218).
@@ -256,19 +296,33 @@ def outside_england(postcode: str) -> bool:
 
 
 def urn_break(
-    *, placement: str, urn: str, end_on: date | None, placement_postcode: str = "", required: bool = True
+    *,
+    placement: str,
+    urn: str,
+    end_on: date | None,
+    placement_postcode: str = "",
+    required: bool = True,
+    years: Iterable[int] = (LAST_YEAR,),
 ) -> str:
-    """Why an episode's (not a short break's) Ofsted URN is wrong for its placement, or "".
-    `required`: a missing URN is wrong too (DfE rule 218)."""
+    """Why an episode's (not a short break's) Ofsted URN is wrong for its placement in the returns of
+    `years`, or "". `required`: a missing URN is wrong too (DfE rule 218)."""
+    years = list(years)
     if placement_postcode and outside_england(placement_postcode):
         return "A placement outside England has no Ofsted URN (DfE rule 243)." if urn else ""
-    if placement in PLACEMENTS_WITHOUT_URN:
+    if all(placement in placement_list("PLACEMENTS_WITHOUT_URN", y) for y in years):
         if urn and urn != "XXXXXXX":
             return f"Placement {placement} has no Ofsted URN (DfE rule 222)."
         return ""
-    if urn == "XXXXXXX" and placement not in PLACEMENTS_WITH_RAA_URN:
+    # Years without rule 242 allow XXXXXXX for any placement.
+    raa_lists = [placement_list("PLACEMENTS_WITH_RAA_URN", y) for y in years]
+    if urn == "XXXXXXX" and any(codes is not None and placement not in codes for codes in raa_lists):
         return "URN XXXXXXX is only for a regional adoption agency's placements (DfE rule 242)."
-    if required and not urn and placement and (end_on is None or end_on > URN_REQUIRED_FROM):
+    needed = any(
+        placement not in placement_list("PLACEMENTS_URN_NOT_REQUIRED", y)
+        for y in years
+        if CollectionYear(y).end > URN_REQUIRED_FROM
+    )
+    if required and needed and not urn and placement and (end_on is None or end_on > URN_REQUIRED_FROM):
         return f"Give the Ofsted URN of placement {placement} (DfE rule 218)."
     return ""
 
@@ -394,3 +448,44 @@ class ShortBreakArrangement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child}: short breaks from {self.start_on:%d/%m/%Y}"
+
+
+class Cover(models.Model):
+    """An IRO covering for another IRO's whole caseload, or for named children, from one date to
+    another (leave, sickness): while it lasts, the covering IRO sees those children."""
+
+    class Reason(models.TextChoices):
+        LEAVE = "leave", "Annual leave"
+        SICKNESS = "sickness", "Sickness"
+        VACANCY = "vacancy", "Vacancy"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="covers")
+    covered_iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="covered_by",
+        help_text="The IRO whose whole caseload is covered (leave empty to cover named children).",
+    )
+    children = models.ManyToManyField(Child, blank=True, related_name="covers")
+    start_on = models.DateField("cover from")
+    end_on = models.DateField("cover until")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_on__gte=F("start_on")), name="cover_ends_after_start"),
+            models.CheckConstraint(condition=~Q(iro=F("covered_iro")), name="cover_not_for_oneself"),
+        ]
+        indexes = [models.Index(fields=["iro", "end_on"], name="cover_by_iro")]
+
+    def __str__(self) -> str:
+        whom = self.covered_iro or "named children"
+        return f"{self.iro} covering {whom} {self.start_on:%d/%m/%Y}-{self.end_on:%d/%m/%Y}"

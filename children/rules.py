@@ -62,21 +62,9 @@ def episode_sequence_breaks(episodes: Sequence[Episode903]) -> list[tuple[int, R
     breaks: list[tuple[int, RuleBreak]] = []
     if not episodes:
         return breaks
-    if episodes[0].reason_new != STARTED_TO_BE_LOOKED_AFTER:
-        breaks.append(
-            (
-                0,
-                RuleBreak(
-                    "reason_new",
-                    "The child's earliest episode must start a period of care (RNE S): give their episodes from the "
-                    "day their period of care began, which their reviews' due dates count from",
-                    "357",
-                ),
-            )
-        )
-    for i, (previous, episode) in enumerate(zip(episodes, episodes[1:], strict=False), start=1):
-        breaks += [(i, b) for b in _follows(previous, episode)]
-        breaks += [(i - 1, b) for b in _place_change_reason(previous, episode)]
+    for i, episode in enumerate(episodes):
+        previous = episodes[i - 1] if i else None
+        breaks += [(i - 1 + which, b) for which, b in episode_follows_breaks(previous, episode)]
     last = episodes[-1]
     if last.reason_ceased == CONTINUES:
         breaks.append(
@@ -99,6 +87,27 @@ def episode_sequence_breaks(episodes: Sequence[Episode903]) -> list[tuple[int, R
             )
         )
     return breaks
+
+
+def episode_follows_breaks(previous: Episode903 | None, episode: Episode903) -> list[tuple[int, RuleBreak]]:
+    """The rules on an episode given the one before it (None: it is the child's first), as (0: a break
+    on the previous episode, 1: on this one, break) pairs. The one home of these rules: the import
+    checks each pair of a child's episodes with it, the episode service each new episode."""
+    if previous is None:
+        if episode.reason_new == STARTED_TO_BE_LOOKED_AFTER:
+            return []
+        return [
+            (
+                1,
+                RuleBreak(
+                    "reason_new",
+                    "The child's earliest episode must start a period of care (RNE S): give their episodes from the "
+                    "day their period of care began, which their reviews' due dates count from",
+                    "357",
+                ),
+            )
+        ]
+    return [(1, b) for b in _follows(previous, episode)] + [(0, b) for b in _place_change_reason(previous, episode)]
 
 
 def _follows(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
@@ -200,7 +209,7 @@ def _rne_mismatch(rne: str, legal: bool, placement: bool) -> str:
 
 def _place_change_reason(previous: Episode903, episode: Episode903) -> list[RuleBreak]:
     """REASON_PLACE_CHANGE on the episode that ends with X1 for a change of placement (DfE rules 225,
-    226), as children.services.episode_follows records it."""
+    226)."""
     if previous.reason_ceased != CONTINUES:
         if previous.reason_place_change:
             return [
@@ -232,8 +241,8 @@ def _place_change_reason(previous: Episode903, episode: Episode903) -> list[Rule
         return [
             RuleBreak(
                 "reason_place_change",
-                f"The next episode (RNE {episode.reason_new}) is not a change of placement, so this one has no "
-                "reason for placement change",
+                "A reason for placement change is given only when the placement changes (RNE P, B, T or U), "
+                f"not with RNE {episode.reason_new}",
             )
         ]
     return []

@@ -8,29 +8,59 @@ from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from core.calendar import add_working_days
 from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
-from .models import Child, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
+from .models import Child, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
 
-def children_visible_to(user: User) -> QuerySet[Child]:
-    """QA managers see every child; an IRO the children allocated to them now and any child whose
-    review they chaired; other roles see no child records."""
+def allocated_on(day: date) -> Q:
+    """Allocations in force on `day`: an IRO handing over loses the child on the handover date
+    (their allocation's `end_on`), the new IRO has them from it."""
+    return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
+def covered_by(user: User, day: date) -> Q:
+    """For a query of children: those `user` covers on `day`, named or in a covered IRO's caseload."""
+    covers = Cover.objects.filter(iro=user, start_on__lte=day, end_on__gte=day)
+    covered_iros = covers.filter(covered_iro__isnull=False).values("covered_iro")
+    return Exists(covers.filter(children=OuterRef("pk"))) | Exists(
+        IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro__in=covered_iros)
+    )
+
+
+def children_visible_to(user: User, *, day: date | None = None) -> QuerySet[Child]:
+    """Need to know (docs: "Who may see a child's record"): QA managers see every child; an IRO the
+    children allocated to them on `day` (today) and those they cover that day; other roles see no
+    child records. (A former IRO finishing a review's paperwork reaches only that review:
+    reviews.selectors.review_for_user.)"""
     if user.sees_every_child:
         return Child.objects.all()
     if user.is_iro:
+        day = day or timezone.localdate()
         return Child.objects.filter(
-            Exists(IROAllocation.objects.filter(child=OuterRef("pk"), iro=user, end_on__isnull=True))
-            | Exists(Child.objects.filter(pk=OuterRef("pk"), reviews__chair=user))
+            Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=user))
+            | covered_by(user, day)
         )
     return Child.objects.none()
+
+
+def may_chair(user: User, child: Child, day: date) -> bool:
+    """Whether `user` may chair the child's review held on `day`: the IRO allocated or covering
+    then. (Where no IRO was allocated that day, as in history from before the service, any IRO.)"""
+    if not user.is_iro:
+        return False
+    if not IROAllocation.objects.filter(allocated_on(day), child=child).exists():
+        return True
+    return children_visible_to(user, day=day).filter(pk=child.pk).exists()
 
 
 def child_for_user(user: User, public_id) -> Child:
@@ -95,10 +125,11 @@ def reviewed_on(day: date) -> Q:
 
 
 def caseload_for(user: User, *, iro: User | None = None) -> QuerySet[Child]:
-    """The children on a caseload: an IRO's own; for a QA manager everyone's, or one IRO's."""
+    """The children on a caseload: an IRO's own (allocated now, and any they cover now); for a QA
+    manager everyone's, or one IRO's allocated children."""
     if user.is_iro:
-        iro = user
-    elif not user.sees_every_child:
+        return children_visible_to(user)
+    if not user.sees_every_child:
         return Child.objects.none()
     if iro is None:
         return Child.objects.all()
@@ -164,6 +195,20 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     )
 
 
+def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
+    """Every audit entry about the child's record: the child, every row that belongs to them (their
+    episodes, allocations, reviews, escalations ... whichever app declares them), and every list
+    page or download that showed them. Newest first, with who did it."""
+    about = Q(object_type=Child._meta.label_lower, object_id=child.pk)
+    for relation in Child._meta.related_objects:
+        if relation.one_to_many and relation.related_model is not AuditEntry:
+            ids = relation.related_model._default_manager.filter(**{relation.field.name: child}).values("pk")
+            about |= Q(object_type=relation.related_model._meta.label_lower, object_id__in=ids)
+    if connection.vendor == "postgresql":
+        about |= Q(detail__children__contains=[child.pk])
+    return AuditEntry.objects.filter(about).select_related("actor").order_by("-at", "-pk")
+
+
 # --- The caseload page ------------------------------------------------------------------------------
 
 CASELOAD_SORTS = {
@@ -203,6 +248,7 @@ class CaseloadPage:
     unallocated: bool
     soon: date
     today: date
+    actions_overdue: set[int]  # the children on this page with an action of a review past its date
 
 
 def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> CaseloadPage:
@@ -244,6 +290,17 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         unallocated=unallocated,
         soon=soon,
         today=today,
+        actions_overdue=with_actions_overdue([c.pk for c in page], today=today),
+    )
+
+
+def with_actions_overdue(child_ids, *, today: date) -> set[int]:
+    """Of these children, those with an action of a review still open past its due date: one
+    query, through the relations the reviews app declares."""
+    return set(
+        Child.objects.filter(
+            pk__in=list(child_ids), reviews__actions__status="open", reviews__actions__due_on__lt=today
+        ).values_list("pk", flat=True)
     )
 
 

@@ -1,18 +1,19 @@
 """Every write to children, their episodes and their IRO allocation."""
 
+import copy
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, changes
 from accounts.models import User
 from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 
-from .models import Child, Episode, IROAllocation, MissingEpisode
-from .rules import PLACEMENT_CHANGES, TEMPORARY_PLACEMENTS, missing_episode_breaks
+from .models import Child, Cover, Episode, IROAllocation, MissingEpisode
+from .rules import episode_follows_breaks, missing_episode_breaks
 from .signals import episodes_changed
 
 
@@ -59,84 +60,79 @@ def child_create(
     return child
 
 
-# A placement change (RNE P, B, T or U) records why the previous placement ended on the episode it
-# closes (DfE rules 225, 226), unless either placement is a temporary one: PLACEMENT_CHANGES and
-# TEMPORARY_PLACEMENTS, shared with the import's checks (children/rules.py).
-
-
 def episode_follows(
-    last: Episode | None,
-    *,
-    date_of_birth: date,
-    start_on: date,
-    reason_new: str,
-    placement: str,
-    reason_place_change: str = "",
+    last: Episode | None, episode: Episode, *, date_of_birth: date, reason_place_change: str = ""
 ) -> None:
-    """Check that a new episode can follow `last` by the 903 rules and, when it continues the period
-    of care, end `last` that day with REC X1 and the reason for the placement change. Pure (it
-    changes `last` in memory only), so the demo data builder applies the same rules in bulk."""
+    """Check that a new episode can follow `last` by the 903 rules (children/rules.py, which the import
+    applies too) and, when it continues the period of care, end `last` that day with REC X1 and
+    `reason_place_change`, why the placement changed. Pure (it changes `last` in memory only), so the
+    demo data builder applies the same rules in bulk."""
+    start_on = episode.start_on
     if start_on < date_of_birth:
         raise ValidationError({"start_on": "An episode cannot start before the child's date of birth."})
     if last is not None and start_on <= last.start_on:
         raise ValidationError(
             {"start_on": f"The new episode must start after the latest one, which began on {uk_date(last.start_on)}."}
         )
-    opening = reason_new == STARTED_TO_BE_LOOKED_AFTER
-    if last is None or last.end_on is not None:
-        if not opening:
-            raise ValidationError(
-                {
-                    "reason_new": "The child is not looked after now, so a new episode must start a period of "
-                    "care (RNE S)."
-                }
-            )
-        if reason_place_change:
-            raise ValidationError(
-                {"reason_place_change": "Only a placement change has a reason for it (DfE rule 226)."}
-            )
-        return
-    if opening:
+    # The period of care goes on from `last`: it is open, or (a history written in order) it ended
+    # that day with X1.
+    continues = last is not None and (
+        last.end_on is None or (last.end_on == start_on and last.reason_ceased == CONTINUES)
+    )
+    if continues and episode.reason_new == STARTED_TO_BE_LOOKED_AFTER:
         raise ValidationError(
             {
                 "reason_new": "The child is already looked after: end the current episode before starting a new "
                 "period of care (RNE S)."
             }
         )
-    needs_reason = reason_new in PLACEMENT_CHANGES and not {last.placement, placement} & TEMPORARY_PLACEMENTS
-    if needs_reason and not reason_place_change:
-        raise ValidationError({"reason_place_change": "Select why the placement changed (DfE rule 225)."})
-    if reason_place_change and not needs_reason:
-        raise ValidationError(
-            {"reason_place_change": "A reason for placement change is only for a change of placement (DfE rule 226)."}
-        )
-    last.end_on, last.reason_ceased, last.reason_place_change = start_on, CONTINUES, reason_place_change
+    if not continues and reason_place_change:
+        # The reason is recorded on the episode the change ends: there is none open to end.
+        raise ValidationError({"reason_place_change": "Only a placement change has a reason for it (DfE rule 226)."})
+    previous = last
+    if continues:
+        previous = copy.copy(last)
+        previous.end_on, previous.reason_ceased, previous.reason_place_change = start_on, CONTINUES, reason_place_change
+    errors: dict[str, list[str]] = {}
+    for _which, rule_break in episode_follows_breaks(previous, episode):
+        errors.setdefault(rule_break.field, []).append(f"{rule_break.text}.")
+    if errors:
+        raise ValidationError(errors)
+    if continues:
+        last.end_on, last.reason_ceased, last.reason_place_change = start_on, CONTINUES, reason_place_change
 
 
 def episode_start(
-    *, actor: User | None, child: Child, start_on: date, reason_place_change: str = "", **fields
+    *,
+    actor: User | None,
+    child: Child,
+    start_on: date,
+    reason_place_change: str = "",
+    end_on: date | None = None,
+    reason_ceased: str = "",
+    **fields,
 ) -> Episode:
     """Add the child's next 903 episode. One that continues the period of care (RNE other than S)
     ends the open episode that day with REC X1, as the 903 return records it; for a placement
-    change, `reason_place_change` says why the previous placement ended."""
+    change, `reason_place_change` says why the previous placement ended.
+
+    An episode of the child's history that has ended already is given with `end_on` and
+    `reason_ceased` (X1: the next episode, added next, starts that day), so that it is checked with
+    the code lists of its own years: an episode open today must have today's codes."""
     with transaction.atomic():
         child = lock_child(child)
         last = child.episodes.order_by("-start_on").first()
-        was_open = last is not None and last.end_on is None
-        episode_follows(
-            last,
-            date_of_birth=child.date_of_birth,
-            start_on=start_on,
-            reason_new=fields.get("reason_new", ""),
-            placement=fields.get("placement", ""),
-            reason_place_change=reason_place_change,
-        )
-        if was_open:
+        episode = Episode(child=child, start_on=start_on, end_on=end_on, reason_ceased=reason_ceased, **fields)
+        before = None if last is None else (last.end_on, last.reason_ceased, last.reason_place_change)
+        episode_follows(last, episode, date_of_birth=child.date_of_birth, reason_place_change=reason_place_change)
+        if last is not None and (last.end_on, last.reason_ceased, last.reason_place_change) != before:
             last.full_clean()
             last.save(update_fields=["end_on", "reason_ceased", "reason_place_change"])
-        episode = Episode(child=child, start_on=start_on, **fields)
         episode.full_clean()
         episode.save()
+        if end_on is not None and reason_ceased != CONTINUES and episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
+            # As episode_end: the period of care ended, and the IRO allocation with it.
+            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
         episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_started", obj=episode)
         return episode
@@ -262,14 +258,59 @@ def missing_episode_update(
     with transaction.atomic():
         child = lock_child(missing.child)
         missing = MissingEpisode.objects.select_for_update().get(pk=missing.pk)
-        changed = sorted(
-            name
-            for name, value in (("kind", kind), ("start_on", start_on), ("end_on", end_on))
-            if getattr(missing, name) != value
-        )
+        changed = changes(missing, {"kind": kind, "start_on": start_on, "end_on": end_on})
         missing.kind, missing.start_on, missing.end_on = kind, start_on, end_on
         missing.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
         _check_missing(missing, child, today=today)
         missing.save(update_fields=["kind", "start_on", "end_on"])
-        audit_record(actor=actor, action="missing_episode_updated", obj=missing, fields=changed)
+        audit_record(actor=actor, action="missing_episode_updated", obj=missing, **changed)
         return missing
+
+
+@transaction.atomic
+def cover_record(
+    *,
+    actor: User,
+    iro: User,
+    start_on: date,
+    end_on: date,
+    reason: str,
+    covered_iro: User | None = None,
+    children=(),
+    note: str = "",
+) -> Cover:
+    """A QA manager records that `iro` covers `covered_iro`'s whole caseload, or the named children,
+    from `start_on` to `end_on` inclusive: while it lasts, `iro` sees those children."""
+    if not actor.sees_every_child:
+        raise ValidationError("Only a QA manager records cover.")
+    errors = {}
+    children = list(children)
+    if covered_iro is None and not children:
+        errors["covered_iro"] = "Select the IRO whose caseload is covered, or name the children covered"
+    elif covered_iro is not None and children:
+        errors["covered_iro"] = "Cover either an IRO's whole caseload or named children, not both"
+    elif covered_iro == iro:
+        errors["covered_iro"] = "An IRO cannot cover their own caseload: select another IRO"
+    if not iro.is_iro or not iro.is_active:
+        errors["iro"] = "Select an active IRO to cover"
+    if start_on and end_on and end_on < start_on:
+        errors["end_on"] = f"The cover must end on or after the day it starts ({uk_date(start_on)})"
+    if errors:
+        raise ValidationError(errors)
+    cover = Cover(
+        iro=iro, covered_iro=covered_iro, start_on=start_on, end_on=end_on, reason=reason, note=note, created_by=actor
+    )
+    cover.full_clean()
+    cover.save()
+    cover.children.set(children)
+    audit_record(
+        actor=actor,
+        action="cover_recorded",
+        obj=cover,
+        iro=iro.pk,
+        covered_iro=covered_iro.pk if covered_iro else None,
+        children=[c.pk for c in children],
+        start_on=start_on.isoformat(),
+        end_on=end_on.isoformat(),
+    )
+    return cover

@@ -6,7 +6,9 @@ app_name = "children"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("<uuid:public_id>/", views.child_detail, name="detail"),
+    path("<uuid:public_id>/audit/", views.child_audit_view, name="audit"),
     path("<uuid:public_id>/iro/", views.allocation_change_view, name="allocate"),
     path("<uuid:public_id>/missing/new/", views.missing_episode_record_view, name="missing_record"),
+    path("cover/new/", views.cover_record_view, name="cover_record"),
     path("missing/<uuid:public_id>/", views.missing_episode_edit_view, name="missing_edit"),
 ]

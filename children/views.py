@@ -1,26 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_list_viewed, audit_record
 from core.forms import submit
 from core.periods import periods_of_care
 
-from .forms import AllocationForm, MissingEpisodeForm
+from .forms import AllocationForm, CoverForm, MissingEpisodeForm
 from .pages import child_page_context
 from .selectors import (
     CaseloadFilters,
     DueStatus,
+    audit_of_child,
     caseload_page,
     child_for_user,
     due_status_of,
     missing_episode_for_user,
     short_break_arrangements_with_breaks,
 )
-from .services import allocation_change, missing_episode_record, missing_episode_update
+from .services import allocation_change, cover_record, missing_episode_record, missing_episode_update
 
 CASELOAD_SEARCH = "caseload_search"
 
@@ -31,8 +33,13 @@ def caseload(request):
     if not user.can_see_caseloads:
         raise PermissionDenied
     if request.method == "POST":
-        # Post/redirect/get: the search term lives in the session, never in the URL.
-        request.session[CASELOAD_SEARCH] = request.POST.get("q", "").strip()[:100]
+        # Post/redirect/get: the search term lives in the session, never in the URL; a cleared
+        # search leaves nothing behind in the session.
+        search = request.POST.get("q", "").strip()[:100]
+        if search:
+            request.session[CASELOAD_SEARCH] = search
+        else:
+            request.session.pop(CASELOAD_SEARCH, None)
         return redirect(request.get_full_path())
     filters = CaseloadFilters(
         iro=request.GET.get("iro", ""),
@@ -42,6 +49,7 @@ def caseload(request):
         page=request.GET.get("page"),
     )
     caseload = caseload_page(user, filters, today=timezone.localdate())
+    audit_list_viewed(actor=user, action="caseload_viewed", children=caseload.page.object_list)
     return render(
         request,
         "children/caseload.html",
@@ -130,6 +138,41 @@ def missing_episode_edit_view(request, public_id):
         request,
         "form_page.html",
         {"form": form, "title": "Change a missing episode", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def child_audit_view(request, public_id):
+    """For QA managers: who has viewed or changed the child's record, and when."""
+    child = child_for_user(request.user, public_id)
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    audit_record(actor=request.user, action="child_audit_viewed", obj=child)
+    page = Paginator(audit_of_child(child), 100).get_page(request.GET.get("page"))
+    return render(request, "children/child_audit.html", {"child": child, "page": page})
+
+
+@login_required
+def cover_record_view(request):
+    """A QA manager records an IRO covering another's caseload, or named children, for a period."""
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    form = CoverForm(request.POST or None)
+    cover = submit(request, form, cover_record)
+    if cover is not None:
+        messages.success(
+            request, f"{cover.iro} covers from {cover.start_on:%d/%m/%Y} to {cover.end_on:%d/%m/%Y}."
+        )
+        return redirect("children:caseload")
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Record cover",
+            "lede": "While the cover lasts, the covering IRO sees the children covered; it ends by itself.",
+            "back_url": reverse("children:caseload"),
+        },
     )
 
 

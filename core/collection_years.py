@@ -42,3 +42,8 @@ class CollectionYear:
 
     def __str__(self) -> str:
         return self.label
+
+
+def years_between(start: date, end: date) -> range:
+    """The collection years (by the year each ends) from the one holding `start` to the one holding `end`."""
+    return range(CollectionYear.containing(start).year, CollectionYear.containing(max(start, end)).year + 1)

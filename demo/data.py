@@ -99,6 +99,8 @@ REMAND_PLACEMENTS = {"U6": 40, "K2": 30, "R5": 20, "K1": 10}
 # in the return from 2025-26: earlier episodes use the codes of their time (DfE rule 146).
 NEW_PLACEMENTS = ("K3", "Z11", "Z12", "Z13", "Z14")
 NEW_PLACEMENTS_FROM = date(2025, 4, 1)
+# The retired code one placement of the history uses (planner.use_a_retired_code).
+RETIRED_PLACEMENT = "Z1"
 FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
 FOSTER_OR_ADOPTIVE = (*FOSTER_PLACEMENTS, "A3", "A4", "A5", "A6", "K3")
 # A child may be placed with parents under a care order, not while accommodated under s.20 (DfE rule 378).
@@ -370,7 +372,7 @@ def urn_for(place: str, provider: str, legal_status: str, postcode: str) -> str:
     """The placement's Ofsted URN (DfE rule 218): none for short breaks (214) or the placements that
     have none (222); the borough's own fostering or adoption service; otherwise the provider's, one
     per placement type, provider and postcode (so an unchanged placement keeps its URN)."""
-    if legal_status in ("V3", "V4") or place in PLACEMENTS_WITHOUT_URN or not place:
+    if legal_status in ("V3", "V4") or place in PLACEMENTS_WITHOUT_URN or place == RETIRED_PLACEMENT or not place:
         return ""
     if provider == "PR1" and place in FOSTER_PLACEMENTS:
         return OWN_FOSTERING_URN

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.management.base import CommandError
 
-from children.codes import PLACEMENTS_WITHOUT_PROVIDER
+from children.codes import PLACEMENTS_WITHOUT_PROVIDER, used_until
+from core.collection_years import CollectionYear
 
 from .data import (
     AGE_AT_ENTRY,
@@ -32,6 +33,7 @@ from .data import (
     PROVIDERS,
     REALLOCATION_REASONS,
     REMAND_PLACEMENTS,
+    RETIRED_PLACEMENT,
     SEX,
     UPN_UNKNOWN,
     age_band,
@@ -58,9 +60,14 @@ class EpisodePlan:
     home_postcode: str
     placement_postcode: str
     reason_place_change: str = ""
+    # An episode with a code not valid today is written already ended (X1: the next starts that day),
+    # so that it is checked with the code lists of its own years (children.services.episode_start).
+    ends_on: date | None = None
 
     def fields(self) -> dict:
+        ended = {"end_on": self.ends_on, "reason_ceased": "X1"} if self.ends_on else {}
         return {
+            **ended,
             "reason_new": self.reason_new,
             "legal_status": self.legal_status,
             "category_of_need": self.category_of_need,
@@ -442,11 +449,31 @@ def plan_children(planner: Planner, rng: random.Random, n: int) -> list[ChildPla
             plans.append(plan)
             looked_after += plan.looked_after_on(today)
 
+    use_a_retired_code(plans)
     plans.sort(key=lambda p: (p.periods[0].start, p.dob, p.last_name, p.first_name))
     numbers = sorted(rng.sample(range(100000, 1000000), len(plans)))
     for plan, number in zip(plans, numbers, strict=True):
         plan.la_child_id = f"{LA_PREFIX}{number}"
     return plans
+
+
+def use_a_retired_code(plans: list[ChildPlan]) -> None:
+    """Place one child, for one foster placement of a period of care that ended while it was still a
+    code, in Z1 ("other placement", 903 code until 2024-25), so that the history holds a retired code
+    as an authority's does. Z1 has no placement provider or Ofsted URN in any year (DfE rules 178, 222)."""
+    until = CollectionYear(used_until("PLACE", RETIRED_PLACEMENT)).end
+    for plan in plans:
+        for period in plan.periods:
+            if period.short_break or period.end is None or period.end > until:
+                continue
+            for i, episode in enumerate(period.episodes[:-1]):
+                after = period.episodes[i + 1]
+                # A change of placement into it and out of it, so that each RNE still says what changed.
+                moved = episode.reason_new in ("S", "P") and after.reason_new == "P"
+                if moved and episode.placement in FOSTER_PLACEMENTS:
+                    episode.placement, episode.placement_provider = RETIRED_PLACEMENT, ""
+                    episode.ends_on = after.start_on
+                    return
 
 
 def allocate_iros(plans: list[ChildPlan], weights: list[float], rng: random.Random) -> None:

@@ -158,17 +158,11 @@ class BulkWriter:
         fields = plan.fields()
         last = draft.episodes[-1] if draft.episodes else None
         # The service's own rules, applied in memory: ends the open episode with X1 where it should.
-        episode_follows(
-            last,
-            date_of_birth=draft.child.date_of_birth,
-            start_on=plan.start_on,
-            reason_new=plan.reason_new,
-            placement=plan.placement,
-            reason_place_change=fields.pop("reason_place_change"),
-        )
+        reason_place_change = fields.pop("reason_place_change")
+        episode = Episode(child=draft.child, start_on=plan.start_on, **fields)
+        episode_follows(last, episode, date_of_birth=draft.child.date_of_birth, reason_place_change=reason_place_change)
         if last is not None:
             self._clean(last, "child")
-        episode = Episode(child=draft.child, start_on=plan.start_on, **fields)
         self._clean(episode, "child")
         draft.episodes.append(episode)
         draft.audit.append(("episode_started", episode, {}))

@@ -10,16 +10,24 @@ from accounts.models import User
 from children.models import Child
 from children.selectors import children_visible_to
 
+from .codes import Stage
 from .models import Escalation, EscalationStage, EscalationStatusChange
 
 Status = Escalation.Status
 
 
+def escalations_readable_by(user: User) -> QuerySet[Escalation]:
+    """Those about a child the user may see; for the Director, those that reached the Director stage
+    of the dispute resolution process (read only: the Director is not on the child's case)."""
+    if user.is_director:
+        return Escalation.objects.filter(stages__stage=Stage.DIRECTOR).distinct()
+    return Escalation.objects.filter(child__in=children_visible_to(user))
+
+
 def escalation_for_user(user: User, public_id) -> Escalation:
-    """The escalation, or 404 for anyone who may not see its child. (The Director sees the list and
-    the reports, never an escalation's own page: its summary and responses are about a named child.)"""
+    """The escalation, or 404 for anyone who may not read it."""
     return get_object_or_404(
-        Escalation.objects.filter(child__in=children_visible_to(user)).select_related(
+        escalations_readable_by(user).select_related(
             "child", "raised_by", "current_stage", "review"
         ),
         public_id=public_id,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_list_viewed, audit_record
 from children.selectors import child_for_user
 from children.views import child_url
 from core.collection_years import CollectionYear
@@ -249,6 +249,7 @@ def escalation_list(request):
     else:
         status = "all"
     page = Paginator(for_listing(escalations, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list_viewed(actor=user, action="escalations_listed", children=[e.child for e in page.object_list])
     return render(
         request,
         "escalations/escalation_list.html",

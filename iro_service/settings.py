@@ -8,10 +8,12 @@ filesystem broker for Celery and emails printed to the console. Production and C
 DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and EMAIL_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # quick-start state: SQLite file, embedded broker queue
@@ -38,7 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
+    "security",
     "children",
     "reviews",
     "escalations",
@@ -54,10 +61,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session ends a fixed time after sign-in, however active; then the second factor is asked for.
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
     # Children's records are never cached by browsers or proxies.
     "core.middleware.NoStoreMiddleware",
+    # Last: turns a sign-in refused for too many failures into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iro_service.urls"
@@ -74,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -92,7 +108,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "security.passwords.RepeatedOrSequentialValidator"},
 ]
+# Failed sign-ins are counted per account and, separately, per address (django-axes), on the
+# sign-in page and /admin/ alike; the first check is the lockout, before the password is looked at.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked out until this many minutes have passed or an administrator unlocks the account.
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_VERBOSE = False  # its log lines name the username; the service's own audit records lockouts
+# Two-factor sign-in (TOTP, with one-time recovery codes) for every role while this is on.
+REQUIRE_MFA = env.bool("REQUIRE_MFA", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="IRO service")
+# A password reset link works for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -120,12 +153,45 @@ CRISPY_TEMPLATE_PACK = "gds"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# ... and, however active, this many seconds after signing in (10 hours: a working day).
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=10 * 60 * 60)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+_behind_proxy = env.bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
+# The address counted for lockouts: behind the proxy, the one it appended to X-Forwarded-For;
+# otherwise the connection's own (a header the client sets itself would dodge the count).
+BEHIND_TLS_PROXY = _behind_proxy
+AXES_CLIENT_IP_CALLABLE = "security.lockout.client_address"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Strict Transport Security: on by default in production (DEBUG off), a year, subdomains included.
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Content Security Policy (django-csp): nothing inline; the few scripts that must be inline carry
+# the request's nonce. Everything comes from this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Browser features the service never uses are switched off.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 
 # --- The service's own rules -------------------------------------------------------------
 # How review due dates are computed: "days-28-90-180" (default) or "england-2010" (see
@@ -216,6 +282,8 @@ DAILY_SWEEPS = [
     ("distribution_late", "SCHEDULE_DISTRIBUTION_LATE", "10 9 * * mon-fri"),
     # 09:15: children looked after for 5 working days without an IRO.
     ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
+    # 09:25: actions agreed at reviews past their due date and still open.
+    ("actions_overdue", "SCHEDULE_ACTIONS_OVERDUE", "25 9 * * mon-fri"),
     # 09:30: midway checks between reviews due within 5 working days, or past, and not recorded.
     ("midway_checks", "SCHEDULE_MIDWAY_CHECKS", "30 9 * * mon-fri"),
 ]
@@ -249,6 +317,12 @@ CELERY_BEAT_SCHEDULE["director-report"] = {
     "schedule": _crontab("SCHEDULE_DIRECTOR_REPORT", "0 7 * * *"),
     "options": {"expires": 12 * 3600},
 }
+# 02:30 every day: sessions past their expiry are deleted (with any search terms kept in them).
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "security.tasks.clear_expired_sessions",
+    "schedule": _crontab("SCHEDULE_CLEAR_EXPIRED_SESSIONS", "30 2 * * *"),
+    "options": {"expires": 12 * 3600},
+}
 
 LOGGING = {
     "version": 1,
@@ -256,4 +330,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Lockouts are in the service's audit; axes's own lines for every sign-in are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("security.urls")),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<uuid:public_id>/done/", views.notification_done, name="notification_done"),
     path("children/", include("children.urls")),

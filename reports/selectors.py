@@ -6,6 +6,7 @@ from datetime import date
 
 from children.selectors import due_soon_by
 from core.collection_years import CollectionYear
+from reviews.selectors import overdue_actions_by_iro
 
 from . import kpis
 
@@ -24,6 +25,7 @@ class Dashboard:
     c63: kpis.Ratio
     short_breaks: kpis.ShortBreakReviews  # counted apart from every figure above
     escalations: dict[str, int]
+    actions_overdue: dict[int | None, int]  # open actions of reviews past their date, by the child's IRO
 
     @property
     def now(self) -> dict[str, int]:
@@ -55,4 +57,5 @@ def dashboard(*, today: date) -> Dashboard:
         c63=kpis.c63(window),
         short_breaks=kpis.short_break_reviews(window),
         escalations=kpis.escalations_open(today),
+        actions_overdue=overdue_actions_by_iro(today=today),
     )

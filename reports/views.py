@@ -84,8 +84,10 @@ def dashboard(request):
                 ),
                 ("Children without an IRO", "unallocated", now["unallocated"], f"{caseload}?iro=none"),
             ],
-            "rows": [(row, caseload_urls(row.iro)) for row in figures.caseloads],
-            "unallocated": (figures.unallocated, caseload_urls(None)),
+            "rows": [
+                (row, caseload_urls(row.iro), figures.actions_overdue.get(row.iro.pk, 0)) for row in figures.caseloads
+            ],
+            "unallocated": (figures.unallocated, caseload_urls(None), figures.actions_overdue.get(None, 0)),
             "caseload_range": kpis.CASELOAD_RANGE,
             "year": figures.year,
             "window": figures.window,

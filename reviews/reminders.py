@@ -15,7 +15,7 @@ from children.selectors import current_iro_id, has_current_iro, reviewed_on
 from core.calendar import add_working_days
 from core.midway import midway_due
 
-from .models import Meeting, MidwayCheck, Review
+from .models import Meeting, MidwayCheck, Review, ReviewAction
 
 Kind = Notification.Kind
 
@@ -152,6 +152,32 @@ def alert_unallocated_children(*, today: date) -> None:
                 subject_id=child.pk,
                 deadline=deadline,
             )
+
+
+def alert_actions_overdue(*, today: date) -> None:
+    """An action agreed at a review, still open after its due date: the child's IRO hears, once per
+    action and due date (a new date agreed for it is a new deadline), while the child is looked after."""
+    actions = list(
+        ReviewAction.objects.filter(
+            status=ReviewAction.Status.OPEN,
+            due_on__lt=today,
+            review__child__in=Child.objects.filter(reviewed_on(today)),
+        )
+        .select_related("review__child")
+        .annotate(iro_id=current_iro_id("review__child"))
+    )
+    iros = _users(a.iro_id for a in actions)
+    for action in actions:
+        if action.iro_id is None:
+            continue  # the unallocated-children sweep tells the QA managers
+        notify(
+            kind=Kind.ACTION_OVERDUE,
+            recipients=[iros[action.iro_id]],
+            child=action.review.child,
+            subject_type="review_action",
+            subject_id=action.pk,
+            deadline=action.due_on,
+        )
 
 
 def remind_midway_checks(*, today: date) -> None:

@@ -1,17 +1,25 @@
-from django.db.models import Prefetch
+from datetime import date
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from children.models import Child
+from children.models import Child, Episode, IROAllocation
 from children.selectors import children_visible_to
 
-from .models import Meeting, Review
+from .models import Meeting, Review, ReviewAction, ReviewParticipant, ReviewViews
 
 
-def review_for_user(user: User, public_id) -> Review:
-    """The review, or 404 unless the user may see its child."""
+def review_for_user(user: User, public_id, *, to_finish_paperwork: bool = False) -> Review:
+    """The review, or 404 unless the user may see its child. To finish its paperwork (the review's
+    own edit page), also for the IRO who chaired it while its record is not yet sent out, though
+    they have handed the child over since."""
+    paperwork = Q(pk__in=[])
+    if to_finish_paperwork and user.is_iro:
+        paperwork = Q(chair=user, held_on__isnull=False, record_sent_on__isnull=True)
     return get_object_or_404(
-        Review.objects.filter(child__in=children_visible_to(user)).select_related("child"), public_id=public_id
+        Review.objects.filter(Q(child__in=children_visible_to(user)) | paperwork).select_related("child"),
+        public_id=public_id,
     )
 
 
@@ -31,13 +39,75 @@ def child_page_reviews(child: Child, *, today) -> dict:
         "held_reviews": [r for r in reversed(reviews) if r.is_held],
         "next_review": waiting[-1] if waiting else None,
         "missed_reviews": waiting[:-1],
+        "open_actions": open_actions_of_child(child),
     }
 
 
 def reviews_of_child(child: Child) -> list[Review]:
     """Every review of the child, oldest first, with chair and meetings, in two queries."""
     return list(
-        child.reviews.select_related("chair")
+        child.reviews.select_related("chair", "draft")
         .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by("-planned_on", "-pk")))
         .order_by("period_start", "sequence")
     )
+
+
+def participant_for_user(user: User, public_id) -> ReviewParticipant:
+    return get_object_or_404(
+        ReviewParticipant.objects.filter(review__child__in=children_visible_to(user)).select_related("review__child"),
+        public_id=public_id,
+    )
+
+
+def views_for_user(user: User, public_id) -> ReviewViews:
+    return get_object_or_404(
+        ReviewViews.objects.filter(review__child__in=children_visible_to(user)).select_related("review__child"),
+        public_id=public_id,
+    )
+
+
+def action_for_user(user: User, public_id) -> ReviewAction:
+    return get_object_or_404(
+        ReviewAction.objects.filter(review__child__in=children_visible_to(user)).select_related(
+            "review__child", "responsible_user"
+        ),
+        public_id=public_id,
+    )
+
+
+def open_actions_of_child(child: Child, *, held_before=None) -> list[ReviewAction]:
+    """The child's actions still open, oldest due first (those of reviews held before a date only,
+    if given: the ones the review held that day follows up)."""
+    actions = ReviewAction.objects.filter(review__child=child, status=ReviewAction.Status.OPEN)
+    if held_before is not None:
+        actions = actions.filter(review__held_on__lt=held_before)
+    return list(actions.select_related("review", "responsible_user").order_by("due_on", "pk"))
+
+
+def review_with_record(review: Review) -> Review:
+    """The review with everything its page and documents show, in a fixed number of queries."""
+    actions = ReviewAction.objects.select_related("responsible_user").order_by("due_on", "pk")
+    return (
+        Review.objects.select_related("child", "chair")
+        .prefetch_related(
+            "participants",
+            "views_gathered",
+            Prefetch("actions", queryset=actions),
+            Prefetch("actions_followed_up", queryset=actions.select_related("review")),
+            Prefetch("meetings", queryset=Meeting.objects.order_by("-planned_on", "-pk")),
+            Prefetch("child__episodes", queryset=Episode.objects.order_by("start_on")),
+        )
+        .get(pk=review.pk)
+    )
+
+
+def overdue_actions_by_iro(*, today: date) -> dict[int | None, int]:
+    """Open actions past their due date, counted by the child's current IRO (None: no IRO)."""
+    current = IROAllocation.objects.filter(child=OuterRef("review__child"), end_on__isnull=True).values("iro")[:1]
+    rows = (
+        ReviewAction.objects.filter(status=ReviewAction.Status.OPEN, due_on__lt=today)
+        .annotate(iro=Subquery(current))
+        .values("iro")
+        .annotate(n=Count("pk"))
+    )
+    return {row["iro"]: row["n"] for row in rows}

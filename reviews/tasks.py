@@ -19,6 +19,7 @@ SWEEPS = {
     "reviews_overdue": reminders.alert_reviews_overdue,
     "distribution_late": reminders.alert_distribution_late,
     "unallocated_children": reminders.alert_unallocated_children,
+    "actions_overdue": reminders.alert_actions_overdue,
     "midway_checks": reminders.remind_midway_checks,
 }
 

@@ -1,16 +1,66 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
+from children.codes import LegalStatus
 from children.forms import ShortBreakAgreementForm
 from children.selectors import child_for_user, children_visible_to
 from children.views import child_url
 from core.forms import submit
 
-from .forms import MeetingCancelForm, MeetingForm, ReviewForm
-from .selectors import meeting_for_user, review_for_user
-from .services import meeting_book, meeting_cancel, review_record, review_update, short_break_agreement_record
+from . import documents, journey
+from .documents import PdfUnavailable
+from .forms import (
+    ActionForm,
+    ActionUpdateForm,
+    DocumentSentForm,
+    HealthPage,
+    HeldPage,
+    MeetingCancelForm,
+    MeetingForm,
+    ParticipantForm,
+    PreparationForm,
+    ReviewForm,
+    ViewsForm,
+)
+from .models import Meeting, Review, ReviewDraft
+from .record import legal_status_on, placements_in_year_to, report_due_by
+from .selectors import (
+    action_for_user,
+    meeting_for_user,
+    open_actions_of_child,
+    participant_for_user,
+    review_for_user,
+    review_with_record,
+    views_for_user,
+)
+from .services import (
+    DOCUMENT_SENT_FIELDS,
+    action_update,
+    meeting_book,
+    meeting_cancel,
+    participant_add,
+    participant_remove,
+    review_document_sent,
+    review_draft_discard,
+    review_draft_save,
+    review_held_errors,
+    review_prepare,
+    review_record,
+    review_update,
+    short_break_agreement_record,
+    views_add,
+    views_remove,
+)
 
 
 def _may_write(user) -> None:
@@ -22,6 +72,12 @@ def _may_write(user) -> None:
 def _saved(request, review, verb: str):
     next_review = review.child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
     text = f"Review held on {review.held_on:%d/%m/%Y} {verb}."
+    meeting = review.meetings.exclude(status=Meeting.Status.BOOKED).order_by("-pk").first()
+    if verb == "recorded" and meeting is not None:
+        if meeting.status == Meeting.Status.HELD:
+            text += f" The meeting booked for {meeting.planned_on:%d/%m/%Y} is marked as held."
+        elif meeting.status == Meeting.Status.RESCHEDULED and meeting.reason.startswith("The review was held"):
+            text += f" The meeting booked for {meeting.planned_on:%d/%m/%Y} is marked as moved to that day."
     if next_review:
         text += f" The next review is {next_review.due_explanation}."
     messages.success(request, text)
@@ -53,7 +109,7 @@ def review_record_view(request, public_id):
 
 @login_required
 def review_edit_view(request, public_id):
-    review = review_for_user(request.user, public_id)
+    review = review_for_user(request.user, public_id, to_finish_paperwork=True)
     _may_write(request.user)
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)
@@ -134,4 +190,342 @@ def short_break_agreement_view(request, public_id):
         request,
         "form_page.html",
         {"form": form, "title": "Record a short-break agreement date", "child": child, "back_url": child_url(child)},
+    )
+
+
+# --- Preparing the review ---
+
+
+def _review_for_writer(request, public_id) -> Review:
+    review = review_for_user(request.user, public_id)
+    _may_write(request.user)
+    return review
+
+
+def _booked(review: Review) -> Meeting | None:
+    return next((m for m in review.meetings.all() if m.status == Meeting.Status.BOOKED), None)
+
+
+@login_required
+def review_prepare_view(request, public_id):
+    review = _review_for_writer(request, public_id)
+    review = review_with_record(review)
+    meeting = _booked(review)
+    report_due = report_due_by(meeting.planned_on, nation=settings.BANK_HOLIDAY_NATION) if meeting else None
+    form = PreparationForm(
+        request.POST or None,
+        initial=PreparationForm.initial_from(review),
+        report_due=f"{report_due:%-d %B %Y}" if report_due else "",
+    )
+    if submit(request, form, review_prepare, review=review) is not None:
+        messages.success(request, "Preparation saved.")
+        return redirect("reviews:prepare", public_id=review.public_id)
+    return render(
+        request,
+        "reviews/prepare.html",
+        {"review": review, "child": review.child, "meeting": meeting, "report_due": report_due, "form": form},
+    )
+
+
+def _add_to_review(request, public_id, form_class, service, *, title: str, saved: str):
+    review = _review_for_writer(request, public_id)
+    form = form_class(request.POST or None)
+    if submit(request, form, service, review=review) is not None:
+        messages.success(request, saved)
+        return redirect("reviews:prepare", public_id=review.public_id)
+    back = reverse("reviews:prepare", args=[review.public_id])
+    return render(request, "form_page.html", {"form": form, "title": title, "child": review.child, "back_url": back})
+
+
+@login_required
+def participant_add_view(request, public_id):
+    return _add_to_review(
+        request, public_id, ParticipantForm, participant_add, title="Add a person to the review", saved="Person added."
+    )
+
+
+@login_required
+def views_add_view(request, public_id):
+    return _add_to_review(request, public_id, ViewsForm, views_add, title="Add views given", saved="Views added.")
+
+
+@login_required
+@require_POST
+def participant_remove_view(request, public_id):
+    participant = participant_for_user(request.user, public_id)
+    _may_write(request.user)
+    participant_remove(actor=request.user, participant=participant)
+    messages.success(request, f"{participant.name} removed.")
+    return redirect("reviews:prepare", public_id=participant.review.public_id)
+
+
+@login_required
+@require_POST
+def views_remove_view(request, public_id):
+    views = views_for_user(request.user, public_id)
+    _may_write(request.user)
+    views_remove(actor=request.user, views=views)
+    messages.success(request, "Views removed.")
+    return redirect("reviews:prepare", public_id=views.review.public_id)
+
+
+# --- Recording the review: the journey ---
+
+
+def _journey_review(request, public_id) -> tuple[Review, dict, list]:
+    review = _review_for_writer(request, public_id)
+    if review.is_held:
+        raise Http404("This review has already been recorded")
+    draft = ReviewDraft.objects.filter(review=review).values_list("data", flat=True).first() or {}
+    return review, draft, open_actions_of_child(review.child)
+
+
+def _held_on(draft: dict) -> date:
+    form = journey.bound(journey.BY_SLUG["the-review"], draft, open_actions=[])
+    if form is not None and form.is_valid():
+        return form.cleaned_data["held_on"]
+    return timezone.localdate()
+
+
+def _from_episodes(review: Review, day: date) -> dict:
+    episodes = list(review.child.episodes.all())
+    status = legal_status_on(episodes, day)
+    return {
+        "on": day,
+        "placements": placements_in_year_to(episodes, day),
+        "legal_status": f"{LegalStatus(status).label} ({status})" if status else "Not looked after on this date",
+    }
+
+
+@login_required
+def journey_start_view(request, public_id):
+    review, draft, open_actions = _journey_review(request, public_id)
+    pages = journey.pages_for(open_actions)
+    first_unsaved = next((p.slug for p in pages if p.slug not in draft), journey.CHECK)
+    return redirect("reviews:journey", public_id=review.public_id, page=first_unsaved)
+
+
+@login_required
+def journey_page_view(request, public_id, page):
+    review, draft, open_actions = _journey_review(request, public_id)
+    pages = journey.pages_for(open_actions)
+    current = next((p for p in pages if p.slug == page), None)
+    if current is None:
+        raise Http404("No such page")
+    if current.form is None:
+        return _actions_page(request, review, draft, pages, current)
+    kwargs = {"actions": open_actions} if current is journey.OUTCOMES else {}
+    # The IRO recording the review usually chaired it.
+    initial = {"chair": request.user.pk} if current.form is HeldPage and request.user.is_iro else {}
+    if request.method == "POST":
+        data = journey.posted(request.POST)
+        review_draft_save(actor=request.user, review=review, page=current.slug, data=data)
+        form = current.form(data, **kwargs)
+        if form.is_valid() and current.form is HeldPage:
+            errors = review_held_errors(child=review.child, waiting=review, **form.cleaned_data)
+            for field, field_errors in errors.items():
+                for error in field_errors:
+                    form.add_error(field if field in form.fields else None, error)
+        if form.is_valid():
+            after = journey.CHECK if request.GET.get("change") else journey.next_slug(pages, current.slug)
+            return redirect("reviews:journey", public_id=review.public_id, page=after)
+    else:
+        form = journey.bound(current, draft, open_actions=open_actions) or current.form(initial=initial, **kwargs)
+    return render(
+        request,
+        "reviews/journey_page.html",
+        {
+            **_journey_context(review, pages, current),
+            "form": form,
+            "from_episodes": _from_episodes(review, _held_on(draft)) if current.form is HealthPage else None,
+        },
+    )
+
+
+def _journey_context(review: Review, pages: list, current) -> dict:
+    slugs = [p.slug for p in pages]
+    step = slugs.index(current.slug) + 1 if current in pages else len(pages) + 1
+    back = reverse("reviews:journey", args=[review.public_id, slugs[step - 2]]) if step > 1 else child_url(review.child)
+    return {
+        "review": review,
+        "child": review.child,
+        "page": current,
+        "step": step,
+        "steps": len(pages) + 1,
+        "back_url": back,
+        "title": current.title,
+    }
+
+
+def _actions_page(request, review, draft, pages, current):
+    saved = draft.get("actions", {})
+    added = list(saved.get("added", []))
+    form = ActionForm(saved.get("pending") or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            index = int(request.POST["remove"]) if request.POST["remove"].isdigit() else -1
+            if 0 <= index < len(added):
+                added.pop(index)
+            review_draft_save(actor=request.user, review=review, page="actions", data={"added": added})
+            return redirect("reviews:journey", public_id=review.public_id, page=current.slug)
+        if "continue" in request.POST:
+            return redirect("reviews:journey", public_id=review.public_id, page=journey.CHECK)
+        data = journey.posted(request.POST)
+        form = ActionForm(data)
+        if form.is_valid():
+            added.append(data)
+            review_draft_save(actor=request.user, review=review, page="actions", data={"added": added})
+            messages.success(request, "Action added.")
+            return redirect("reviews:journey", public_id=review.public_id, page=current.slug)
+        # Kept, with its errors, so nothing typed is lost.
+        review_draft_save(actor=request.user, review=review, page="actions", data={"added": added, "pending": data})
+    return render(
+        request,
+        "reviews/journey_actions.html",
+        {
+            **_journey_context(review, pages, current),
+            "form": form,
+            "added": [(values, journey.action_who(values)) for values in map(journey.action_values, added)],
+        },
+    )
+
+
+@login_required
+def journey_check_view(request, public_id):
+    review, draft, open_actions = _journey_review(request, public_id)
+    pages = journey.pages_for(open_actions)
+    found = journey.answers(draft, open_actions=open_actions)
+    errors = []
+    if request.method == "POST" and not found.incomplete:
+        try:
+            recorded = review_record(
+                actor=request.user,
+                child=review.child,
+                actions=found.actions,
+                outcomes=found.outcomes,
+                **found.recorded,
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return _saved(request, recorded, "recorded")
+    held_on = found.recorded.get("held_on") or timezone.localdate()
+    return render(
+        request,
+        "reviews/journey_check.html",
+        {
+            **_journey_context(review, pages, journey.Page(journey.CHECK, "Check your answers", None)),
+            "answers": found,
+            "errors": errors,
+            "from_episodes": _from_episodes(review, held_on),
+            "actions": [(values, journey.action_who(values)) for values in found.actions],
+        },
+    )
+
+
+@login_required
+@require_POST
+def journey_discard_view(request, public_id):
+    review = _review_for_writer(request, public_id)
+    review_draft_discard(actor=request.user, review=review)
+    messages.success(request, "The draft record was deleted.")
+    return redirect(child_url(review.child))
+
+
+# --- Actions between reviews ---
+
+
+@login_required
+def action_update_view(request, public_id):
+    action = action_for_user(request.user, public_id)
+    _may_write(request.user)
+    initial = {"status": action.status, "outcome": action.outcome, "outcome_on": action.outcome_on}
+    form = ActionUpdateForm(request.POST or None, initial=initial)
+    if submit(request, form, action_update, action=action) is not None:
+        messages.success(request, "Action updated.")
+        return redirect(child_url(action.review.child))
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Update an action",
+            "lede": f"{action.what} ({action.responsible}; due by {action.due_on:%-d %B %Y})",
+            "child": action.review.child,
+            "back_url": child_url(action.review.child),
+        },
+    )
+
+
+# --- The review's page and documents ---
+
+
+@login_required
+def review_detail_view(request, public_id):
+    review = review_with_record(review_for_user(request.user, public_id))
+    audit_record(actor=request.user, action="review_viewed", obj=review)
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "child": review.child,
+            "from_episodes": _from_episodes(review, review.held_on) if review.is_held else None,
+            "documents": _documents(review),
+            "can_write": request.user.can_see_caseloads,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _documents(review: Review) -> list[tuple]:
+    """Each document of a held review: its kind, name, when it is due out and when it was sent."""
+    if not review.is_held:
+        return []
+    due = documents.deadlines(review)
+    return [
+        (kind, label, due[kind], getattr(review, DOCUMENT_SENT_FIELDS[kind]))
+        for kind, label in documents.KINDS.items()
+    ]
+
+
+@login_required
+def document_download_view(request, public_id, document, fmt):
+    review = review_for_user(request.user, public_id)
+    if document not in documents.KINDS or fmt not in documents.FORMATS or not review.is_held:
+        raise Http404("No such document")
+    review = review_with_record(review)
+    built = documents.build(document, review, today=timezone.localdate())
+    if fmt == "pdf":
+        try:
+            body = documents.render_pdf(built)
+        except PdfUnavailable as error:
+            return render(request, "reports/pdf_unavailable.html", {"reason": str(error)}, status=503)
+    else:
+        body = documents.render_docx(built)
+    audit_record(actor=request.user, action="review_document_downloaded", obj=review, document=document, format=fmt)
+    response = HttpResponse(body, content_type=documents.FORMATS[fmt])
+    # The file name says what it is, never whose.
+    response["Content-Disposition"] = f'attachment; filename="review-{review.held_on:%Y-%m-%d}-{document}.{fmt}"'
+    return response
+
+
+@login_required
+def document_sent_view(request, public_id, document):
+    review = _review_for_writer(request, public_id)
+    if document not in documents.KINDS or not review.is_held:
+        raise Http404("No such document")
+    form = DocumentSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})
+    if submit(request, form, review_document_sent, review=review, document=document) is not None:
+        messages.success(request, f"{documents.KINDS[document]} marked as sent.")
+        return redirect("reviews:detail", public_id=review.public_id)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Mark the {documents.KINDS[document].lower()} as sent",
+            "child": review.child,
+            "back_url": reverse("reviews:detail", args=[review.public_id]),
+        },
     )

@@ -12,6 +12,7 @@ PORT="${PORT:-8000}"
 mkdir -p var/broker/queue var/broker/processed var/broker/control  # SQLite and the embedded broker's folders
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --if-empty
+$PY manage.py sign_in_code iro qa director admin
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM

@@ -6,34 +6,22 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 
 from dateutil.relativedelta import relativedelta
 
-from children.codes import (
-    PLACEMENTS_WITHOUT_PROVIDER,
-    CategoryOfNeed,
-    Ethnicity,
-    LegalStatus,
-    Placement,
-    PlacementProvider,
-    ReasonCeased,
-    ReasonNewEpisode,
-    ReasonPlaceChange,
-)
+from children.codes import FIRST_YEAR, LAST_YEAR, code_break, code_rule, ever_valid, placement_list
 from children.models import (
     POSTCODE_PATTERN,
     URN_PATTERN,
-    MissingEpisode,
+    episode_year_breaks,
     la_child_id_validator,
     mother_breaks,
     normalise_postcode,
     upn_validator,
-    urn_break,
 )
 from children.rules import RuleBreak, episode_sequence_breaks, missing_episode_breaks
+from core.collection_years import CollectionYear, years_between
 from core.periods import SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
-from reviews.models import ParticipationCode
 from reviews.timescales import pn_code_fits_age
 
 from .layout import SEX_FROM_903, parse_date
@@ -52,12 +40,6 @@ from .records import (
 
 _POSTCODE = re.compile(POSTCODE_PATTERN)
 _URN = re.compile(URN_PATTERN)
-
-
-@cache
-def _codes(choices) -> frozenset[str]:
-    # TextChoices.values builds a new list on every call: too slow for every cell of a whole history.
-    return frozenset(choices.values)
 
 
 class _RowReader:
@@ -79,13 +61,15 @@ class _RowReader:
             )
         return value
 
-    def code(self, column: str, choices, rule: str, *, required: bool = True) -> str:
+    def code(self, column: str, *, required: bool = True) -> str:
+        """A code of any year's list; whether it is valid in the years of its record is checked with
+        the child's whole record, once an episode's end is known from every file."""
         value = self.cells[column]
         if not value:
             if required:
-                self.problem(column, f"Enter the {column} code", rule)
-        elif value not in _codes(choices):
-            self.problem(column, f"Not a valid {column} code", rule)
+                self.problem(column, f"Enter the {column} code", code_rule(column))
+        elif value not in ever_valid(column):
+            self.problem(column, f"Not a valid {column} code in any year", code_rule(column))
         return value
 
     def date(self, column: str, rule: str, *, required: bool = True, what: str = "date") -> date | None:
@@ -108,7 +92,7 @@ def _header_record(reader: _RowReader) -> HeaderRecord:
     if not sex:
         reader.problem("SEX", "SEX must be M, F or U (1 or 2 in returns before 2024-25)", "101")
     dob = reader.date("DOB", "102", what="date of birth")
-    ethnicity = reader.code("ETHNIC", Ethnicity, "103")
+    ethnicity = reader.code("ETHNIC")
     upn = cells["UPN"]
     if upn and not upn_validator.regex.search(upn):
         reader.problem(
@@ -123,25 +107,20 @@ def _header_record(reader: _RowReader) -> HeaderRecord:
     if reader.ok:
         breaks = mother_breaks(sex=sex, date_of_birth=dob, mother=mother, first_child_born_on=first_child)
         for name, text in breaks.items():
-            message, _, rule = text.rstrip(".)").rpartition(" (DfE rule ")
-            reader.problem(MOTHER_FIELDS[name], message, rule.split(",")[0])
+            reader.problem(MOTHER_FIELDS[name], *_rule_apart(text))
     return HeaderRecord(reader.src, cells, cells["CHILD"], sex, dob, ethnicity, upn, mother, first_child)
 
 
 def _episode_record(reader: _RowReader) -> EpisodeRecord:
     cells = reader.cells
     start_on = reader.date("DECOM", "141", what="date the episode began")
-    reason_new = reader.code("RNE", ReasonNewEpisode, "143")
-    legal_status = reader.code("LS", LegalStatus, "144")
-    category_of_need = reader.code("CIN", CategoryOfNeed, "145")
-    placement = reader.code("PLACE", Placement, "146")
-    provider = reader.code("PLACE_PROVIDER", PlacementProvider, "178", required=False)
-    if placement in PLACEMENTS_WITHOUT_PROVIDER and provider:
-        reader.problem("PLACE_PROVIDER", f"Placement {placement} has no placement provider", "178")
-    elif placement in _codes(Placement) and placement not in PLACEMENTS_WITHOUT_PROVIDER and not provider:
-        reader.problem("PLACE_PROVIDER", f"Placement {placement} needs its placement provider", "178")
+    reason_new = reader.code("RNE")
+    legal_status = reader.code("LS")
+    category_of_need = reader.code("CIN")
+    placement = reader.code("PLACE")
+    provider = reader.code("PLACE_PROVIDER", required=False)
     end_on = reader.date("DEC", "147", required=False, what="date the episode ceased")
-    reason_ceased = reader.code("REC", ReasonCeased, "149", required=False)
+    reason_ceased = reader.code("REC", required=False)
     if bool(cells["DEC"]) != bool(reason_ceased):
         column = "REC" if cells["DEC"] else "DEC"
         reader.problem(column, "DEC and REC are both given when the episode has ended, or both left blank", "148")
@@ -150,7 +129,7 @@ def _episode_record(reader: _RowReader) -> EpisodeRecord:
             reader.problem("DEC", "The episode cannot end before it began", "356")
         elif end_on == start_on:
             reader.problem("DEC", "The episode ends the day it began: an episode lasts at least a day", "355")
-    reason_place_change = reader.code("REASON_PLACE_CHANGE", ReasonPlaceChange, "1009", required=False)
+    reason_place_change = reader.code("REASON_PLACE_CHANGE", required=False)
     if reason_place_change and not cells["DEC"]:
         reader.problem("REASON_PLACE_CHANGE", "An episode that has not ended has no reason for placement change", "233")
     postcodes = {}
@@ -165,12 +144,7 @@ def _episode_record(reader: _RowReader) -> EpisodeRecord:
         for column in ("PL_POST", "URN"):
             if cells[column]:
                 reader.problem(column, f"A short break (LS {legal_status}) has no {column}", "214")
-    elif reader.ok:
-        text = urn_break(placement=placement, urn=urn, end_on=end_on, placement_postcode=postcodes["PL_POST"])
-        if text:
-            message, _, rule = text.rstrip(".)").rpartition(" (DfE rule ")
-            reader.problem("URN", message, rule)
-    return EpisodeRecord(
+    record = EpisodeRecord(
         reader.src,
         cells,
         start_on,
@@ -186,12 +160,25 @@ def _episode_record(reader: _RowReader) -> EpisodeRecord:
         postcodes["PL_POST"],
         urn,
     )
+    if placement in ever_valid("PLACE"):
+        # What no year allows is wrong whatever the episode's years (DfE rule 178).
+        years = range(FIRST_YEAR, LAST_YEAR + 1)
+        without = [placement in placement_list("PLACEMENTS_WITHOUT_PROVIDER", y) for y in years]
+        if provider and all(without):
+            reader.problem("PLACE_PROVIDER", f"Placement {placement} has no placement provider", "178")
+        elif not provider and not any(without):
+            reader.problem("PLACE_PROVIDER", f"Select the placement provider for placement {placement}", "178")
+    if reader.ok and end_on:
+        # An episode's end is its last: the years of its returns are known from this row alone.
+        for name, text in episode_year_breaks(record, today=reader.today).items():
+            reader.problem(EPISODE_COLUMNS[name], *_rule_apart(text))
+    return record
 
 
 def _review_record(reader: _RowReader) -> ReviewRecord:
     held_on = reader.date("REVIEW", "166", what="date of the review")
     code = reader.cells["REVIEW_CODE"]
-    if code not in _codes(ParticipationCode):
+    if code not in ever_valid("REVIEW_CODE"):
         reader.problem("REVIEW_CODE", "The participation code must be PN0 to PN7", "167")
     return ReviewRecord(reader.src, reader.cells, held_on, code)
 
@@ -200,7 +187,7 @@ def _missing_record(reader: _RowReader) -> MissingRecord:
     kind = reader.cells["MISSING"]
     if not kind:
         reader.problem("MISSING", "Say whether the child was missing (M) or away without authorisation (A)", "565")
-    elif kind not in _codes(MissingEpisode.Kind):
+    elif kind not in ever_valid("MISSING"):
         reader.problem("MISSING", "MISSING must be M (missing) or A (away without authorisation)", "1006")
     start_on = reader.date("MIS_START", "564", what="date the child went missing")
     end_on = reader.date("MIS_END", "1005", required=False, what="date the child came back")
@@ -234,6 +221,12 @@ def read_rows(tables: dict[str, Table], report: Report, today: date) -> tuple[di
             else:
                 unreadable.add(cells["CHILD"])
     return parsed, unreadable
+
+
+def _rule_apart(text: str) -> tuple[str, str]:
+    """A message that names its DfE rule ("... (DfE rule 146).") as the message and the rule."""
+    head, found, tail = text.rstrip(".").rpartition(" (DfE rule ")
+    return (head, tail.rstrip(")").split(",")[0]) if found else (text, "")
 
 
 class Checker:
@@ -281,6 +274,24 @@ class Checker:
         for episode in episodes:
             if episode.reason_new == STARTED_TO_BE_LOOKED_AFTER and episode.start_on >= eighteen:
                 self.on(episode, "DECOM", "A child cannot start to be looked after at 18 or over", "352", header=header)
+        # Codes by the lists of each year whose return holds the record, now that each episode's end
+        # is known from every file.
+        for episode in episodes:
+            if episode.src is not None and episode.cells["DEC"] == "":
+                for name, text in episode_year_breaks(episode, today=self.today).items():
+                    self.on(episode, EPISODE_COLUMNS[name], *_rule_apart(text), header=header)
+        years = set().union(*(years_between(e.start_on, e.end_on or self.today) for e in episodes))
+        if header.src is not None and (text := code_break("ETHNIC", header.ethnicity, years)):
+            self.on(header, "ETHNIC", *_rule_apart(text), header=header)
+        for review in record.reviews.values():
+            text = code_break("REVIEW_CODE", review.participation, [CollectionYear.containing(review.held_on).year])
+            if review.src is not None and text:
+                self.on(review, "REVIEW_CODE", *_rule_apart(text), header=header)
+        for m in record.missing.values():
+            text = code_break("MISSING", m.kind, years_between(m.start_on, m.end_on or self.today))
+            if m.src is not None and text:
+                self.on(m, "MISSING", *_rule_apart(text), header=header)
+
         for i, rule_break in episode_sequence_breaks(episodes):
             self._episode_break(episodes, i, rule_break, header)
 
@@ -331,6 +342,4 @@ class Checker:
         problem = pn_code_fits_age(review.participation, date_of_birth=header.date_of_birth, review_on=held_on)
         if problem:
             # The message names its rule already ("... (DfE rule 440)"); the table shows it apart.
-            head, found, tail = problem.rpartition(" (DfE rule ")
-            message, rule = (head, tail.rstrip(")")) if found else (problem, "")
-            self.on(review, "REVIEW_CODE", message, rule, header=header)
+            self.on(review, "REVIEW_CODE", *_rule_apart(problem), header=header)

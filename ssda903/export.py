@@ -13,6 +13,11 @@ DfE lays them out (ssda903/layout.py) and with the rows its rules say belong to 
 - Missing: the missing and away-without-authorisation episodes open at any point in the year; one
   that ended after 31 March is shown open (rule 571).
 
+- Codes: the service accepts each record only with codes valid in every year whose return holds it
+  (children/codes.py), so a year's return holds that year's codes; it leaves out the placement
+  provider and Ofsted URN where that year's rules say the placement has none (DfE rules 178, 222),
+  which the service holds where another year of the episode wants them.
+
 A year's return leaves out nothing the DfE asks for of these tables that the service holds, and
 writes nothing for the tables it does not hold (UASC, OC2, OC3, AD1, ...).
 """
@@ -26,10 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db.models import Q
+from django.utils import timezone
 
+from children.codes import placement_list
 from children.models import Child, Episode, MissingEpisode, urn_break
 from children.rules import short_breaks_only_in_year
-from core.collection_years import CollectionYear
+from core.collection_years import CollectionYear, years_between
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Review
 
@@ -147,10 +154,18 @@ def _build(year: int | None) -> Ssda903Return:
     for pk in order:
         for e in episodes_by_child[pk]:
             ended = shown_end(e.end_on) is not None
+            years = [year] if year else years_between(e.start_on, e.end_on or timezone.localdate())
             if e.legal_status not in SHORT_BREAK_LEGAL_STATUSES and urn_break(
-                placement=e.placement, urn=e.urn, end_on=e.end_on, placement_postcode=e.placement_postcode
+                placement=e.placement, urn=e.urn, end_on=e.end_on, placement_postcode=e.placement_postcode, years=years
             ):
                 no_urn.add(children[pk].la_child_id)
+            # The service holds a provider and a URN where any year of the episode needs one; a
+            # year's return leaves them out where its rules say the placement has none.
+            provider, urn = e.placement_provider, e.urn
+            if year and e.placement in placement_list("PLACEMENTS_WITHOUT_PROVIDER", year):
+                provider = ""
+            if year and urn != "XXXXXXX" and e.placement in placement_list("PLACEMENTS_WITHOUT_URN", year):
+                urn = ""
             rows.append(
                 {
                     "CHILD": children[pk].la_child_id,
@@ -159,13 +174,13 @@ def _build(year: int | None) -> Ssda903Return:
                     "LS": e.legal_status,
                     "CIN": e.category_of_need,
                     "PLACE": e.placement,
-                    "PLACE_PROVIDER": e.placement_provider,
+                    "PLACE_PROVIDER": provider,
                     "DEC": format_date(e.end_on) if ended else "",
                     "REC": e.reason_ceased if ended else "",
                     "REASON_PLACE_CHANGE": e.reason_place_change if ended else "",
                     "HOME_POST": e.home_postcode,
                     "PL_POST": e.placement_postcode,
-                    "URN": e.urn,
+                    "URN": urn,
                 }
             )
     result.tables["Episodes"] = rows

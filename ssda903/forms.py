@@ -34,7 +34,7 @@ class Ssda903UploadForm(forms.Form):
     files = MultipleFileField(
         label="Upload the 903 files",
         help_text="Choose header.csv, episodes.csv, reviews.csv and missing.csv together, or one zip file "
-        "holding them. Several years' files of each table can go together.",
+        "holding them (in one folder per year, if you like). Several years' files of each table can go together.",
         error_messages={"required": "Choose the 903 files to import"},
     )
 
@@ -57,7 +57,12 @@ class Ssda903UploadForm(forms.Form):
                     raise ValidationError(f"{name} holds no CSV files")
                 files.update({f"{name}/{member}": content for member, content in inside.items()})
             elif name.lower().endswith(".csv"):
-                files[name] = data
+                # Each year's files of a history may have the same names: keep every one.
+                key, n = name, 1
+                while key in files:
+                    n += 1
+                    key = f"{name} ({n})"
+                files[key] = data
             else:
                 raise ValidationError(f"{name} is not a CSV file or a zip file")
         return files

@@ -4,23 +4,25 @@
 
 The files are the DfE's CSV layout (ssda903/layout.py), each recognised by its columns, so a full
 return can be given as it is: the tables the service does not hold (UASC, OC2, AD1, ...) are left
-out and said so. Several files of one table are read as one (a history as one return per year): a
+out and said so. A history may be one file per table covering many years, one folder per year, or a
+zip of either. Several files of one table are read as one (a history as one return per year): a
 child's header row, an episode open at one year's end and closed in the next, or a missing episode
 carried over, may appear once in each year and are taken as one record; rows that repeat a record
 with different values are refused. Each child's episodes must go back to the start of their period
 of care (RNE S, DfE rule 357 "first episode ever"): the due dates of their reviews count from it, so
 one year's return alone is refused for children who were already looked after before it began.
 
-Everything is checked before anything is written: each value against the DfE's code lists and
-formats, each child's whole record (the file's rows merged with what the service already holds)
-against the DfE's rules on episodes, reviews and missing episodes (children/rules.py) and
-ours. One problem anywhere refuses the whole import, with every problem found listed by file, row,
-column and value. Otherwise the import writes in one transaction, in bulk: children, episodes,
-reviews held (with their participation code; no chair, late reason or distribution dates, which the
-return does not hold) and missing episodes are created or updated, the due date of every review is
-computed by the service's timescale policy (and confirmed by reviews.services.review_schedule_refresh),
-and each child created or changed gets one audit entry. Nothing is ever deleted, and importing the
-same files again changes nothing.
+Everything is checked before anything is written: each value against the DfE's formats and code
+lists, a code against the lists of every collection year whose return holds its record (an episode
+is in the return of each year it overlaps: children/codes.py), each child's whole record (the file's
+rows merged with what the service already holds) against the DfE's rules on episodes, reviews and
+missing episodes (children/rules.py) and ours. One problem anywhere refuses the whole import, with
+every problem found listed by file, row, column and value. Otherwise the import writes in one
+transaction, in bulk: children, episodes, reviews held (with their participation code; no chair,
+late reason or distribution dates, which the return does not hold) and missing episodes are created
+or updated, the due date of every review is computed by the service's timescale policy (and
+confirmed by reviews.services.review_schedule_refresh), and each child created or changed gets one
+audit entry. Nothing is ever deleted, and importing the same files again changes nothing.
 
 The steps, each in its module: reading.py reads the files as tables; checking.py checks each cell
 and turns the rows into records, which records.py merges into each child's record (with what the

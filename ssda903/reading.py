@@ -16,9 +16,14 @@ from .problems import Problem, Report, Source
 
 
 def files_from_directory(directory: str | Path) -> dict[str, bytes]:
-    """Every CSV file in the directory (not its subdirectories), by name."""
+    """Every CSV file in the directory and its subdirectories (a history as one folder per year), by
+    its path in the directory."""
     directory = Path(directory)
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")
+    }
 
 
 def files_from_zip(data: bytes, *, max_bytes: int = 500 * 1024 * 1024) -> dict[str, bytes]:

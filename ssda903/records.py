@@ -32,6 +32,9 @@ EPISODE_FIELDS = tuple(EPISODE_COLUMNS)
 # The fields that record how an episode ended: a return shows them blank for an episode that ended
 # after the year it covers, so a blank there never undoes an end already known.
 ENDING_FIELDS = ("end_on", "reason_ceased", "reason_place_change")
+# The fields a year's return leaves blank where that year's rules say the placement has none (DfE rules
+# 178, 222) though another year's has one: a blank there never undoes a value known from another year.
+YEAR_BLANK_FIELDS = ("placement_provider", "urn")
 MISSING_COLUMNS = {"kind": "MISSING", "start_on": "MIS_START", "end_on": "MIS_END"}
 HEADER_COLUMNS = {
     "sex": "SEX",
@@ -248,6 +251,9 @@ def _add_repeated(records: dict[date, object], row, report: Report, table: str) 
     if earlier is None:
         records[key] = row
         return
+    if isinstance(row, EpisodeRecord):
+        _fill_year_blanks(earlier, row)
+        _fill_year_blanks(row, earlier)
     if isinstance(row, ReviewRecord):
         same = earlier.participation == row.participation
     elif earlier.end_on is None and row.end_on is not None:
@@ -266,6 +272,12 @@ def _add_repeated(records: dict[date, object], row, report: Report, table: str) 
             column,
             f"{earlier.src.file} row {earlier.src.row} has the same child and {column} with different values",
         )
+
+
+def _fill_year_blanks(known: EpisodeRecord, record: EpisodeRecord) -> None:
+    for name in YEAR_BLANK_FIELDS:
+        if not getattr(record, name):
+            setattr(record, name, getattr(known, name))
 
 
 def load_stored(records: dict[str, ChildRecord]) -> None:
@@ -304,6 +316,7 @@ def merge_stored(records: dict[str, ChildRecord]) -> None:
             else:
                 incoming.pk = stored.pk
                 _merge_ending(held, incoming)
+                _fill_year_blanks(held, incoming)
         for stored in record.stored_reviews:
             if stored.held_on is None:
                 continue

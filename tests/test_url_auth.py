@@ -1,11 +1,20 @@
 """Every URL of the service refuses an anonymous visitor: a new view cannot forget its check."""
 
+import re
 import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login", "logout"}  # signing in and out are for anonymous visitors by nature
+# Signing in and out, and resetting a forgotten password, are for anonymous visitors by nature.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -20,7 +29,8 @@ def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 
 def _concrete(route: str) -> str:
-    return "/" + route.replace("<uuid:public_id>", str(uuid.uuid4()))
+    route = route.replace("<uuid:public_id>", str(uuid.uuid4())).replace("<int:pk>", "1")
+    return "/" + re.sub(r"<(?:slug|str):\w+>", "x", route)
 
 
 ROUTES = sorted(_patterns(get_resolver()))

@@ -55,7 +55,7 @@ def test_the_day_the_child_came_back_is_recorded_later(child, iro):
     )
     assert missing.end_on == date(2014, 11, 23)
     entry = AuditEntry.objects.get(action="missing_episode_updated")
-    assert entry.detail == {"fields": ["end_on"]}
+    assert entry.detail == {"old": {"end_on": None}, "new": {"end_on": "2014-11-23"}}
 
 
 @pytest.mark.parametrize(

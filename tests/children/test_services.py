@@ -51,8 +51,14 @@ def test_episodes_out_of_order_are_refused(iro, start_on, reason_new, field, mes
 @pytest.mark.parametrize(
     ("reason_new", "placement", "reason", "message"),
     [
-        ("P", "U6", "", "Select why the placement changed (DfE rule 225)."),
-        ("L", "U4", "CARPL", "A reason for placement change is only for a change of placement (DfE rule 226)."),
+        ("P", "U6", "", "The placement changed on 01/05/2014 (RNE P): give the reason (DfE rule 225)."),
+        (
+            "L",
+            "U4",
+            "CARPL",
+            "A reason for placement change is given only when the placement changes (RNE P, B, T or U), not with "
+            "RNE L.",
+        ),
     ],
 )
 def test_the_reason_for_a_placement_change_is_required_exactly_when_the_placement_changes(
@@ -131,3 +137,44 @@ def test_an_inactive_iro_cannot_be_allocated(iro, qa_manager):
         allocation_change(
             actor=qa_manager, child=child, iro=gone, start_on=date(2014, 6, 1), reason="iro_left", today=TODAY
         )
+
+
+def test_an_episode_takes_the_codes_of_the_years_it_is_in(iro):
+    """H5 (semi-independent living) was a placement code until 2024-25: an episode of 2012 may have it,
+    one open since 2024 may not, as each return whose year it overlaps must allow it."""
+    child = make_child(iro=iro, looked_after_from=date(2012, 3, 3), date_of_birth=date(1996, 1, 1))
+    h5 = {"legal_status": "C2", "category_of_need": "N1", "placement": "H5", "placement_provider": "PR4"}
+    # An episode of the history that has ended is given with its end, and checked with its years' lists.
+    episode_start(
+        actor=None,
+        child=child,
+        start_on=date(2012, 5, 1),
+        reason_new="P",
+        reason_place_change="CARPL",
+        end_on=date(2013, 1, 1),
+        reason_ceased="X1",
+        **h5,
+    )
+    episode_start(
+        actor=None,
+        child=child,
+        start_on=date(2013, 1, 1),
+        reason_new="P",
+        reason_place_change="CHILD",
+        end_on=date(2013, 6, 1),
+        reason_ceased="E5",
+        **{**h5, "placement": "U6"},
+    )
+    first, h5_episode, last = child.episodes.all()
+    assert (h5_episode.placement, h5_episode.end_on, h5_episode.reason_ceased) == ("H5", date(2013, 1, 1), "X1")
+    assert h5_episode.reason_place_change == "CHILD" and first.reason_place_change == "CARPL"
+    assert last.end_on == date(2013, 6, 1)
+
+    child = make_child(iro=iro, looked_after_from=date(2024, 3, 3), date_of_birth=date(2007, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        episode_start(
+            actor=None, child=child, start_on=date(2024, 6, 1), reason_new="P", reason_place_change="CARPL", **h5
+        )
+    assert caught.value.message_dict["placement"][0].startswith("H5 is not a valid PLACE code in 2025-26")
+    assert "H5 was used until 2024-25 (DfE rule 146)" in caught.value.message_dict["placement"][0]
+    assert child.episodes.count() == 1

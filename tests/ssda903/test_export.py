@@ -277,7 +277,7 @@ def test_the_demo_authority_round_trips_and_its_export_passes_the_dfe_validator(
     the service holds it (full postcodes, Ofsted URNs, MOTHER and MC_DOB), has no error at all in the
     four tables: no rule is excused but those that cannot run on CSV (CRASH_ON_CSV, failed to run) and
     218 on short-break rows, where the package's 218 contradicts its 214 (CONTRADICTED)."""
-    call_command("seed_demo", children=150, seed=7, today="2026-11-25", stdout=io.StringIO())
+    call_command("seed_demo", children=150, seed=7, today="2026-11-25", not_production=True, stdout=io.StringIO())
     for year in (2025, 2026):
         ssda903_return(year=year).write(tmp_path / str(year))
 

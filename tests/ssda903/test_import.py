@@ -752,7 +752,7 @@ def test_the_command_lists_every_problem_and_fails():
     with pytest.raises(CommandError, match="Nothing was imported: 19 problems in the files"):
         call_command("import_ssda903", str(FIXTURES / "broken"), today="2026-11-25", stderr=err)
     lines = err.getvalue().splitlines()
-    assert lines[0] == "episodes.csv, row 3, LS 'C9': Not a valid LS code (DfE rule 144)"
+    assert lines[0] == "episodes.csv, row 3, LS 'C9': Not a valid LS code in any year (DfE rule 144)"
     assert len([line for line in lines if ", row " in line]) == 19
     assert Child.objects.count() == 0
 
@@ -765,7 +765,7 @@ def test_the_command_lists_every_problem_and_fails():
 def test_three_thousand_children_import_in_a_fixed_number_of_queries(tmp_path):
     """3,000 children with 2 or 3 episodes and several reviews each: written in bulk, so the number of
     queries does not grow with the number of children (the time is measured by
-    tests/children/benchmark_ssda903_import.py, not asserted here)."""
+    tests/ssda903/benchmark_import.py, not asserted here)."""
     from tests.ssda903.generator import generate
 
     files = generate(3000, seed=7)

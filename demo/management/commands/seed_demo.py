@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2014, help="random seed (same seed, same data)")
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="run with DEBUG off (the demo's accounts share a published password)",
+        )
         parser.add_argument("--children", type=int, default=550, help="children looked after on --today")
         parser.add_argument("--today", help="the demo's today, YYYY-MM-DD (default: today)")
         mode = parser.add_mutually_exclusive_group()
@@ -38,6 +45,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not (settings.DEBUG or options["not_production"]):
+            raise CommandError(
+                "seed_demo creates accounts with a published password: it runs only with DEBUG on, "
+                "or with --i-know-this-is-not-production."
+            )
         today = self._today(options["today"])
         n = options["children"]
         if not 1 <= n <= 20000:

@@ -2,9 +2,11 @@
 
     python manage.py import_ssda903 DIR_OR_ZIP [--today YYYY-MM-DD]
 
-Reads every CSV file in DIR (header.csv, episodes.csv, reviews.csv and, if present, missing.csv, or
-the same tables under other names: each file is recognised by its columns). Nothing is written
-unless every file passes every check; the problems are listed one a line, and the command fails.
+Reads every CSV file in DIR and its subdirectories, or in the zip: header.csv, episodes.csv,
+reviews.csv and, if present, missing.csv, or the same tables under other names (each file is
+recognised by its columns). A history may be one file per table covering many years, one folder per
+year, or a zip of either. Nothing is written unless every file passes every check; the problems are
+listed one a line, and the command fails.
 """
 
 import zipfile

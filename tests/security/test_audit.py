@@ -1,0 +1,91 @@
+"""The audit: append-only in the database, old and new values of edits, one entry per list page,
+and a QA manager's view of who saw or changed a child's record."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from accounts.audit import audit_log_empty, audit_record
+from accounts.models import AuditEntry
+from reviews.services import review_record, review_update
+from tests.factories import PASSWORD, make_child
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_database_refuses_to_change_or_delete_an_audit_entry(iro):
+    entry = audit_record(actor=iro, action="child_viewed", obj=iro)
+    for attempt in (
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(action="nothing"),
+        lambda: AuditEntry.objects.filter(pk=entry.pk).delete(),
+        lambda: connection.cursor().execute(f"UPDATE {AuditEntry._meta.db_table} SET actor_id = NULL"),
+        lambda: connection.cursor().execute(f"DELETE FROM {AuditEntry._meta.db_table}"),
+    ):
+        with pytest.raises(DatabaseError, match="audit entries cannot be changed or deleted"), transaction.atomic():
+            attempt()
+    entry.refresh_from_db()
+    assert entry.action == "child_viewed"
+
+
+def test_only_the_demo_reset_empties_the_whole_log(iro):
+    audit_record(actor=iro, action="child_viewed", obj=iro)
+    audit_log_empty()
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_quick_starts_sqlite_database_migrates_without_the_trigger(tmp_path):
+    """SQLite (the quick start) is not PostgreSQL: the migration leaves it as it is and still runs."""
+    environment = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DEBUG": "true"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "iro_service", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_edit_records_the_old_and_the_new_values(iro):
+    child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    review = review_record(
+        actor=iro, child=child, held_on=date(2014, 3, 20), chair=iro, participation="PN1", today=date(2014, 3, 25)
+    )
+    review_update(
+        actor=iro, review=review, participation="PN2", decisions_sent_on=date(2014, 3, 24), today=date(2014, 3, 25)
+    )
+    entry = AuditEntry.objects.get(action="review_updated")
+    assert entry.detail == {
+        "old": {"decisions_sent_on": None, "participation": "PN1"},
+        "new": {"decisions_sent_on": "2014-03-24", "participation": "PN2"},
+    }
+
+
+def test_a_caseload_page_is_one_entry_naming_the_children_listed(client, iro):
+    children = [make_child(iro=iro, looked_after_from=date(2014, 3, 3)) for _ in range(3)]
+    client.login(username=iro.username, password=PASSWORD)
+    assert client.get(reverse("children:caseload")).status_code == 200
+    (entry,) = AuditEntry.objects.filter(action="caseload_viewed")
+    assert entry.actor == iro and entry.detail["children"] == sorted(c.pk for c in children)
+
+
+def test_a_qa_manager_sees_who_viewed_or_changed_a_childs_record(client, iro, other_iro, qa_manager):
+    child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    client.login(username=iro.username, password=PASSWORD)
+    client.get(reverse("children:detail", args=[child.public_id]))
+    client.get(reverse("children:caseload"))
+    url = reverse("children:audit", args=[child.public_id])
+    assert client.get(url).status_code == 403
+    client.login(username=qa_manager.username, password=PASSWORD)
+    page = client.get(url).content.decode()
+    for action in ("child_viewed", "caseload_viewed", "iro_allocated", "child_created", "episode_started"):
+        assert f">{action}<" in page, action
+    assert str(iro) in page
+    assert child.full_name not in page.split("<title>")[1].split("</title>")[0]

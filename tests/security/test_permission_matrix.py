@@ -1,0 +1,241 @@
+"""Every URL x every role x the IRO's own, another's, a covered and a former child's objects.
+
+The URLs come from the URL patterns: a new URL without a rule here fails the test. Each rule says
+which kind of object the URL takes and who may open it; everyone else is refused (403, or 404
+where a 403 would confirm the child exists), for a GET and for a POST alike."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import Notification, User
+from children.models import Cover
+from children.services import allocation_change, missing_episode_record
+from core.collection_years import CollectionYear
+from escalations.services import escalation_raise
+from reviews.services import meeting_book, review_record
+from tests.factories import PASSWORD, IROFactory, UserFactory, make_child
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("iro", "qa", "director", "admin")
+RELATIONS = ("own", "other", "covered", "former")
+HANDOVER = date(2014, 6, 2)
+
+
+def sees(role, relation):
+    """Need to know: QA managers every child; an IRO their own and those they cover."""
+    return role == "qa" or (role == "iro" and relation in ("own", "covered"))
+
+
+def everyone(role, relation):
+    return True
+
+
+def only(*roles):
+    return lambda role, relation: role in roles
+
+
+def iro_who_sees(role, relation):
+    return role == "iro" and sees(role, relation)
+
+
+def qa_only_for_seen(role, relation):
+    return role == "qa"
+
+
+# url name -> (the object its URL takes, who may open it, method)
+RULES = {
+    "home": (None, everyone, "get"),
+    "login": (None, everyone, "get"),
+    "logout": (None, everyone, "post"),
+    "two_factor": (None, everyone, "get"),
+    "password_change": (None, everyone, "get"),
+    "password_change_done": (None, everyone, "get"),
+    "password_reset": (None, everyone, "get"),
+    "password_reset_done": (None, everyone, "get"),
+    "password_reset_complete": (None, everyone, "get"),
+    "password_reset_confirm": ("reset_link", everyone, "get"),
+    "notifications": (None, everyone, "get"),
+    "notification_done": ("notification", lambda role, relation: relation == "own", "post"),
+    "account_list": (None, only("admin"), "get"),
+    "iro_create": (None, only("admin"), "get"),
+    "account_detail": ("account", only("admin"), "get"),
+    "retention": (None, only("qa"), "get"),
+    "children:caseload": (None, only("iro", "qa"), "get"),
+    "children:cover_record": (None, only("qa"), "get"),
+    "children:detail": ("child", sees, "get"),
+    "children:allocate": ("child", qa_only_for_seen, "get"),
+    "children:audit": ("child", qa_only_for_seen, "get"),
+    "children:missing_record": ("child", sees, "get"),
+    "children:missing_edit": ("missing", sees, "get"),
+    "reviews:record": ("child", sees, "get"),
+    # The chair of a held review finishes its paperwork after handing the child over.
+    "reviews:edit": (
+        "held_review",
+        lambda role, relation: sees(role, relation) or (role, relation) == ("iro", "former"),
+        "get",
+    ),
+    "reviews:book_meeting": ("waiting_review", sees, "get"),
+    "reviews:cancel_meeting": ("meeting", sees, "get"),
+    "escalations:list": (None, only("iro", "qa", "director"), "get"),
+    "escalations:report": (None, only("qa", "director"), "get"),
+    "escalations:raise": ("child", iro_who_sees, "get"),
+    "escalations:raise_from_review": ("held_review", iro_who_sees, "get"),
+    "escalations:detail": ("escalation", sees, "get"),
+    "escalations:escalate": ("escalation", sees, "get"),
+    "escalations:refer": ("escalation", sees, "get"),
+    "escalations:resolve": ("escalation", sees, "get"),
+    "escalations:withdraw": ("escalation", sees, "get"),
+    "escalations:respond": ("stage", sees, "get"),
+    "reports:dashboard": (None, only("qa", "director"), "get"),
+    # A list of reviews by child: QA managers only (the Director sees figures, not children).
+    "reports:figures": (None, only("qa"), "get"),
+    "reports:annual": (None, only("qa", "director"), "get"),
+    "reports:annual_download": (None, only("qa", "director"), "get"),
+    "reports:annual_edit": (None, only("qa"), "get"),
+    "ssda903:page": (None, only("qa"), "get"),
+    "ssda903:download": (None, only("qa"), "get"),
+}
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = ""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin: superusers only, tested in test_administrators
+            yield from url_names(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}"
+
+
+# Query strings the URL needs to show anything at all.
+QUERIES = {
+    "reports:figures": {"figure": "late"},
+    "reports:annual_download": {"format": "json"},
+    # The 903 return of the current collection year.
+    "ssda903:download": {"year": CollectionYear.containing(timezone.localdate()).year},
+}
+
+
+def test_every_url_has_a_rule():
+    names = set(url_names())
+    assert names - set(RULES) == set(), "URLs without a rule in the permission matrix"
+    assert set(RULES) - names == set(), "rules for URLs that no longer exist"
+
+
+@pytest.fixture
+def world():
+    """The IRO under test with four children: their own, another IRO's, one they cover today, and
+    one they handed over after chairing a review whose record is not yet sent."""
+    iro, other = IROFactory(first_name="Ida", last_name="Matrix"), IROFactory(first_name="Olu", last_name="Other")
+    users = {
+        "iro": iro,
+        "qa": UserFactory(role=User.Role.QA_MANAGER),
+        "director": UserFactory(role=User.Role.DIRECTOR),
+        "admin": UserFactory(role=User.Role.ADMINISTRATOR, is_staff=True),
+    }
+    today = timezone.localdate()
+    objects = {}
+    for relation in RELATIONS:
+        child = make_child(iro=other if relation in ("other", "covered") else iro)
+        chair = iro if relation in ("own", "former") else other
+        held = review_record(
+            actor=chair,
+            child=child,
+            held_on=date(2014, 3, 20),
+            chair=chair,
+            participation="PN1",
+            today=date(2014, 3, 25),
+        )
+        if relation == "former":
+            allocation_change(actor=None, child=child, iro=other, start_on=HANDOVER, reason="caseload")
+        if relation == "covered":
+            cover = Cover.objects.create(
+                iro=iro, start_on=today - timedelta(days=1), end_on=today + timedelta(days=1), reason="leave"
+            )
+            cover.children.set([child])
+        waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
+        meeting = meeting_book(actor=users["qa"], review=waiting, planned_on=today + timedelta(days=7), today=today)
+        escalation = escalation_raise(
+            actor=chair,
+            child=child,
+            raised_on=today - timedelta(days=3),
+            theme="drift_delay",
+            summary="Plan not progressed",
+            sent_to="Social worker",
+        )
+        objects[relation] = {
+            "child": child.public_id,
+            "held_review": held.public_id,
+            "waiting_review": waiting.public_id,
+            "meeting": meeting.public_id,
+            "missing": missing_episode_record(
+                actor=users["qa"],
+                child=child,
+                kind="M",
+                start_on=date(2014, 4, 1),
+                end_on=date(2014, 4, 2),
+                today=date(2014, 4, 3),
+            ).public_id,
+            "escalation": escalation.public_id,
+            "stage": escalation.current_stage.public_id,
+            "account": other.pk,
+            "reset_link": ("MQ", "not-a-token"),
+        }
+    return users, objects
+
+
+def notification_for(user, relation, users, world_objects):
+    """A notification to the signed-in user ("own"), or to someone else ("other")."""
+    from children.models import Child
+
+    recipient = user if relation == "own" else users["qa"] if user != users["qa"] else users["iro"]
+    child = Child.objects.get(public_id=world_objects["own"]["child"])
+    return Notification.objects.create(
+        kind=Notification.Kind.REVIEW_OVERDUE,
+        recipient=recipient,
+        child=child,
+        subject_type="review",
+        subject_id=1 if relation == "own" else 2,
+        deadline=date(2014, 4, 1),
+    ).public_id
+
+
+ALLOWED = {200, 302}
+REFUSED = {403, 404}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_matrix(client, world, role):
+    users, objects = world
+    user = users[role]
+    assert client.login(username=user.username, password=PASSWORD)
+    wrong = []
+    for name, (kind, may, method) in sorted(RULES.items()):
+        relations = ("own", "other") if kind == "notification" else RELATIONS if kind else ("-",)
+        for relation in relations:
+            if kind is None:
+                url = reverse(name)
+            elif kind == "notification":
+                url = reverse(name, args=[notification_for(user, relation, users, objects)])
+            elif kind == "reset_link":
+                url = reverse(name, args=objects[relation][kind])
+            else:
+                url = reverse(name, args=[objects[relation][kind]])
+            response = getattr(client, method)(url, QUERIES.get(name, {}))
+            expected = ALLOWED if may(role, relation) else REFUSED
+            redirected_to_sign_in = response.status_code == 302 and response.url.startswith(("/sign-in/",))
+            if response.status_code not in expected or (
+                expected is ALLOWED and redirected_to_sign_in and name not in ("logout",)
+            ):
+                wrong.append(f"{name} [{relation}]: {response.status_code}, expected {sorted(expected)}")
+            if expected is REFUSED and method == "get":
+                posted = client.post(url, QUERIES.get(name, {}))
+                if posted.status_code not in REFUSED:
+                    wrong.append(f"{name} [{relation}] POST: {posted.status_code}, expected {sorted(REFUSED)}")
+            if name == "logout":
+                assert client.login(username=user.username, password=PASSWORD)
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)

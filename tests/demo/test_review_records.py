@@ -24,7 +24,17 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def seed(*extra: str, seed: int = 7, children: int = 40) -> str:
     out = io.StringIO()
     call_command(
-        "seed_demo", "--seed", str(seed), "--children", str(children), "--today", TODAY.isoformat(), *extra, stdout=out
+        "seed_demo",
+        "--seed",
+        str(seed),
+        "--children",
+        str(children),
+        "--today",
+        TODAY.isoformat(),
+        *extra,
+        # The tests run with DEBUG off, as production does.
+        "--i-know-this-is-not-production",
+        stdout=out,
     )
     return out.getvalue()
 

@@ -106,7 +106,7 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
                 "Review held",
                 details=details,
                 by=str(review.chair or ""),
-                url=reverse("reviews:edit", args=[review.public_id]),
+                url=reverse("reviews:detail", args=[review.public_id]),
             )
         )
     for check in child.midway_checks.select_related("recorded_by"):

@@ -293,6 +293,8 @@ DAILY_SWEEPS = [
     ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
     # 09:25: actions agreed at reviews past their due date and still open.
     ("actions_overdue", "SCHEDULE_ACTIONS_OVERDUE", "25 9 * * mon-fri"),
+    # 09:30: midway checks between reviews due within 5 working days, or past, and not recorded.
+    ("midway_checks", "SCHEDULE_MIDWAY_CHECKS", "30 9 * * mon-fri"),
 ]
 CELERY_BEAT_SCHEDULE = {
     name.replace("_", "-"): {
@@ -322,11 +324,11 @@ CELERY_BEAT_SCHEDULE["send-consultation-emails"] = {
     "schedule": env.int("SCHEDULE_SEND_CONSULTATION_EMAILS_SECONDS", default=60),
     "options": {"expires": 50},
 }
-# 09:30 on weekdays: one reminder to people asked for their views who have not answered, a few
+# 09:35 on weekdays: one reminder to people asked for their views who have not answered, a few
 # working days before the review (bank holidays are skipped by the task).
 CELERY_BEAT_SCHEDULE["consultation-reminders"] = {
     "task": "consultations.tasks.sweep_consultation_reminders",
-    "schedule": _crontab("SCHEDULE_CONSULTATION_REMINDERS", "30 9 * * mon-fri"),
+    "schedule": _crontab("SCHEDULE_CONSULTATION_REMINDERS", "35 9 * * mon-fri"),
     "options": {"expires": 12 * 3600},
 }
 # 07:00 every day: the Director's report for the two-month period just ended (April-May,

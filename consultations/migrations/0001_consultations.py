@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('reviews', '0003_views_only_for_iro'),
+        ('reviews', '0004_views_only_for_iro'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

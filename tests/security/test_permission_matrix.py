@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Notification, User
 from children.models import Cover
 from children.services import allocation_change, missing_episode_record
+from consultations.services import consultation_send
 from core.collection_years import CollectionYear
 from escalations.services import escalation_raise
 from reviews.services import meeting_book, participant_add, review_record, views_add
@@ -95,6 +96,9 @@ RULES = {
     "reviews:journey_check": ("waiting_review", sees, "get"),
     "reviews:journey_discard": ("waiting_review", sees, "post"),
     "reviews:cancel_meeting": ("meeting", sees, "get"),
+    "consultations:send": ("waiting_review", sees, "get"),
+    "consultations:resend": ("consultation", sees, "post"),
+    "consultations:revoke": ("consultation", sees, "post"),
     "escalations:list": (None, only("iro", "qa", "director"), "get"),
     "escalations:report": (None, only("qa", "director"), "get"),
     "escalations:raise": ("child", iro_who_sees, "get"),
@@ -142,8 +146,20 @@ QUERIES = {
 }
 
 
+# The pages where someone asked for their views answers with their link take a link, not a role:
+# tests/test_url_auth.py and tests/consultations cover them.
+ANSWERING_WITH_A_LINK = {
+    "consultations:open",
+    "consultations:start",
+    "consultations:question",
+    "consultations:check",
+    "consultations:thanks",
+    "consultations:busy",
+}
+
+
 def test_every_url_has_a_rule():
-    names = set(url_names())
+    names = set(url_names()) - ANSWERING_WITH_A_LINK
     assert names - set(RULES) == set(), "URLs without a rule in the permission matrix"
     assert set(RULES) - names == set(), "rules for URLs that no longer exist"
 
@@ -224,6 +240,9 @@ def world():
                 today=date(2014, 4, 3),
             ).public_id,
             "escalation": escalation.public_id,
+            "consultation": consultation_send(
+                actor=users["qa"], review=waiting, respondent="carer", name="Sam Carer", email="sam@example.org"
+            ).public_id,
             "stage": escalation.current_stage.public_id,
             "account": other.pk,
             "reset_link": ("MQ", "not-a-token"),

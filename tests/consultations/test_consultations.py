@@ -359,3 +359,22 @@ def test_the_childs_page_and_the_dashboard_show_consultations(client, iro, qa_ma
     login(client, qa_manager)
     dashboard = client.get("/reports/").content.decode()
     assert re.search(r'data-kpi="consultations_sent">1<', dashboard)
+
+
+def test_answers_cannot_be_sent_empty_and_a_new_link_keeps_them(iro, review):
+    consultation = _ask(iro, review, respondent="social_worker", name="Sam Social", email="sam@example.org")
+    visitor = Client()
+    visitor.get(_link(mail.outbox[0]))
+    refused = visitor.post("/have-your-say/check-your-answers/")
+    assert "Answer at least one question before you send your answers." in refused.content.decode()
+    visitor.post("/have-your-say/question/1/", {"answer": "Settled at school"})
+    consultation_resend(actor=iro, consultation=consultation)
+    consultation_emails_send_pending()
+    again = Client()
+    again.get(_link(mail.outbox[-1]))
+    assert "Settled at school" in again.get("/have-your-say/question/1/").content.decode()
+    again.post("/have-your-say/check-your-answers/")
+    views = ReviewViews.objects.get(review=review)
+    assert (views.role, views.name) == ("social_worker", "Sam Social")
+    assert "Progress since the last review\nSettled at school" in views.text
+    assert AuditEntry.objects.filter(action="consultation_answered", object_id=consultation.pk).count() == 1

@@ -21,6 +21,7 @@ from accounts.models import AuditEntry, User
 from children.models import IROAllocation
 from core.midway import midway_due
 from reviews.models import CaseNote, MidwayCheck, Review, ReviewAction, ReviewParticipant, ReviewViews
+from reviews.services import PLAN_FIELDS
 
 from .data import FIRST_NAMES, STAFF_FIRST_NAMES, SURNAMES, age_on, pick
 
@@ -313,24 +314,7 @@ class _Records:
     def save(self) -> None:
         for obj in (*self.participants, *self.views, *self.actions, *self.notes, *self.checks):
             _clean(obj)
-        fields = [
-            "advocate_offered",
-            "advocate_used",
-            "report_shared_on",
-            "wishes_and_feelings",
-            "care_plan",
-            "permanence_plan",
-            "permanence_target_on",
-            "permanence_progress",
-            "health_assessment_on",
-            "dental_check_on",
-            "pep_on",
-            "pep_reviewed",
-            "family_time",
-            "plan_meets_needs",
-            "plan_meets_needs_why",
-            "summary",
-        ]
+        fields = ["advocate_offered", "advocate_used", "report_shared_on", *PLAN_FIELDS, "summary"]
         # One UPDATE a review: bulk_update's CASE expressions cost far more to build for this many fields.
         for review in self.reviews:
             Review.objects.filter(pk=review.pk).update(**{name: getattr(review, name) for name in fields})

@@ -87,6 +87,8 @@ RULES = {
     "reviews:update_action": ("action", sees, "get"),
     "reviews:short_break_agreement": ("child", sees, "get"),
     "reviews:prepare": ("waiting_review", sees, "get"),
+    "reviews:case_note_record": ("child", sees, "get"),
+    "reviews:midway_check_record": ("child", sees, "get"),
     "reviews:add_participant": ("waiting_review", sees, "get"),
     "reviews:remove_participant": ("participant", sees, "post"),
     "reviews:add_views": ("waiting_review", sees, "get"),
@@ -115,6 +117,8 @@ RULES = {
     "reports:annual": (None, only("qa", "director"), "get"),
     "reports:annual_download": (None, only("qa", "director"), "get"),
     "reports:annual_edit": (None, only("qa"), "get"),
+    # A subject access request is answered by a QA manager.
+    "reports:child_record": ("child", qa_only_for_seen, "get"),
     "ssda903:page": (None, only("qa"), "get"),
     "ssda903:download": (None, only("qa"), "get"),
 }

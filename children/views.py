@@ -130,7 +130,7 @@ def missing_episode_edit_view(request, public_id):
     form = MissingEpisodeForm(
         request.POST or None, initial=MissingEpisodeForm.initial_from(missing), submit_label="Save changes"
     )
-    saved = submit(request, form, missing_episode_update, missing=missing)
+    saved = submit(request, form, missing_episode_update, edits=missing, missing=missing)
     if saved is not None:
         messages.success(request, f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.")
         return redirect(child_url(child))

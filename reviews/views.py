@@ -114,7 +114,7 @@ def review_edit_view(request, public_id):
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)
     form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review), submit_label="Save changes")
-    saved = submit(request, form, review_update, review=review)
+    saved = submit(request, form, review_update, edits=review, review=review)
     if saved is not None:
         return _saved(request, saved, "updated")
     return render(
@@ -217,7 +217,7 @@ def review_prepare_view(request, public_id):
         initial=PreparationForm.initial_from(review),
         report_due=f"{report_due:%-d %B %Y}" if report_due else "",
     )
-    if submit(request, form, review_prepare, review=review) is not None:
+    if submit(request, form, review_prepare, edits=review, review=review) is not None:
         messages.success(request, "Preparation saved.")
         return redirect("reviews:prepare", public_id=review.public_id)
     return render(
@@ -439,9 +439,8 @@ def journey_discard_view(request, public_id):
 def action_update_view(request, public_id):
     action = action_for_user(request.user, public_id)
     _may_write(request.user)
-    initial = {"status": action.status, "outcome": action.outcome, "outcome_on": action.outcome_on}
-    form = ActionUpdateForm(request.POST or None, initial=initial)
-    if submit(request, form, action_update, action=action) is not None:
+    form = ActionUpdateForm(request.POST or None, initial=ActionUpdateForm.initial_from(action))
+    if submit(request, form, action_update, edits=action, action=action) is not None:
         messages.success(request, "Action updated.")
         return redirect(child_url(action.review.child))
     return render(

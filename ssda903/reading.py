@@ -64,8 +64,48 @@ def files_from_zip(source: bytes | str | Path, *, max_bytes: int = Limits.expand
         members = [info.filename for info in _csv_members(archive)]
         expanded = sum(info.file_size for info in _csv_members(archive))
     if expanded > max_bytes:
-        raise ValueError(f"its files unzip to {_mb(expanded)}, more than the {_mb(max_bytes)} an import may hold")
+        raise ValueError(
+            f"its files unzip to {size_text(expanded)}, more than the {size_text(max_bytes)} an import may hold"
+        )
     return {member: partial(_open_member, source, member) for member in members}
+
+
+def files_from_uploads(uploads: list[tuple[str, bytes | Path]], limits: Limits) -> tuple[dict[str, FileData], int]:
+    """The CSV files of an upload (each file's bytes or its path on disk, by the name it was
+    uploaded with), those in a zip named after it too, and how many bytes they unzip to together.
+    Raises ValueError with a message naming the file and the limit it breaks."""
+    files: dict[str, FileData] = {}
+    expanded = 0
+    for name, source in uploads:
+        if name.lower().endswith(".zip"):
+            try:
+                with _open_zip(source) as archive:
+                    size = sum(info.file_size for info in _csv_members(archive))
+                inside = files_from_zip(source, max_bytes=limits.expanded_bytes)
+            except zipfile.BadZipFile as error:
+                raise ValueError(f"{name} cannot be opened as a zip file: {error}") from None
+            except ValueError as error:
+                raise ValueError(f"{name}: {error}") from None
+            if not inside:
+                raise ValueError(f"{name} holds no CSV files")
+            files.update({f"{name}/{member}": opener for member, opener in inside.items()})
+        elif name.lower().endswith(".csv"):
+            size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+            # Each year's files of a history may have the same names: keep every one.
+            key, n = name, 1
+            while key in files:
+                n += 1
+                key = f"{name} ({n})"
+            files[key] = source if isinstance(source, bytes) else partial(Path(source).open, "rb")
+        else:
+            raise ValueError(f"{name} is not a CSV file or a zip file")
+        expanded += size
+        if expanded > limits.expanded_bytes:
+            raise ValueError(
+                f"The files come to {size_text(expanded)} unzipped by {name}, more than the "
+                f"{size_text(limits.expanded_bytes)} an import may hold: import the history in parts"
+            )
+    return files, expanded
 
 
 def _open_zip(source: bytes | str | Path) -> zipfile.ZipFile:
@@ -79,7 +119,9 @@ def _open_member(source: bytes | str | Path, member: str) -> BinaryIO:
     return stream
 
 
-def _mb(n: int) -> str:
+def size_text(n: int) -> str:
+    if n < 10 * 1024:
+        return f"{n:,} bytes"
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 

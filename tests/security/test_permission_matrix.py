@@ -15,6 +15,7 @@ from children.models import Cover
 from children.services import allocation_change, missing_episode_record
 from core.collection_years import CollectionYear
 from escalations.services import escalation_raise
+from reviews.models import ReviewAction, ReviewParticipant, ReviewViews
 from reviews.services import meeting_book, review_record
 from tests.factories import PASSWORD, IROFactory, UserFactory, make_child
 
@@ -80,6 +81,20 @@ RULES = {
     ),
     "reviews:book_meeting": ("waiting_review", sees, "get"),
     "reviews:cancel_meeting": ("meeting", sees, "get"),
+    "reviews:short_break_agreement": ("child", sees, "get"),
+    "reviews:detail": ("held_review", sees, "get"),
+    "reviews:prepare": ("waiting_review", sees, "get"),
+    "reviews:add_participant": ("waiting_review", sees, "get"),
+    "reviews:remove_participant": ("participant", sees, "post"),
+    "reviews:add_views": ("waiting_review", sees, "get"),
+    "reviews:remove_views": ("views", sees, "post"),
+    "reviews:journey_start": ("waiting_review", sees, "get"),
+    "reviews:journey": (("waiting_review", "the-review"), sees, "get"),
+    "reviews:journey_check": ("waiting_review", sees, "get"),
+    "reviews:journey_discard": ("waiting_review", sees, "post"),
+    "reviews:update_action": ("action", sees, "get"),
+    "reviews:document": (("held_review", "decisions", "docx"), sees, "get"),
+    "reviews:document_sent": (("held_review", "decisions"), sees, "get"),
     "escalations:list": (None, only("iro", "qa", "director"), "get"),
     "escalations:report": (None, only("qa", "director"), "get"),
     "escalations:raise": ("child", iro_who_sees, "get"),
@@ -158,7 +173,16 @@ def world():
             )
             cover.children.set([child])
         waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
-        meeting = meeting_book(actor=users["qa"], review=waiting, planned_on=today + timedelta(days=7), today=today)
+        meeting = meeting_book(
+            actor=users["qa"],
+            review=waiting,
+            planned_on=today + timedelta(days=7),
+            expected_late_reason="other",
+            today=today,
+        )
+        action = ReviewAction.objects.create(
+            review=held, what="Find a school place", responsible_role="social_worker", due_on=date(2014, 5, 1)
+        )
         escalation = escalation_raise(
             actor=chair,
             child=child,
@@ -182,6 +206,11 @@ def world():
             ).public_id,
             "escalation": escalation.public_id,
             "stage": escalation.current_stage.public_id,
+            "participant": ReviewParticipant.objects.create(review=waiting, role="parent", name="A parent").public_id,
+            "views": ReviewViews.objects.create(
+                review=waiting, role="child", method="form", gathered_on=date(2014, 4, 1), text="I like it here"
+            ).public_id,
+            "action": action.public_id,
             "account": other.pk,
             "reset_link": ("MQ", "not-a-token"),
         }
@@ -215,6 +244,7 @@ def test_the_matrix(client, world, role):
     assert client.login(username=user.username, password=PASSWORD)
     wrong = []
     for name, (kind, may, method) in sorted(RULES.items()):
+        kind, *extra = kind if isinstance(kind, tuple) else (kind,)
         relations = ("own", "other") if kind == "notification" else RELATIONS if kind else ("-",)
         for relation in relations:
             if kind is None:
@@ -224,7 +254,7 @@ def test_the_matrix(client, world, role):
             elif kind == "reset_link":
                 url = reverse(name, args=objects[relation][kind])
             else:
-                url = reverse(name, args=[objects[relation][kind]])
+                url = reverse(name, args=[objects[relation][kind], *extra])
             response = getattr(client, method)(url, QUERIES.get(name, {}))
             expected = ALLOWED if may(role, relation) else REFUSED
             redirected_to_sign_in = response.status_code == 302 and response.url.startswith(("/sign-in/",))

@@ -3,6 +3,8 @@ value the page gives it (checked radios and boxes only, the selected option)."""
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class _FormReader(HTMLParser):
     def __init__(self, action: str | None):
@@ -59,6 +61,6 @@ def post_forms(html: str) -> list[dict]:
 
 def form_data(html: str) -> dict:
     """The values of the page's main form (the last POST form, after the header's sign-out)."""
-    forms = [f for f in post_forms(html) if "logout" not in f["action"]]
+    forms = [f for f in post_forms(html) if f["action"] != reverse("logout")]
     assert forms, "the page has no form"
     return dict(forms[-1]["fields"])

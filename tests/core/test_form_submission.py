@@ -2,15 +2,18 @@
 one-time key (core.forms.submit)."""
 
 import threading
-from datetime import date
+import uuid
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import FormSubmission
 from escalations.models import Escalation
 from reviews.models import Review
+from security.tasks import clear_expired_sessions
 from tests.conftest import SignInClient
 from tests.factories import login, make_child
 from tests.forms import form_data
@@ -164,3 +167,10 @@ def test_two_edits_at_the_same_moment_save_one_and_refuse_the_other(iro, qa_mana
     assert len(saved) == 1 and len(refused) == 1
     assert Review.objects.get(pk=review.pk).summary == f"Summary by person {saved[0]}"
     assert f"Summary of the review is now “Summary by person {saved[0]}”" in answers[refused[0]].content.decode()
+
+
+def test_the_nightly_task_forgets_the_keys_of_forms_sent_long_ago(iro):
+    old, recent = (FormSubmission.objects.create(user=iro, key=uuid.uuid4()) for _ in range(2))
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+    clear_expired_sessions.apply().get()
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]

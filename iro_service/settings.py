@@ -305,6 +305,8 @@ DAILY_SWEEPS = [
     ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
     # 09:25: actions agreed at reviews past their due date and still open.
     ("actions_overdue", "SCHEDULE_ACTIONS_OVERDUE", "25 9 * * mon-fri"),
+    # 09:30: midway checks between reviews due within 5 working days, or past, and not recorded.
+    ("midway_checks", "SCHEDULE_MIDWAY_CHECKS", "30 9 * * mon-fri"),
 ]
 CELERY_BEAT_SCHEDULE = {
     name.replace("_", "-"): {

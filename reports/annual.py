@@ -217,6 +217,8 @@ class AnnualReport:
     unit_cost: UnitCost
     short_breaks: kpis.ShortBreakReviews
     narrative: Narrative = field(default_factory=lambda: Narrative([], [], []))
+    # kpis.record_figures: the review record and the monitoring between reviews.
+    record: dict = field(default_factory=dict)
 
     # -- The numbers the text quotes
 
@@ -262,6 +264,10 @@ class AnnualReport:
                 "by_theme": dict(self.escalations["by_theme"]),
                 "by_highest_stage": dict(self.escalations["by_highest_stage"]),
             },
+            "review_record": {
+                **{key: _ratio_json(self.record[key]) for key in kpis.RECORD_FIGURES},
+                "permanence_drifting": self.record["permanence_drifting"],
+            },
             "history": [
                 {
                     "year": h.year.year,
@@ -284,6 +290,7 @@ class AnnualReport:
             self.escalations_by_theme_table(),
             self.escalations_by_stage_table(),
             self.missing_table(),
+            self.review_record_table(),
             self.staffing_table(),
             self.unit_cost_table(),
             self.short_break_reviews_table(),
@@ -369,6 +376,19 @@ class AnnualReport:
                 ["Episodes missing or away without authorisation that started in the year", self.missing["episodes"]],
                 ["Young people they concern", self.missing["young_people"]],
             ],
+        )
+
+    def review_record_table(self) -> Table:
+        rows = [
+            [label, self.record[key].numerator, self.record[key].denominator, Percent(self.record[key].percent)]
+            for key, label in kpis.RECORD_FIGURES.items()
+        ]
+        rows.append(["Children whose permanence plan is drifting", self.record["permanence_drifting"], None, None])
+        return Table(
+            "review_record",
+            f"The review record and monitoring between reviews, {self.year.label}",
+            ["Measure", "Met", "Out of", "Percentage"],
+            rows,
         )
 
     def staffing_table(self) -> Table:
@@ -469,6 +489,7 @@ def build(year: int, *, today: date | None = None) -> AnnualReport:
         unit_cost=kpis.unit_cost(collection_year, figures.reviews_held),
         short_breaks=kpis.short_break_reviews(window),
         narrative=Narrative.for_year(collection_year),
+        record=kpis.record_figures(window),
     )
 
 
@@ -537,6 +558,39 @@ DEFINITIONS: list[tuple[str, str]] = [
         "The service budget recorded for the year, divided by the reviews held in the year, to the nearest penny.",
     ),
     ("Reviews of short-break arrangements", kpis.SHORT_BREAK_DEFINITION),
+    (
+        "Children seen alone before their review",
+        "Of the reviews held in the year of children aged 4 or over (coded PN1 to PN7), the percentage at which the "
+        "IRO recorded speaking to the child alone before the review. A review with nothing recorded counts as the "
+        "child not seen alone.",
+    ),
+    (
+        "PEPs reviewed",
+        "Of the reviews held in the year of children of school age on the day (aged 5 to 15), the percentage that "
+        "recorded reviewing the child's personal education plan.",
+    ),
+    (
+        "Actions completed by their date",
+        "Counts the actions (decisions) of reviews that were due in the year, leaving out those recorded as no "
+        "longer needed and, for the year to date, those not yet due: the percentage recorded as done on or before "
+        "the date they were due. An action still open after its date counts as not done by it.",
+    ),
+    (
+        "Midway checks done",
+        "Of the reviews held in the year that followed an earlier review in the same period of care, the "
+        "percentage for which the IRO recorded a midway check between the two. A midway check is due halfway "
+        "between the review held and the date the next is due.",
+    ),
+    (
+        "The child's views gathered before the review",
+        "Of the reviews held in the year of children aged 4 or over, the percentage for which the child's own "
+        "views were gathered (by form, app, phone, in person or in writing) on or before the day of the review.",
+    ),
+    (
+        "Permanence plans drifting",
+        "Children whose latest review held in the year recorded their permanence plan as drifting rather than on "
+        "track.",
+    ),
     ("Percentages", "Shown to one decimal place, halves rounded up; a dash where nothing was counted."),
 ]
 

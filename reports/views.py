@@ -96,6 +96,7 @@ def dashboard(request):
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
             "short_breaks": figures.short_breaks,
+            "record_figures": record_figure_links(kpis.record_figures(figures.window), figure_url),
             "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
                 (code, annual.meaning(label), figures.participation[code], figure_url("held", code=code))
@@ -122,6 +123,24 @@ REVIEW_FIGURES = {
     "held": "Reviews held",
     "late": "Reviews held late",
 }
+def record_figure_links(figures: dict, figure_url) -> list[tuple]:
+    """(key, label, Ratio or count, the list behind it, the list of those not met) for the dashboard."""
+    rows = [
+        (key, label, figures[key], figure_url(key), figure_url(key, met="no"))
+        for key, label in kpis.RECORD_FIGURES.items()
+    ]
+    rows.append(
+        (
+            "permanence_drifting",
+            "Permanence plans drifting",
+            figures["permanence_drifting"],
+            figure_url("permanence_drifting"),
+            "",
+        )
+    )
+    return rows
+
+
 CHILD_FIGURES = {
     "ni66": "Children with a review due (NI66)",
     "ni66_late": "Children with a review not held in time (NI66)",
@@ -175,6 +194,21 @@ def figure_list(request):
             "c63_not_contributing": lambda: kpis.c63_children(window).filter(contributed=False),
         }[figure]().order_by("la_child_id")
         title = CHILD_FIGURES[figure]
+        kind = "children"
+    elif figure in kpis.RECORD_FIGURES:
+        rows = kpis.record_figure_rows(figure, window)
+        title = kpis.RECORD_FIGURES[figure]
+        if request.GET.get("met") == "no":
+            rows, title = rows.filter(met=False), f"{title}: those not met"
+        if figure == "actions_on_time":
+            rows = rows.select_related("review__child").order_by("due_on", "review__child__la_child_id", "pk")
+            kind = "actions"
+        else:
+            rows = rows.select_related("child", "chair").order_by("-held_on", "child__la_child_id")
+            kind = "record_reviews"
+    elif figure == "permanence_drifting":
+        rows = kpis.permanence_drifting(window).order_by("la_child_id")
+        title = "Children whose permanence plan is drifting"
         kind = "children"
     else:
         raise Http404("No such figure")

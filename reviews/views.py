@@ -196,8 +196,8 @@ def short_break_agreement_view(request, public_id):
 # --- Preparing the review ---
 
 
-def _review_for_writer(request, public_id) -> Review:
-    review = review_for_user(request.user, public_id)
+def _review_for_writer(request, public_id, *, to_finish_paperwork: bool = False) -> Review:
+    review = review_for_user(request.user, public_id, to_finish_paperwork=to_finish_paperwork)
     _may_write(request.user)
     return review
 
@@ -462,7 +462,8 @@ def action_update_view(request, public_id):
 
 @login_required
 def review_detail_view(request, public_id):
-    review = review_with_record(review_for_user(request.user, public_id))
+    # Its chair may still need it to send out its decisions and record after handing the child over.
+    review = review_with_record(review_for_user(request.user, public_id, to_finish_paperwork=True))
     audit_record(actor=request.user, action="review_viewed", obj=review)
     return render(
         request,
@@ -491,7 +492,7 @@ def _documents(review: Review) -> list[tuple]:
 
 @login_required
 def document_download_view(request, public_id, document, fmt):
-    review = review_for_user(request.user, public_id)
+    review = review_for_user(request.user, public_id, to_finish_paperwork=True)
     if document not in documents.KINDS or fmt not in documents.FORMATS or not review.is_held:
         raise Http404("No such document")
     review = review_with_record(review)
@@ -512,7 +513,7 @@ def document_download_view(request, public_id, document, fmt):
 
 @login_required
 def document_sent_view(request, public_id, document):
-    review = _review_for_writer(request, public_id)
+    review = _review_for_writer(request, public_id, to_finish_paperwork=True)
     if document not in documents.KINDS or not review.is_held:
         raise Http404("No such document")
     form = DocumentSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})

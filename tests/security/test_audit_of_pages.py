@@ -10,7 +10,7 @@ from children.models import Child
 from children.selectors import audit_of_child
 from tests.factories import PASSWORD
 
-from .test_permission_matrix import RULES, world  # noqa: F401 (world: the fixture)
+from .test_permission_matrix import MORE_ARGS, RULES, world  # noqa: F401 (world: the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_every_page_about_a_child_writes_one_audit_entry_when_shown(client, worl
     child = Child.objects.get(public_id=objects["own"]["child"])
     checked, wrong = [], []
     for name, (kind, may, method) in sorted(RULES.items()):
-        kind, *extra = kind if isinstance(kind, tuple) else (kind,)
+        extra = MORE_ARGS.get(name, [])
         if kind not in ABOUT_A_CHILD or method != "get" or not may("qa", "own"):
             continue
         before = set(audit_of_child(child).filter(actor=qa).values_list("pk", flat=True))

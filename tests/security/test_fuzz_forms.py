@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.factories import PASSWORD
 from tests.forms import post_forms
 
-from .test_permission_matrix import QUERIES, RULES, world  # noqa: F401 (world: the fixture)
+from .test_permission_matrix import MORE_ARGS, QUERIES, RULES, world  # noqa: F401 (world: the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def pages(role: str, objects: dict) -> list[tuple[str, str]]:
     """(url name, url) of every page the role may open with the IRO's own objects."""
     found = []
     for name, (kind, may, method) in sorted(RULES.items()):
-        kind, *extra = kind if isinstance(kind, tuple) else (kind,)
+        extra = MORE_ARGS.get(name, [])
         if method != "get" or kind in ("notification", "reset_link") or not may(role, "own" if kind else "-"):
             continue
         found.append((name, reverse(name, args=[objects["own"][kind], *extra]) if kind else reverse(name)))

@@ -40,8 +40,9 @@ class GovukDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except ValidationError:
-            # The package passes on Python's "day is out of range for month"; say it as the pattern does.
+        except (ValidationError, OverflowError):
+            # The package passes on Python's "day is out of range for month" (and a year too large
+            # for a number overflows before any check); say it as the pattern does.
             raise ValidationError(f"{self.label} must be a real date") from None
 
 

@@ -6,10 +6,12 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.forms import date_field
 from core.models import FormSubmission
 from escalations.models import Escalation
 from reviews.models import Review
@@ -174,3 +176,8 @@ def test_the_nightly_task_forgets_the_keys_of_forms_sent_long_ago(iro):
     FormSubmission.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
     clear_expired_sessions.apply().get()
     assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_a_date_with_a_year_too_large_for_a_number_is_not_a_real_date():
+    with pytest.raises(ValidationError, match="Date held must be a real date"):
+        date_field("Date held").clean(["2", "4", "99999999999999999999999"])

@@ -98,9 +98,9 @@ def ssda903_page(request):
             "year": year,
             "preview": preview,
             "counts": {t: len(rows) for t, rows in preview.tables.items()} if preview else None,
+            # Followed by reloading the page: no timed refresh, which would move a person's place
+            # on the page under them (WCAG 2.2.1).
             "job": job,
-            # The page reloads itself (no script needed) until the job is finished.
-            "refresh_seconds": 5 if job and not job.is_finished else None,
         },
     )
 

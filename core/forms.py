@@ -148,7 +148,7 @@ def submit(request, form: forms.Form, service, *, edits: models.Model | None = N
     try:
         with transaction.atomic():
             submission = None
-            if key is not None:
+            if key is not None and request.user.is_authenticated:  # keys are kept per person
                 try:
                     with transaction.atomic():
                         submission = FormSubmission.objects.create(user=request.user, key=key)

@@ -14,4 +14,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 iro && mkdir -p /app/var && chown -R iro /app/var
 USER iro
 EXPOSE 8000
-CMD ["gunicorn", "iro_service.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "iro_service.wsgi", "--bind", "0.0.0.0:8000"]

@@ -1,4 +1,6 @@
 from django.db import connection, models
+from django.http import HttpResponse
+from django.shortcuts import render
 
 from .models import AuditEntry, User
 
@@ -54,3 +56,14 @@ def changes(obj: models.Model, new_values: dict) -> dict:
         "old": {name: _plain(getattr(obj, name)) for name in changed},
         "new": {name: _plain(new_values[name]) for name in changed},
     }
+
+
+def render_child_page(request, template: str, context: dict, **kwargs) -> HttpResponse:
+    """Renders a page; when it shows a child's details (a form about the child, their review, a
+    meeting or an escalation: `context["child"]`), one audit entry records who saw them, on which
+    page. Each form page renders through here, so none can forget it."""
+    child = context.get("child")
+    if child is not None:
+        page = request.resolver_match.view_name if request.resolver_match else request.path
+        audit_record(actor=request.user, action="child_page_viewed", obj=child, page=page)
+    return render(request, template, context, **kwargs)

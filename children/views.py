@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_list_viewed, audit_record
+from accounts.audit import audit_list_viewed, audit_record, render_child_page
 from core.forms import submit
 from core.periods import periods_of_care
 
@@ -92,7 +92,7 @@ def allocation_change_view(request, public_id):
     if allocation is not None:
         messages.success(request, f"{allocation.iro} is now the IRO for {child.la_child_id}.")
         return redirect("children:detail", public_id=child.public_id)
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {
@@ -114,7 +114,7 @@ def missing_episode_record_view(request, public_id):
     if missing is not None:
         messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.")
         return redirect(child_url(child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {"form": form, "title": "Record a missing episode", "child": child, "back_url": child_url(child)},
@@ -130,11 +130,11 @@ def missing_episode_edit_view(request, public_id):
     form = MissingEpisodeForm(
         request.POST or None, initial=MissingEpisodeForm.initial_from(missing), submit_label="Save changes"
     )
-    saved = submit(request, form, missing_episode_update, missing=missing)
+    saved = submit(request, form, missing_episode_update, edits=missing, missing=missing)
     if saved is not None:
         messages.success(request, f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.")
         return redirect(child_url(child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {"form": form, "title": "Change a missing episode", "child": child, "back_url": child_url(child)},

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_list_viewed, audit_record
+from accounts.audit import audit_list_viewed, audit_record, render_child_page
 from children.selectors import child_for_user
 from children.views import child_url
 from core.collection_years import CollectionYear
@@ -49,7 +49,7 @@ def escalation_url(escalation: Escalation) -> str:
 
 
 def _form_page(request, form, *, title: str, child, back_url: str, lede: str = ""):
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {"form": form, "title": title, "child": child, "back_url": back_url, "lede": lede},

@@ -8,6 +8,7 @@ filesystem broker for Celery and emails printed to the console. Production and C
 DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and EMAIL_URL.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "core",
     "accounts",
     "security",
     "children",
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RefuseNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -99,6 +102,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A connection kept between requests is checked before each request reuses it: one dropped by the
+# database (a restart, a failover) is replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "iro_service.User"
@@ -121,6 +127,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_USERNAME_CALLABLE = "security.lockout.attempted_username"
 AXES_VERBOSE = False  # its log lines name the username; the service's own audit records lockouts
 # Two-factor sign-in (TOTP, with one-time recovery codes) for every role while this is on.
 REQUIRE_MFA = env.bool("REQUIRE_MFA", default=True)
@@ -244,6 +251,20 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- Celery --------------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: no server needed for the quick start
 # (scripts/run_quickstart.sh creates its folders).
+# Uploads: a request's form fields are held in memory up to this size (refused beyond it), and an
+# uploaded file goes to a temporary file on disk beyond this one (Django removes it after the request).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The 903 import's limits (ssda903/reading.Limits): the upload, its files unzipped, their rows and
+# one value's length. An upload unzipping to more than SSDA903_IMPORT_IN_PAGE_MAX_BYTES is imported
+# by a worker, its files waiting in SSDA903_IMPORT_DIR (shared by the web server and the workers).
+SSDA903_UPLOAD_MAX_BYTES = env.int("SSDA903_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+SSDA903_EXPANDED_MAX_BYTES = env.int("SSDA903_EXPANDED_MAX_BYTES", default=200 * 1024 * 1024)
+SSDA903_MAX_ROWS = env.int("SSDA903_MAX_ROWS", default=300_000)
+SSDA903_MAX_VALUE_CHARS = env.int("SSDA903_MAX_VALUE_CHARS", default=1_000)
+SSDA903_IMPORT_IN_PAGE_MAX_BYTES = env.int("SSDA903_IMPORT_IN_PAGE_MAX_BYTES", default=2 * 1024 * 1024)
+SSDA903_IMPORT_DIR = env.str("SSDA903_IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "iro-903-imports"))
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "broker"

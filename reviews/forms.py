@@ -412,6 +412,10 @@ class ActionUpdateForm(forms.Form):
             submit="Save",
         )
 
+    @classmethod
+    def initial_from(cls, action) -> dict:
+        return {"status": action.status, "outcome": action.outcome, "outcome_on": action.outcome_on}
+
 
 class DocumentSentForm(forms.Form):
     sent_on = date_field("Date sent")

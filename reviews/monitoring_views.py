@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import render_child_page
 from children.selectors import child_for_user
 from children.views import child_url
 from core.dates import uk_date
@@ -33,7 +34,7 @@ def case_note_record_view(request, public_id):
     if note is not None:
         messages.success(request, f"Case note of the contact on {note.contact_on:%d/%m/%Y} saved.")
         return redirect(child_url(child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {"form": form, "title": "Record a case note", "child": child, "back_url": child_url(child)},
@@ -56,7 +57,7 @@ def midway_check_record_view(request, public_id):
             return redirect(reverse("escalations:raise", args=[child.public_id]))
         return redirect(child_url(child))
     actions = ReviewAction.objects.filter(review_id=interval.last_held_id).select_related("responsible_user")
-    return render(
+    return render_child_page(
         request,
         "reviews/midway_check_form.html",
         {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, render_child_page
 from children.codes import LegalStatus
 from children.forms import ShortBreakAgreementForm
 from children.selectors import child_for_user, children_visible_to
@@ -94,7 +94,7 @@ def review_record_view(request, public_id):
     if review is not None:
         return _saved(request, review, "recorded")
     waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").first()
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {
@@ -114,10 +114,10 @@ def review_edit_view(request, public_id):
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)
     form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review), submit_label="Save changes")
-    saved = submit(request, form, review_update, review=review)
+    saved = submit(request, form, review_update, edits=review, review=review)
     if saved is not None:
         return _saved(request, saved, "updated")
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {
@@ -138,7 +138,7 @@ def meeting_book_view(request, public_id):
     if meeting is not None:
         messages.success(request, f"Meeting booked for {meeting.planned_on:%d/%m/%Y}.")
         return redirect(child_url(review.child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {
@@ -160,7 +160,7 @@ def meeting_cancel_view(request, public_id):
     if submit(request, form, meeting_cancel, meeting=meeting) is not None:
         messages.success(request, f"Meeting on {meeting.planned_on:%d/%m/%Y} cancelled.")
         return redirect(child_url(child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {
@@ -186,7 +186,7 @@ def short_break_agreement_view(request, public_id):
             messages.info(request, f"{child.la_child_id} is no longer on your caseload: the IRO allocation ended.")
             return redirect("children:caseload")
         return redirect(child_url(child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {"form": form, "title": "Record a short-break agreement date", "child": child, "back_url": child_url(child)},
@@ -217,10 +217,10 @@ def review_prepare_view(request, public_id):
         initial=PreparationForm.initial_from(review),
         report_due=f"{report_due:%-d %B %Y}" if report_due else "",
     )
-    if submit(request, form, review_prepare, review=review) is not None:
+    if submit(request, form, review_prepare, edits=review, review=review) is not None:
         messages.success(request, "Preparation saved.")
         return redirect("reviews:prepare", public_id=review.public_id)
-    return render(
+    return render_child_page(
         request,
         "reviews/prepare.html",
         {"review": review, "child": review.child, "meeting": meeting, "report_due": report_due, "form": form},
@@ -234,7 +234,8 @@ def _add_to_review(request, public_id, form_class, service, *, title: str, saved
         messages.success(request, saved)
         return redirect("reviews:prepare", public_id=review.public_id)
     back = reverse("reviews:prepare", args=[review.public_id])
-    return render(request, "form_page.html", {"form": form, "title": title, "child": review.child, "back_url": back})
+    context = {"form": form, "title": title, "child": review.child, "back_url": back}
+    return render_child_page(request, "form_page.html", context)
 
 
 @login_required
@@ -331,7 +332,7 @@ def journey_page_view(request, public_id, page):
             return redirect("reviews:journey", public_id=review.public_id, page=after)
     else:
         form = journey.bound(current, draft, open_actions=open_actions) or current.form(initial=initial, **kwargs)
-    return render(
+    return render_child_page(
         request,
         "reviews/journey_page.html",
         {
@@ -389,7 +390,7 @@ def _actions_page(request, review, draft, pages, current):
             return redirect("reviews:journey", public_id=review.public_id, page=current.slug)
         # Kept, with its errors, so nothing typed is lost.
         review_draft_save(actor=request.user, review=review, page="actions", data={"added": added, "pending": data})
-    return render(
+    return render_child_page(
         request,
         "reviews/journey_actions.html",
         {
@@ -420,7 +421,7 @@ def journey_check_view(request, public_id):
         else:
             return _saved(request, recorded, "recorded")
     held_on = found.recorded.get("held_on") or timezone.localdate()
-    return render(
+    return render_child_page(
         request,
         "reviews/journey_check.html",
         {
@@ -449,12 +450,11 @@ def journey_discard_view(request, public_id):
 def action_update_view(request, public_id):
     action = action_for_user(request.user, public_id)
     _may_write(request.user)
-    initial = {"status": action.status, "outcome": action.outcome, "outcome_on": action.outcome_on}
-    form = ActionUpdateForm(request.POST or None, initial=initial)
-    if submit(request, form, action_update, action=action) is not None:
+    form = ActionUpdateForm(request.POST or None, initial=ActionUpdateForm.initial_from(action))
+    if submit(request, form, action_update, edits=action, action=action) is not None:
         messages.success(request, "Action updated.")
         return redirect(child_url(action.review.child))
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {
@@ -530,7 +530,7 @@ def document_sent_view(request, public_id, document):
     if submit(request, form, review_document_sent, review=review, document=document) is not None:
         messages.success(request, f"{documents.KINDS[document]} marked as sent.")
         return redirect("reviews:detail", public_id=review.public_id)
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {

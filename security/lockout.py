@@ -1,6 +1,8 @@
-"""The address a sign-in attempt came from, as counted for lockouts (django-axes)."""
+"""The address and the username a sign-in attempt came with, as counted for lockouts (django-axes)."""
 
 from django.conf import settings
+
+from accounts.models import User
 
 
 def client_address(request) -> str | None:
@@ -11,3 +13,11 @@ def client_address(request) -> str | None:
         if forwarded:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+def attempted_username(request, credentials: dict | None) -> str:
+    """The username a sign-in attempt gave, as counted for lockouts: cut to the longest an account's
+    can be (a longer one is no account's), so that any text typed is counted, never refused by the
+    database."""
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    return str(username or "")[: User._meta.get_field("username").max_length]

@@ -38,7 +38,11 @@ from .services import (
 def _next_url(request) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     allowed = {request.get_host()}
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=allowed, require_https=request.is_secure()):
+    # A path on this site only: anything else (another site, or a bare word a redirect would take
+    # for a view's name) goes home.
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts=allowed, require_https=request.is_secure()
+    ):
         return url
     return reverse_lazy("home")
 

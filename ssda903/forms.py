@@ -1,12 +1,11 @@
 """The 903 return page's upload form: the files of a return, or of a whole history, as CSV files or zips."""
 
-import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .reading import files_from_zip
+from .reading import FileData, Limits, files_from_uploads, size_text
 
 
 class MultipleFileInput(forms.FileInput):
@@ -28,9 +27,6 @@ class MultipleFileField(forms.FileField):
 
 
 class Ssda903UploadForm(forms.Form):
-    # A borough's whole history is a few megabytes; this stops a wrong file from filling the memory.
-    MAX_BYTES = 100 * 1024 * 1024
-
     files = MultipleFileField(
         label="Upload the 903 files",
         help_text="Choose header.csv, episodes.csv, reviews.csv and missing.csv together, or one zip file "
@@ -38,31 +34,32 @@ class Ssda903UploadForm(forms.Form):
         error_messages={"required": "Choose the 903 files to import"},
     )
 
-    def clean_files(self) -> dict[str, bytes]:
-        """The CSV files by name, those in a zip named after it too."""
-        files: dict[str, bytes] = {}
-        total = 0
-        for upload in self.cleaned_data["files"]:
-            total += upload.size
-            if total > self.MAX_BYTES:
-                raise ValidationError(f"The files must be smaller than {self.MAX_BYTES // 1024 // 1024} MB together")
-            name = PurePosixPath(upload.name).name
-            data = upload.read()
-            if name.lower().endswith(".zip"):
-                try:
-                    inside = files_from_zip(data, max_bytes=self.MAX_BYTES)
-                except (zipfile.BadZipFile, ValueError) as error:
-                    raise ValidationError(f"{name} cannot be opened as a zip file: {error}") from None
-                if not inside:
-                    raise ValidationError(f"{name} holds no CSV files")
-                files.update({f"{name}/{member}": content for member, content in inside.items()})
-            elif name.lower().endswith(".csv"):
-                # Each year's files of a history may have the same names: keep every one.
-                key, n = name, 1
-                while key in files:
-                    n += 1
-                    key = f"{name} ({n})"
-                files[key] = data
-            else:
-                raise ValidationError(f"{name} is not a CSV file or a zip file")
+    def __init__(self, *args, limits: Limits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+        self.expanded_bytes = 0
+
+    def clean_files(self) -> dict[str, FileData]:
+        """The CSV files by name, those in a zip named after it too (read from where the upload is:
+        in memory if small, else in its temporary file)."""
+        uploads = self.cleaned_data["files"]
+        total = sum(upload.size for upload in uploads)
+        if total > self.limits.upload_bytes:
+            names = ", ".join(PurePosixPath(upload.name).name for upload in uploads)
+            raise ValidationError(
+                f"The files uploaded ({names}) come to {size_text(total)}, more than the "
+                f"{size_text(self.limits.upload_bytes)} an upload may be: upload the history in parts, or zip the files"
+            )
+        self.uploads = [(PurePosixPath(upload.name).name, upload) for upload in uploads]
+        try:
+            files, self.expanded_bytes = files_from_uploads(
+                [(name, _source(upload)) for name, upload in self.uploads], self.limits
+            )
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
         return files
+
+
+def _source(upload) -> bytes | Path:
+    path = getattr(upload, "temporary_file_path", None)
+    return Path(path()) if path else upload.read()

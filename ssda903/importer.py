@@ -32,7 +32,7 @@ service holds), for checking.py to check whole; writing.py writes them.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from django.db import transaction
@@ -42,20 +42,31 @@ from accounts.models import User
 
 from .checking import Checker, read_rows
 from .problems import ImportResult, Problem, Report
-from .reading import Table, read_tables
+from .reading import FileData, Limits, Table, read_tables
 from .records import child_records, load_stored, merge_stored
 from .writing import write
 
 
-def ssda903_import(*, actor: User | None, files: Mapping[str, bytes], today: date | None = None) -> ImportResult:
-    """Check the files whole and, if nothing is wrong, write them (see the module's docstring)."""
+def ssda903_import(
+    *,
+    actor: User | None,
+    files: Mapping[str, FileData],
+    today: date | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], None] = lambda stage: None,
+) -> ImportResult:
+    """Check the files whole and, if nothing is wrong, write them (see the module's docstring).
+    `progress` is told each stage as it starts (for an import run as a job)."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     report = Report()
     result = ImportResult()
     if not files:
         report.problems.append(Problem("", 0, "", "", "No CSV files were given"))
-    tables = read_tables(files, report)
+    progress(f"Reading {len(files)} file{'s' if len(files) != 1 else ''}")
+    tables = read_tables(files, report, limits or Limits())
+    rows = sum(len(t.rows) for t in tables.values())
+    progress(f"Checking {rows:,} rows against the DfE's rules, then saving them if every one passes")
     with transaction.atomic():
         parsed, unreadable = read_rows(tables, report, today)
         header_children = {cells["CHILD"] for _src, cells in tables.get("Header", Table()).rows}

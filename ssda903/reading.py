@@ -7,12 +7,30 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .layout import COLUMNS, FILE_NAMES, OTHER_TABLES, REQUIRED_TABLES
 from .problems import Problem, Report, Source
+
+# A file of the import: its bytes, or a function opening it as a binary stream (read row by row,
+# never decoded whole).
+FileData = bytes | Callable[[], BinaryIO]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold: beyond these an upload is refused with a message, before it can
+    fill the memory of the process reading it."""
+
+    upload_bytes: int = 20 * 1024 * 1024  # the files as uploaded, together
+    expanded_bytes: int = 200 * 1024 * 1024  # the CSV files, unzipped, together
+    rows: int = 300_000  # every file's rows together
+    value_chars: int = 1_000  # one value (903 values are codes, dates and ids)
 
 
 def files_from_directory(directory: str | Path) -> dict[str, bytes]:
@@ -26,30 +44,95 @@ def files_from_directory(directory: str | Path) -> dict[str, bytes]:
     }
 
 
-def files_from_zip(data: bytes, *, max_bytes: int = 500 * 1024 * 1024) -> dict[str, bytes]:
-    """Every CSV file in a zip, by its path in the zip. Raises zipfile.BadZipFile if it is not one,
-    and ValueError if its files would unpack to more than `max_bytes`."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and info.filename.lower().endswith(".csv")
-            and not PurePosixPath(info.filename).name.startswith(".")
-            and "__MACOSX" not in info.filename
-        ]
-        if sum(info.file_size for info in members) > max_bytes:
-            raise ValueError(f"its files come to more than {max_bytes // 1024 // 1024} MB")
-        return {info.filename: archive.read(info) for info in members}
+def _csv_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and info.filename.lower().endswith(".csv")
+        and not PurePosixPath(info.filename).name.startswith(".")
+        and "__MACOSX" not in info.filename
+    ]
 
 
-def _decode(data: bytes) -> str:
-    # UTF-8 (with or without Excel's byte-order mark); else Windows' own encoding, which is what
-    # Excel writes "CSV" in. The return's values are codes and digits, so nothing is lost either way.
+def files_from_zip(source: bytes | str | Path, *, max_bytes: int = Limits.expanded_bytes) -> dict[str, FileData]:
+    """Every CSV file in a zip (its bytes, or the path of the zip on disk), by its path in the zip,
+    each opened as a stream when read. Raises zipfile.BadZipFile if it is not a zip, and ValueError if
+    its files would unpack to more than `max_bytes` (the sizes its directory declares, which
+    unpacking cannot exceed: a member longer than declared fails its check)."""
+    with _open_zip(source) as archive:
+        members = [info.filename for info in _csv_members(archive)]
+        expanded = sum(info.file_size for info in _csv_members(archive))
+    if expanded > max_bytes:
+        raise ValueError(
+            f"its files unzip to {size_text(expanded)}, more than the {size_text(max_bytes)} an import may hold"
+        )
+    return {member: partial(_open_member, source, member) for member in members}
+
+
+def files_from_uploads(uploads: list[tuple[str, bytes | Path]], limits: Limits) -> tuple[dict[str, FileData], int]:
+    """The CSV files of an upload (each file's bytes or its path on disk, by the name it was
+    uploaded with), those in a zip named after it too, and how many bytes they unzip to together.
+    Raises ValueError with a message naming the file and the limit it breaks."""
+    files: dict[str, FileData] = {}
+    expanded = 0
+    for name, source in uploads:
+        if name.lower().endswith(".zip"):
+            try:
+                with _open_zip(source) as archive:
+                    size = sum(info.file_size for info in _csv_members(archive))
+                inside = files_from_zip(source, max_bytes=limits.expanded_bytes)
+            except zipfile.BadZipFile as error:
+                raise ValueError(f"{name} cannot be opened as a zip file: {error}") from None
+            except ValueError as error:
+                raise ValueError(f"{name}: {error}") from None
+            if not inside:
+                raise ValueError(f"{name} holds no CSV files")
+            files.update({f"{name}/{member}": opener for member, opener in inside.items()})
+        elif name.lower().endswith(".csv"):
+            size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+            # Each year's files of a history may have the same names: keep every one.
+            key, n = name, 1
+            while key in files:
+                n += 1
+                key = f"{name} ({n})"
+            files[key] = source if isinstance(source, bytes) else partial(Path(source).open, "rb")
+        else:
+            raise ValueError(f"{name} is not a CSV file or a zip file")
+        expanded += size
+        if expanded > limits.expanded_bytes:
+            raise ValueError(
+                f"The files come to {size_text(expanded)} unzipped by {name}, more than the "
+                f"{size_text(limits.expanded_bytes)} an import may hold: import the history in parts"
+            )
+    return files, expanded
+
+
+def _open_zip(source: bytes | str | Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def _open_member(source: bytes | str | Path, member: str) -> BinaryIO:
+    archive = _open_zip(source)
+    stream = archive.open(member)
+    stream.close_archive = archive.close  # closed with the member (see _stream)
+    return stream
+
+
+def size_text(n: int) -> str:
+    if n < 10 * 1024:
+        return f"{n:,} bytes"
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+@contextmanager
+def _stream(data: FileData):
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data()
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        yield stream
+    finally:
+        stream.close()
+        getattr(stream, "close_archive", lambda: None)()
 
 
 @dataclass
@@ -73,31 +156,52 @@ def _identify(name: str, heading: list[str]) -> str | None:
     return winners[0] if best and len(winners) == 1 else None
 
 
-def read_tables(files: Mapping[str, bytes], report: Report) -> dict[str, Table]:
-    tables: dict[str, Table] = defaultdict(Table)
-    for name in sorted(files):
-        text = _decode(files[name])
-        reader = csv.reader(io.StringIO(text, newline=""))
-        heading = next(reader, None)
+@dataclass
+class _File:
+    table: str | None = None
+    rows: list[tuple[Source, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """The file's rows (with the row number of each), read through a text wrapper a block at a time."""
+    text = io.TextIOWrapper(
+        stream, encoding=encoding, errors="strict" if encoding == "utf-8-sig" else "replace", newline=""
+    )
+    reader = csv.reader(text)
+    for values in reader:
+        yield reader.line_num, values
+
+
+def _read_file(name: str, data: FileData, *, encoding: str, limits: Limits, rows_left: int) -> _File:
+    read = _File()
+    with _stream(data) as stream:
+        rows = _rows(stream, encoding)
+        try:
+            heading = next(rows, (0, None))[1]
+        except csv.Error as error:
+            read.problems.append(Problem(name, 1, "", "", f"The heading row cannot be read as CSV ({error})"))
+            return read
         if heading is None or not any(h.strip() for h in heading):
-            report.problems.append(Problem(name, 0, "", "", "The file is empty: it has no heading row"))
-            continue
+            read.problems.append(Problem(name, 0, "", "", "The file is empty: it has no heading row"))
+            return read
         heading = [h.strip().upper() for h in heading]
         table = _identify(name, heading)
         if table is None:
             expected = "; ".join(f"{FILE_NAMES[t]}: {', '.join(c)}" for t, c in COLUMNS.items())
-            report.problems.append(
+            read.problems.append(
                 Problem(name, 1, "", "", f"The columns are not those of a 903 file this service imports ({expected})")
             )
-            continue
+            return read
         if table in OTHER_TABLES:
-            report.notes.append(f"{name} is the return's {table} table, which this service does not hold: left out.")
-            continue
-        tables[table]  # seen, even if its rows cannot be read
+            read.notes.append(f"{name} is the return's {table} table, which this service does not hold: left out.")
+            return read
+        read.table = table
         expected = COLUMNS[table]
         missing = [c for c in expected if c not in heading]
         for column in missing:
-            report.problems.append(
+            read.problems.append(
                 Problem(
                     name,
                     1,
@@ -107,18 +211,38 @@ def read_tables(files: Mapping[str, bytes], report: Report) -> dict[str, Table]:
                 )
             )
         for column in sorted({c for c in heading if c not in expected}):
-            report.problems.append(Problem(name, 1, column, "", f"{column} is not a column of the DfE's {table} file"))
+            read.problems.append(Problem(name, 1, column, "", f"{column} is not a column of the DfE's {table} file"))
         duplicated = sorted({c for c in heading if heading.count(c) > 1 and c in expected})
         for column in duplicated:
-            report.problems.append(Problem(name, 1, column, "", f"The column {column} appears more than once"))
+            read.problems.append(Problem(name, 1, column, "", f"The column {column} appears more than once"))
         if missing or duplicated:
-            continue
-        for values in reader:
-            row = reader.line_num
+            return read
+        row = 1
+        while True:
+            try:
+                row, values = next(rows, (None, None))
+            except csv.Error:
+                # The csv module's own limit on a value (128 KB), far beyond ours: the row cannot be read.
+                read.problems.append(_too_long(name, row + 1, limits))
+                return read
+            if values is None:
+                return read
             if not any(v.strip() for v in values):
                 continue
+            if len(read.rows) >= rows_left:
+                read.problems.append(
+                    Problem(
+                        name,
+                        0,
+                        "",
+                        "",
+                        f"The files have more than {limits.rows:,} rows together, the most one "
+                        "import may hold: import the history in parts (a few years at a time)",
+                    )
+                )
+                return read
             if len(values) != len(heading):
-                report.problems.append(
+                read.problems.append(
                     Problem(
                         name,
                         row,
@@ -128,8 +252,43 @@ def read_tables(files: Mapping[str, bytes], report: Report) -> dict[str, Table]:
                     )
                 )
                 continue
+            if any(len(v) > limits.value_chars for v in values):
+                read.problems.append(_too_long(name, row, limits))
+                continue
             cells = {c: v.strip() for c, v in zip(heading, values, strict=True) if c in expected}
-            tables[table].rows.append((Source(name, row), cells))
+            read.rows.append((Source(name, row), cells))
+
+
+def _too_long(name: str, row: int, limits: Limits) -> Problem:
+    return Problem(
+        name,
+        row,
+        "",
+        "",
+        f"A value in this row is longer than {limits.value_chars:,} characters, "
+        "the most a 903 value may have: the file is not a 903 file, or its columns have run together",
+    )
+
+
+def read_tables(files: Mapping[str, FileData], report: Report, limits: Limits = Limits()) -> dict[str, Table]:
+    """The files' rows by table, each file streamed row by row. UTF-8 (with or without Excel's
+    byte-order mark); else Windows' own encoding, which is what Excel writes "CSV" in. The return's
+    values are codes and digits, so nothing is lost either way."""
+    tables: dict[str, Table] = defaultdict(Table)
+    rows_left = limits.rows
+    for name in sorted(files):
+        try:
+            try:
+                read = _read_file(name, files[name], encoding="utf-8-sig", limits=limits, rows_left=rows_left)
+            except UnicodeDecodeError:
+                read = _read_file(name, files[name], encoding="cp1252", limits=limits, rows_left=rows_left)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            read = _File(problems=[Problem(name, 0, "", "", f"The file cannot be read from its zip ({error})")])
+        report.problems += read.problems
+        report.notes += read.notes
+        if read.table:
+            tables[read.table].rows += read.rows  # seen, even if its rows cannot be read
+            rows_left -= len(read.rows)
     for table in REQUIRED_TABLES:
         if table not in tables:
             report.problems.append(

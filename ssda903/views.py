@@ -1,11 +1,15 @@
 """The QA manager's 903 return page: import a return (or a whole history) by upload, and download a
 collection year's return as the DfE's CSV files in a zip."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
@@ -15,6 +19,8 @@ from core.collection_years import CollectionYear
 from .export import ssda903_return
 from .forms import Ssda903UploadForm
 from .importer import ssda903_import
+from .jobs import import_job_start, import_limits
+from .models import ImportJob
 
 _SESSION_KEY = "ssda903_imported"
 
@@ -32,16 +38,29 @@ def _years(today) -> list[int]:
     return list(range(current, (CollectionYear.containing(first).year if first else current) - 1, -1))
 
 
+def _latest_job(user) -> ImportJob | None:
+    """The user's last import run as a job: shown while it runs and for a day after it ends."""
+    job = ImportJob.objects.filter(started_by=user).first()
+    if job and job.is_finished and job.finished_at < timezone.now() - timedelta(days=1):
+        return None
+    return job
+
+
 @login_required
 def ssda903_page(request):
     _qa_only(request.user)
     today = timezone.localdate()
     years = _years(today)
     # Bound on any POST: a form sent with no file chosen carries no data at all.
-    form = Ssda903UploadForm(request.POST, request.FILES) if request.method == "POST" else Ssda903UploadForm()
+    limits = import_limits()
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = Ssda903UploadForm(*bound, limits=limits)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = ssda903_import(actor=request.user, files=form.cleaned_data["files"], today=today)
+        if form.expanded_bytes > settings.SSDA903_IMPORT_IN_PAGE_MAX_BYTES:
+            import_job_start(actor=request.user, uploads=form.uploads)
+            return redirect(reverse("ssda903:page") + "#import-job")
+        result = ssda903_import(actor=request.user, files=form.cleaned_data["files"], today=today, limits=limits)
         if result.ok:
             request.session[_SESSION_KEY] = {
                 "children": result.children_in_files,
@@ -57,6 +76,9 @@ def ssda903_page(request):
             f"{'them' if n != 1 else 'it'} and upload the files again",
         )
     imported = request.session.pop(_SESSION_KEY, None)
+    job = _latest_job(request.user)
+    if result is None and job and job.status == ImportJob.Status.REFUSED:
+        result = job.outcome  # its problems listed as an import in the page lists them
 
     # The return of the year asked for (by default the last complete one): its size, and what the
     # DfE will query that someone must put right first.
@@ -76,6 +98,9 @@ def ssda903_page(request):
             "year": year,
             "preview": preview,
             "counts": {t: len(rows) for t, rows in preview.tables.items()} if preview else None,
+            # Followed by reloading the page: no timed refresh, which would move a person's place
+            # on the page under them (WCAG 2.2.1).
+            "job": job,
         },
     )
 

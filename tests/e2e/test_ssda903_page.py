@@ -7,6 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from children.models import Child
+from ssda903.models import ImportJob
+from ssda903.tasks import run_import_job
 from tests.factories import make_child
 
 from .conftest import assert_accessible, assert_error_summary_links_work, sign_in, url
@@ -110,3 +112,25 @@ def test_an_iro_records_a_missing_episode_and_the_day_the_child_came_back(page, 
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator("[data-missing-episodes] tbody tr td").nth(1)).to_have_text(f"{back:%d/%m/%Y}")
     assert_accessible(page)
+
+
+def test_a_large_upload_is_imported_by_a_worker_and_the_page_follows_it(
+    page, live_server, qa_manager, settings, tmp_path
+):
+    settings.SSDA903_IMPORT_IN_PAGE_MAX_BYTES = 100
+    settings.SSDA903_IMPORT_DIR = str(tmp_path)
+    sign_in(page, live_server, qa_manager)
+    page.goto(url(live_server, "ssda903:page"))
+    choose(page, FIXTURES / "history" / "2023-24")
+    page.get_by_role("button", name="Check and import").click()
+    job = ImportJob.objects.get()
+    expect(page.locator("[data-import-job]")).to_contain_text("Waiting to start")
+    expect(page.get_by_role("link", name="reload this page")).to_be_visible()
+    assert_accessible(page)
+
+    run_import_job.apply(args=[job.pk])  # what a worker does
+    page.get_by_role("link", name="reload this page").click()
+    expect(page.locator("[data-import-job]")).to_contain_text("Imported")
+    expect(page.locator("[data-import-job]")).to_contain_text("The records of 5 children are up to date")
+    assert_accessible(page)
+    assert Child.objects.count() == 5 and not any(tmp_path.iterdir())

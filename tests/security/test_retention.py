@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from children.models import Child, Episode
+from children.services import episode_end
 from escalations.models import Escalation
 from escalations.services import escalation_raise
 from reviews.models import Review
-from security.retention import past_retention, records_erase
+from security.retention import past_retention, records_erase, retention_date
 from tests.factories import PASSWORD, make_child
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,46 @@ def test_only_a_qa_manager_approves_through_the_page(client, old_record, iro, qa
     response = client.post(reverse("retention"), {"children": [str(old_record.public_id)]})
     assert response.status_code == 302
     assert not Child.objects.filter(pk=old_record.pk).exists()
+
+
+def died(child, on: date) -> None:
+    """The child's care ends with their death (REC E2), as the 903 episodes record it."""
+    episode_end(actor=None, episode=child.episodes.get(end_on__isnull=True), end_on=on, reason_ceased="E2")
+
+
+def test_a_child_who_died_before_18_is_kept_15_years_after_their_death(iro, qa_manager):
+    child = make_child(iro=iro, date_of_birth=date(1995, 6, 1), looked_after_from=date(2005, 1, 10))
+    died(child, date(2011, 3, 1))  # aged 15
+    assert retention_date(child) == date(2026, 3, 1)
+    assert child in past_retention(today=TODAY)  # 2 March 2026
+    assert child not in past_retention(today=date(2026, 2, 28))
+    assert records_erase(actor=qa_manager, children=[child], today=TODAY) == 1
+
+
+def test_a_child_who_died_at_18_or_older_is_kept_to_their_75th_birthday(iro, qa_manager):
+    child = make_child(iro=iro, date_of_birth=date(1990, 6, 1), looked_after_from=date(2005, 1, 10))
+    died(child, date(2008, 6, 1))  # on their 18th birthday
+    assert retention_date(child) == date(2065, 6, 1)
+    assert child not in past_retention(today=TODAY)
+    with pytest.raises(ValidationError):
+        records_erase(actor=qa_manager, children=[child], today=TODAY)
+
+
+def test_an_ending_for_another_reason_keeps_the_record_to_the_75th_birthday(iro):
+    child = make_child(iro=iro, date_of_birth=date(1995, 6, 1), looked_after_from=date(2005, 1, 10))
+    episode_end(actor=None, episode=child.episodes.get(), end_on=date(2008, 3, 1), reason_ceased="E4A")
+    assert retention_date(child) == date(2070, 6, 1)
+    assert child not in past_retention(today=date(2040, 1, 1))
+
+
+def test_the_retention_page_lists_a_child_who_died_with_the_date_from_their_death(
+    client, iro, qa_manager, time_machine
+):
+    child = make_child(
+        iro=iro, date_of_birth=date(1995, 6, 1), looked_after_from=date(2005, 1, 10), la_child_id="DIED1"
+    )
+    died(child, date(2011, 3, 1))
+    time_machine.move_to(date(2026, 3, 2))
+    assert client.login(username=qa_manager.username, password=PASSWORD)
+    html = client.get(reverse("retention")).content.decode()
+    assert "DIED1" in html and "1 March 2026" in html

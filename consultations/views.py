@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.audit import render_child_page
 from core.forms import add_service_errors, submit
 from reviews.selectors import review_for_user
 from security.lockout import client_address
@@ -57,7 +58,7 @@ def consultation_send_view(request, public_id):
     if submit(request, form, consultation_send, review=review) is not None:
         messages.success(request, f"Link sent to {form.cleaned_data['name']}.")
         return redirect("reviews:prepare", public_id=review.public_id)
-    return render(
+    return render_child_page(
         request,
         "form_page.html",
         {

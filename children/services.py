@@ -34,6 +34,7 @@ def child_create(
     upn: str = "",
     mother: str | None = None,
     first_child_born_on: date | None = None,
+    preferred_name: str = "",
 ) -> Child:
     """A new child. `mother` (903 MOTHER, "1" or "0") must be given for a girl (DfE rule 393); it is
     blank for a boy, and for a girl only when she is looked after under short breaks alone, which is
@@ -49,6 +50,7 @@ def child_create(
         first_child_born_on=first_child_born_on,
         first_name=first_name,
         last_name=last_name,
+        preferred_name=preferred_name,
         date_of_birth=date_of_birth,
         sex=sex,
         ethnicity=ethnicity,

@@ -25,6 +25,7 @@ from .selectors import (
 from .services import allocation_change, cover_record, missing_episode_record, missing_episode_update
 
 CASELOAD_SEARCH = "caseload_search"
+SEARCHED = "searched"
 
 
 @login_required
@@ -33,14 +34,21 @@ def caseload(request):
     if not user.can_see_caseloads:
         raise PermissionDenied
     if request.method == "POST":
-        # Post/redirect/get: the search term lives in the session, never in the URL; a cleared
-        # search leaves nothing behind in the session.
+        # Post/redirect/get: the search term lives in the session, never in the URL. `searched` in
+        # the URL (no term) keeps it while the user sorts, filters and pages the results; any visit
+        # without it (the navigation, a link from elsewhere) forgets it, as does clearing it.
         search = request.POST.get("q", "").strip()[:100]
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop(SEARCHED, None)
         if search:
             request.session[CASELOAD_SEARCH] = search
+            query[SEARCHED] = "1"
         else:
             request.session.pop(CASELOAD_SEARCH, None)
-        return redirect(request.get_full_path())
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    if SEARCHED not in request.GET:
+        request.session.pop(CASELOAD_SEARCH, None)
     filters = CaseloadFilters(
         iro=request.GET.get("iro", ""),
         status=request.GET.get("status", ""),

@@ -42,7 +42,7 @@ def waiting_reviews_in_care(today: date):
         Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(reviewed_on(today)))
         .exclude(Exists(later))
         .select_related("child")
-        .annotate(iro_id=current_iro_id("child"))
+        .annotate(iro_id=current_iro_id("child", day=today))
     )
 
 
@@ -124,7 +124,7 @@ def alert_unallocated_children(*, today: date) -> None:
     )
     children = (
         Child.objects.filter(reviewed_on(today))
-        .exclude(has_current_iro())
+        .exclude(has_current_iro(today))
         .annotate(
             # A short-break child between breaks has needed an IRO since the arrangement began, not
             # since the latest break.
@@ -159,7 +159,7 @@ def alert_actions_overdue(*, today: date) -> None:
             review__child__in=Child.objects.filter(reviewed_on(today)),
         )
         .select_related("review__child")
-        .annotate(iro_id=current_iro_id("review__child"))
+        .annotate(iro_id=current_iro_id("review__child", day=today))
     )
     iros = _users(a.iro_id for a in actions)
     for action in actions:

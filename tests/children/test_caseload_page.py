@@ -68,10 +68,53 @@ def test_the_caseload_search_keeps_the_name_out_of_the_url(client, iro, today):
     login(client, iro)
     url = reverse("children:caseload") + "?status=due_soon"
     response = client.post(url, {"q": "adeyemi"})
-    assert response.status_code == 302 and response.url == url, "the filters stay, the name is not added"
+    assert response.status_code == 302 and response.url == url + "&searched=1", "the filters stay, not the name"
     page = client.get(response.url).content.decode()
     assert "Olu" in page and "Tia" not in page
     assert "Showing only children matching" in page
     client.post(url, {"q": ""})
     page = client.get(url).content.decode()
     assert "Olu" in page and "Tia" in page
+
+
+def _names(client, url) -> set[str]:
+    page = client.get(url).content.decode()
+    return {name for name in ("Alfie", "Zoë", "Jack", "Ed") if f">{name} " in page}
+
+
+def test_the_search_finds_a_full_name_either_way_round_and_ids_whatever_the_case_or_accents(client, iro, today):
+    make_child(iro=iro, looked_after_from=today, first_name="Alfie", last_name="Jackson")
+    make_child(iro=iro, looked_after_from=today, first_name="Zoë", last_name="Éclair", la_child_id="SWK77")
+    make_child(iro=iro, looked_after_from=today, first_name="Jack", last_name="Alfonso", upn="A123456789012")
+    make_child(iro=iro, looked_after_from=today, first_name="Ed", last_name="Smith", preferred_name="Teddy")
+    login(client, iro)
+    url = reverse("children:caseload")
+    for search, found in (
+        ("alfie jackson", {"Alfie"}),
+        ("JACKSON  Alfie", {"Alfie"}),
+        ("jack", {"Alfie", "Jack"}),
+        ("zoe eclair", {"Zoë"}),
+        ("ZOË", {"Zoë"}),
+        ("swk77", {"Zoë"}),
+        ("a123456789012", {"Jack"}),
+        ("teddy", {"Ed"}),
+        ("teddy smith", {"Ed"}),
+        ("alfie smith", set()),
+    ):
+        response = client.post(url, {"q": search})
+        assert _names(client, response.url) == found, search
+
+
+def test_the_search_is_cleared_in_one_action_and_forgotten_on_the_next_visit(client, iro, today):
+    make_child(iro=iro, looked_after_from=today, first_name="Alfie", last_name="Jackson")
+    make_child(iro=iro, looked_after_from=today, first_name="Jack", last_name="Alfonso")
+    login(client, iro)
+    url = reverse("children:caseload")
+    searched = client.post(url, {"q": "jackson"}).url
+    assert _names(client, searched) == {"Alfie"}
+    assert _names(client, searched + "&sort=-name") == {"Alfie"}, "sorting keeps the search"
+    cleared = client.post(searched, {"q": ""})
+    assert "searched" not in cleared.url and _names(client, cleared.url) == {"Alfie", "Jack"}
+    client.post(url, {"q": "jackson"})
+    assert _names(client, url) == {"Alfie", "Jack"}, "a later visit starts with the whole caseload"
+    assert "caseload_search" not in client.session

@@ -284,6 +284,7 @@ class CaseloadPage:
     soon: date
     today: date
     actions_overdue: set[int]  # the children on this page with an action of a review past its date
+    covering: list[Child]  # an IRO's: the children they cover for a colleague now, apart from their own
 
 
 def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> CaseloadPage:
@@ -292,7 +293,17 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     soon = due_soon_by(today)
     iros = list(iros_with_caseload_counts(today=today)) if user.sees_every_child else None
     chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
-    children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
+    covering: list[Child] = []
+    if user.is_iro:
+        # The IRO's own children, and apart from them those they cover for a colleague now.
+        own = Exists(IROAllocation.objects.filter(allocated_on(today), child=OuterRef("pk"), iro=user))
+        children = with_next_review(Child.objects.filter(own), today=today, soon=soon)
+        covered = with_next_review(Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon)
+        if filters.search:
+            covered = matching(covered, filters.search)
+        covering = list(covered.order_by(*CASELOAD_SORTS["due"]))
+    else:
+        children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
     unallocated = iros is not None and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
@@ -320,7 +331,8 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         unallocated=unallocated,
         soon=soon,
         today=today,
-        actions_overdue=with_actions_overdue([c.pk for c in page], today=today),
+        actions_overdue=with_actions_overdue([c.pk for c in [*page, *covering]], today=today),
+        covering=covering,
     )
 
 

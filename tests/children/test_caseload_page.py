@@ -118,3 +118,25 @@ def test_the_search_is_cleared_in_one_action_and_forgotten_on_the_next_visit(cli
     client.post(url, {"q": "jackson"})
     assert _names(client, url) == {"Alfie", "Jack"}, "a later visit starts with the whole caseload"
     assert "caseload_search" not in client.session
+
+
+def test_an_iro_sees_the_children_they_cover_apart_from_their_own(client, iro, other_iro, qa_manager, today):
+    from children.services import cover_record
+
+    make_child(iro=iro, looked_after_from=today, first_name="Own")
+    covered = make_child(iro=other_iro, looked_after_from=today, first_name="Cov")
+    named = make_child(iro=other_iro, looked_after_from=today, first_name="Named")
+    cover_record(
+        actor=qa_manager, iro=iro, covered_iro=other_iro, start_on=today, end_on=today + timedelta(days=7),
+        reason="leave",
+    )
+    page = login(client, iro).get(reverse("children:caseload")).content.decode()
+    own_list, covering_list = page.split('id="covering-heading"')
+    assert ">Own " in own_list and ">Cov " not in own_list and ">Named " not in own_list
+    assert ">Cov " in covering_list and ">Named " in covering_list
+    assert f"data-covering-for>{other_iro}<" in covering_list
+    assert 'data-count="total">1<' in own_list, "the counts are of the IRO's own children"
+    assert client.get(reverse("children:detail", args=[covered.public_id])).status_code == 200
+    assert named.allocations.get().iro == other_iro
+    # Without cover there is no such list.
+    assert "covering-heading" not in login(client, other_iro).get(reverse("children:caseload")).content.decode()

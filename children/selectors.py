@@ -115,6 +115,16 @@ def with_current_iro(children: QuerySet[Child], *, day: date) -> QuerySet[Child]
     )
 
 
+def current_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
+    """The child's allocation in force today, with its IRO."""
+    return child.allocations.filter(allocated_on(today)).select_related("iro").first()
+
+
+def pending_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
+    """A handover planned for a later date, with its IRO."""
+    return child.allocations.filter(start_on__gt=today).select_related("iro").first()
+
+
 def looked_after_on(day: date) -> Q:
     """Children with an episode that had started by `day` and had not ended before it."""
     return Q(

@@ -18,8 +18,10 @@ from .selectors import (
     audit_of_child,
     caseload_page,
     child_for_user,
+    current_allocation_of,
     due_status_of,
     missing_episode_for_user,
+    pending_allocation_of,
     short_break_arrangements_with_breaks,
 )
 from .services import allocation_change, cover_record, missing_episode_record, missing_episode_update
@@ -79,6 +81,8 @@ def child_detail(request, public_id):
             "episodes": episodes,
             "periods": periods_of_care(episodes),
             "allocations": child.allocations.select_related("iro").order_by("-start_on", "-pk"),
+            "current_allocation": current_allocation_of(child, today=today),
+            "pending_allocation": pending_allocation_of(child, today=today),
             "due_status": due_status_of(child, today=today),
             "age": child.age_on(today),
             "today": today,
@@ -95,20 +99,23 @@ def allocation_change_view(request, public_id):
     child = child_for_user(request.user, public_id)
     if not request.user.sees_every_child:
         raise PermissionDenied
-    form = AllocationForm(request.POST or None)
+    today = timezone.localdate()
+    current = current_allocation_of(child, today=today)
+    form = AllocationForm(request.POST or None, today=today, changing=current is not None)
     allocation = submit(request, form, allocation_change, child=child)
     if allocation is not None:
-        messages.success(request, f"{allocation.iro} is now the IRO for {child.la_child_id}.")
+        if allocation.start_on > today:
+            text = f"{allocation.iro} takes over as {child.full_name}’s IRO on {allocation.start_on:%-d %B %Y}."
+        else:
+            text = f"{allocation.iro} is now {child.full_name}’s IRO."
+        messages.success(request, text)
         return redirect("children:detail", public_id=child.public_id)
+    title = "Change the child’s IRO" if current else "Allocate an IRO"
+    lede = f"Their IRO now is {current.iro}." if current else "The child has no IRO allocated."
     return render(
         request,
         "form_page.html",
-        {
-            "form": form,
-            "title": "Change the child's IRO",
-            "child": child,
-            "back_url": child_url(child),
-        },
+        {"form": form, "title": title, "lede": lede, "child": child, "back_url": child_url(child)},
     )
 
 

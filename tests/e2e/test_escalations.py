@@ -73,6 +73,7 @@ def test_an_iro_raises_escalates_refers_and_resolves(page, live_server, iro, chi
     assert_accessible(page)
     page.get_by_label("Team manager").check()
     page.get_by_label("Name and role of the person it went to").fill("Sam Patel, team manager")
+    page.get_by_label("What are you asking them to do?").fill("Agree the permanence plan at the next panel.")
     fill_date(page, "sent_on", today)
     page.get_by_role("button", name="Escalate").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Escalated to team manager.")

@@ -1,9 +1,20 @@
 """GOV.UK form helpers for every app: the date input, a service's errors shown on its form, and the
 one way a view hands a valid form to a service (`submit`)."""
 
+import re
+
 from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+
+# "(DfE rule 440)", "(DfE rules 225, 226)": for the import's report and the code, not for users of forms.
+RULE_NUMBER = re.compile(r" \(DfE rules? [^)]*\)")
+
+
+def for_users(message: str) -> str:
+    """A service's message as a form shows it: without the DfE rule numbers."""
+    return RULE_NUMBER.sub("", message)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -11,11 +22,11 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     field, otherwise at the top of the form."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(None, for_users(message))
         return
     for field, errors in error.message_dict.items():
         for message in errors:
-            form.add_error(field if field in form.fields else None, message)
+            form.add_error(field if field in form.fields else None, for_users(message))
 
 
 class GovukDateField(DateInputField):
@@ -48,3 +59,17 @@ def submit(request, form: forms.Form, service, **arguments):
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in with messages in the GOV.UK style, saying what to do."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. The password is case sensitive",
+        "inactive": "This account cannot sign in. Ask an administrator",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"

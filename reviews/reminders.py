@@ -14,13 +14,10 @@ from children.models import Child, Episode, ShortBreakArrangement
 from children.selectors import current_iro_id, has_current_iro, reviewed_on
 from core.calendar import add_working_days
 
-from .models import Meeting, Review, ReviewAction
+from .models import DECISIONS_WORKING_DAYS, RECORD_WORKING_DAYS, Meeting, Review, ReviewAction
 
 Kind = Notification.Kind
 
-# The seed, para 34: decisions out within 5 working days of the review, the full record within 15.
-DECISIONS_WORKING_DAYS = 5
-RECORD_WORKING_DAYS = 15
 # QA managers hear of a distribution deadline missed when it is this many working days past.
 QA_AFTER_WORKING_DAYS = 5
 # Only reviews held this recently are chased for paperwork: imported history is not.

@@ -93,6 +93,9 @@ def dashboard(request):
             "window": figures.window,
             "reviews_held": (figures.participation["total"], figure_url("held")),
             "late_total": (sum(figures.late.values()), figure_url("late")),
+            "paperwork_late": {
+                document: (len(ids), figure_url(f"{document}_late")) for document, ids in figures.paperwork_late.items()
+            },
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
             "short_breaks": figures.short_breaks,
@@ -121,6 +124,8 @@ def dashboard(request):
 REVIEW_FIGURES = {
     "held": "Reviews held",
     "late": "Reviews held late",
+    "decisions_late": "Reviews whose decisions went out late",
+    "record_late": "Reviews whose full record went out late",
 }
 CHILD_FIGURES = {
     "ni66": "Children with a review due (NI66)",
@@ -153,7 +158,13 @@ def figure_list(request):
     code = request.GET.get("code", "")
     reason = request.GET.get("reason", "")
     if figure in REVIEW_FIGURES:
-        rows = kpis.late_reviews(window) if figure == "late" else kpis.reviews_held(window)
+        if figure == "late":
+            rows = kpis.late_reviews(window)
+        elif figure in ("decisions_late", "record_late"):
+            late = kpis.late_paperwork(window)[figure.removesuffix("_late")]
+            rows = kpis.reviews_held(window).filter(pk__in=late)
+        else:
+            rows = kpis.reviews_held(window)
         title = REVIEW_FIGURES[figure]
         if code:
             if code not in kpis.PARTICIPATION_CODES:

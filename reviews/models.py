@@ -14,6 +14,9 @@ from core.calendar import add_working_days
 # The seed, para 34: decisions out within 5 working days of the review, the full record within 15.
 DECISIONS_WORKING_DAYS = 5
 RECORD_WORKING_DAYS = 15
+# Only reviews held this recently are chased for paperwork not sent: imported history, whose
+# dates sent were often never recorded, is not.
+DISTRIBUTION_LOOKBACK_DAYS = 90
 
 
 class ParticipationCode(models.TextChoices):
@@ -175,18 +178,26 @@ class Review(models.Model):
 
     @property
     def decisions_late(self) -> bool:
-        """Sent after the deadline, or not sent and the deadline has passed (as of `today`)."""
-        return _late(self.decisions_sent_on, self.decisions_due_on)
+        """Sent after the deadline, or (held recently) not sent and the deadline has passed."""
+        return self._late(self.decisions_sent_on, self.decisions_due_on, today=timezone.localdate())
 
     @property
     def record_late(self) -> bool:
-        return _late(self.record_sent_on, self.record_due_on)
+        return self._late(self.record_sent_on, self.record_due_on, today=timezone.localdate())
 
+    def paperwork_late(self, *, today: date) -> tuple[bool, bool]:
+        """Whether the decisions, and the full record, are late as judged on `today`."""
+        return (
+            self._late(self.decisions_sent_on, self.decisions_due_on, today=today),
+            self._late(self.record_sent_on, self.record_due_on, today=today),
+        )
 
-def _late(sent_on: date | None, due_on: date | None) -> bool:
-    if due_on is None:
-        return False
-    return (sent_on or timezone.localdate()) > due_on
+    def _late(self, sent_on: date | None, due_on: date | None, *, today: date) -> bool:
+        if due_on is None:
+            return False
+        if sent_on is not None:
+            return sent_on > due_on
+        return due_on < today and (today - self.held_on).days <= DISTRIBUTION_LOOKBACK_DAYS
 
 
 class Meeting(models.Model):

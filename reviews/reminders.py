@@ -14,14 +14,19 @@ from children.models import Child, Episode, ShortBreakArrangement
 from children.selectors import current_iro_id, has_current_iro, reviewed_on
 from core.calendar import add_working_days
 
-from .models import DECISIONS_WORKING_DAYS, RECORD_WORKING_DAYS, Meeting, Review, ReviewAction
+from .models import (
+    DECISIONS_WORKING_DAYS,
+    DISTRIBUTION_LOOKBACK_DAYS,
+    RECORD_WORKING_DAYS,
+    Meeting,
+    Review,
+    ReviewAction,
+)
 
 Kind = Notification.Kind
 
 # QA managers hear of a distribution deadline missed when it is this many working days past.
 QA_AFTER_WORKING_DAYS = 5
-# Only reviews held this recently are chased for paperwork: imported history is not.
-DISTRIBUTION_LOOKBACK_DAYS = 90
 
 
 def _nation() -> str:

@@ -205,10 +205,19 @@ def ni66(window: Window) -> Ratio:
 
 
 def ni66_children(window: Window) -> QuerySet[Child]:
-    """The children NI66 counts, each with `in_time` (in the numerator)."""
+    """The children NI66 counts, each with `in_time` (in the numerator) and the review that decides
+    it (`review_due_on`, `review_held_on`): the latest not held in time, else the latest due."""
     denominator, numerator = _ni66_conditions(window)
+    deciding = (
+        reviews_due(window)
+        .filter(child=OuterRef("pk"))
+        .annotate(late=Case(When(late_q(window), then=Value(1)), default=Value(0)))
+        .order_by("-late", "-due_on")
+    )
     return Child.objects.filter(denominator).annotate(
-        in_time=Case(When(numerator, then=Value(True)), default=Value(False))
+        in_time=Case(When(numerator, then=Value(True)), default=Value(False)),
+        review_due_on=Subquery(deciding.values("due_on")[:1]),
+        review_held_on=Subquery(deciding.values("held_on")[:1]),
     )
 
 
@@ -233,10 +242,23 @@ def c63(window: Window) -> Ratio:
 
 
 def c63_children(window: Window) -> QuerySet[Child]:
-    """The children C63 counts, each with `contributed` (in the numerator)."""
+    """The children C63 counts, each with `contributed` (in the numerator) and the review that
+    decides it (`review_due_on`, `review_held_on`, `review_code`): the latest coded as not
+    contributing, else the last held."""
     denominator, numerator = _c63_conditions(window)
+    deciding = (
+        reviews_held(window)
+        .filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
+        .annotate(
+            missed=Case(When(participation__in=NOT_CONTRIBUTING_CODES, then=Value(1)), default=Value(0))
+        )
+        .order_by("-missed", "-held_on")
+    )
     return Child.objects.filter(denominator).annotate(
-        contributed=Case(When(numerator, then=Value(True)), default=Value(False))
+        contributed=Case(When(numerator, then=Value(True)), default=Value(False)),
+        review_due_on=Subquery(deciding.values("due_on")[:1]),
+        review_held_on=Subquery(deciding.values("held_on")[:1]),
+        review_code=Subquery(deciding.values("participation")[:1]),
     )
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from children.selectors import DueStatus
+from children.selectors import DueStatus, with_current_iro
 from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
@@ -184,7 +184,8 @@ def figure_list(request):
             "ni66_late": lambda: kpis.ni66_children(window).filter(in_time=False),
             "c63": lambda: kpis.c63_children(window),
             "c63_not_contributing": lambda: kpis.c63_children(window).filter(contributed=False),
-        }[figure]().order_by("la_child_id")
+        }[figure]()
+        rows = with_current_iro(rows, day=today).order_by("last_name", "first_name", "la_child_id")
         title = CHILD_FIGURES[figure]
         kind = "children"
     else:

@@ -140,3 +140,15 @@ def test_an_iro_sees_the_children_they_cover_apart_from_their_own(client, iro, o
     assert named.allocations.get().iro == other_iro
     # Without cover there is no such list.
     assert "covering-heading" not in login(client, other_iro).get(reverse("children:caseload")).content.decode()
+
+
+def test_an_empty_caseload_says_why(client, iro, other_iro, qa_manager, today):
+    url = reverse("children:caseload")
+    page = login(client, iro).get(url).content.decode()
+    assert "You have no children allocated yet." in page and "No children match" not in page
+    page = login(client, qa_manager).get(url, {"iro": other_iro.pk}).content.decode()
+    assert f"{other_iro} has no children allocated yet." in page
+    assert "Every child looked after has an IRO." in client.get(url, {"iro": "none"}).content.decode()
+    make_child(iro=iro, looked_after_from=today)
+    page = login(client, iro).get(url, {"status": "overdue"}).content.decode()
+    assert "No children match these filters." in page

@@ -220,6 +220,10 @@ def _report_year(request, today) -> CollectionYear:
         raise Http404("There is no annual report for that year") from None
 
 
+def _report_part(request) -> str:
+    return annual.HALF_YEAR if request.GET.get("part") == annual.HALF_YEAR else ""
+
+
 @login_required
 def annual_report(request):
     """The annual report for a collection year as a page, with its downloads."""
@@ -228,8 +232,10 @@ def annual_report(request):
         raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
-    report = annual.build(year.year, today=today)
+    part = _report_part(request)
+    report = annual.build(year.year, today=today, part=part)
     download = reverse("reports:annual_download")
+    part_query = f"&part={part}" if part else ""
     edit_url = f"{reverse('reports:annual_edit')}?year={year.year}"
     return render(
         request,
@@ -239,11 +245,13 @@ def annual_report(request):
             in_app=True,
             years=annual.available_years(today),
             downloads=[
-                (FORMATS[fmt], f"{download}?year={year.year}&format={fmt}") for fmt in ("pdf", "docx", "html", "json")
+                (FORMATS[fmt], f"{download}?year={year.year}{part_query}&format={fmt}")
+                for fmt in ("pdf", "docx", "html", "json")
             ],
-            zip_url=f"{download}?year={year.year}&format=csv",
+            zip_url=f"{download}?year={year.year}{part_query}&format=csv",
             csv_urls={
-                table.slug: f"{download}?year={year.year}&format=csv&table={table.slug}" for table in report.tables()
+                table.slug: f"{download}?year={year.year}{part_query}&format=csv&table={table.slug}"
+                for table in report.tables()
             },
             pdf_unavailable=pdf_renderer.unavailable_reason(),
             can_edit=user.sees_every_child,
@@ -262,7 +270,7 @@ def annual_download(request):
     fmt = request.GET.get("format", "")
     if fmt not in FORMATS:
         raise Http404("No such format")
-    report = annual.build(year.year, today=today)
+    report = annual.build(year.year, today=today, part=_report_part(request))
     name = filename(report, fmt)
     if fmt == "pdf":
         try:

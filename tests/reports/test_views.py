@@ -91,7 +91,7 @@ def test_the_dashboard_is_in_the_navigation_of_qa_managers_and_the_director(clie
 def test_years_that_have_no_report_are_not_found(client, qa_manager, today):
     login(client, qa_manager)
     this_year = today.year + (1 if today.month >= 4 else 0)
-    for year in ("abc", "1999", str(this_year), str(this_year + 1)):
+    for year in ("abc", "1999", str(this_year + 1)):  # this year is under way: its report so far is shown
         assert client.get(reverse("reports:annual"), {"year": year}).status_code == 404, year
     assert client.get(reverse("reports:figures"), {"figure": "held", "year": this_year + 1}).status_code == 404
     assert client.get(reverse("reports:figures"), {"figure": "nonsense"}).status_code == 404
@@ -280,3 +280,19 @@ def test_the_pdf_link_says_when_the_pdf_cannot_be_made(client, qa_manager, monke
     year = re.search(r'name="year">\s*<option value="(\d+)"', page).group(1)
     response = client.get(reverse("reports:annual_download"), {"year": year, "format": "pdf"})
     assert response.status_code == 503 and b"The PDF is unavailable" in response.content
+
+
+@time_machine.travel(datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Europe/London")), tick=True)
+def test_the_report_for_the_year_so_far_and_its_first_half_are_marked_partial(client, qa_manager, iro):
+    make_child(iro=iro, looked_after_from=date(2026, 4, 1))
+    login(client, qa_manager)
+    url = reverse("reports:annual")
+    page = client.get(url, {"year": 2027}).content.decode()
+    assert "data-partial" in page and "2026-27 from 1 April 2026 to 30 November 2026 only" in page.replace("–", "-")
+    half = client.get(url, {"year": 2027, "part": "half"}).content.decode()
+    assert "from 1 April 2026 to 30 September 2026 only" in half
+    assert "data-partial" not in client.get(url, {"year": 2026}).content.decode()
+    download = client.get(reverse("reports:annual_download"), {"year": 2027, "part": "half", "format": "json"})
+    assert "30 September 2026" in download.json()["partial"]
+    assert "partial" in download["Content-Disposition"]
+    assert client.get(url, {"year": 2028}).status_code == 404

@@ -159,3 +159,47 @@ class CoverForm(forms.Form):
         if missing:
             raise ValidationError(f"No child has the LA child id {', '.join(missing)}")
         return found
+
+
+class ReallocationForm(forms.Form):
+    """Moving an IRO's children, each to another IRO (or not), from one handover date with one note."""
+
+    start_on = date_field("Date the new IROs take over", help_text="It can be a later date. For example, 27 3 2026")
+    reason = forms.ChoiceField(
+        choices=IROAllocation.Reason.choices,
+        widget=forms.RadioSelect,
+        initial=IROAllocation.Reason.IRO_LEFT,
+        label="Why are the children moving?",
+        error_messages={"required": "Select why the children are moving"},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Handover note (optional)",
+        help_text="Kept with each child's new allocation.",
+    )
+
+    def __init__(self, *args, children, from_iro, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = list(children)
+        iros = [i for i in iros_with_caseload_counts(today=today).select_related("staff_profile") if i != from_iro]
+        self.iros = {str(i.pk): i for i in iros}
+        label = IROChoiceField(queryset=User.objects.none()).label_from_instance
+        choices = [("", "Do not move")] + [(str(i.pk), label(i)) for i in iros]
+        for child in self.children:
+            self.fields[f"move_{child.pk}"] = forms.ChoiceField(
+                choices=choices, required=False, label=f"{child.full_name} ({child.la_child_id})"
+            )
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's form holds the children's choices and the buttons
+        self.helper.layout = Layout(
+            Field("start_on"), Field.radios("reason", legend_size=Size.SMALL), Field.textarea("note")
+        )
+
+    def moves(self) -> dict:
+        return {
+            child: self.iros[self.cleaned_data[f"move_{child.pk}"]]
+            for child in self.children
+            if self.cleaned_data.get(f"move_{child.pk}")
+        }

@@ -125,6 +125,20 @@ def pending_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
     return child.allocations.filter(start_on__gt=today).select_related("iro").first()
 
 
+def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[User, int, int]]:
+    """Each IRO's caseload before and after the moves (`iros` with `caseload_size`), the IRO
+    handing over first."""
+    gained: dict[int, int] = {}
+    for iro in moves.values():
+        gained[iro.pk] = gained.get(iro.pk, 0) + 1
+    size = Child.objects.filter(reviewed_on(timezone.localdate())).filter(
+        Exists(IROAllocation.objects.filter(allocated_on(timezone.localdate()), child=OuterRef("pk"), iro=from_iro))
+    ).count()
+    rows = [(from_iro, size, size - len(moves))]
+    rows += [(iro, iro.caseload_size, iro.caseload_size + gained[iro.pk]) for iro in iros if iro.pk in gained]
+    return rows
+
+
 def looked_after_on(day: date) -> Q:
     """Children with an episode that had started by `day` and had not ended before it."""
     return Q(

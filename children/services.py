@@ -336,3 +336,44 @@ def cover_record(
         end_on=end_on.isoformat(),
     )
     return cover
+
+
+def caseload_reallocate(
+    *,
+    actor: User,
+    from_iro: User,
+    moves: dict[Child, User],
+    start_on: date,
+    reason: str,
+    note: str = "",
+    today: date | None = None,
+) -> list[IROAllocation]:
+    """When an IRO leaves or is off long-term: a QA manager moves all or some of their children, each
+    to an IRO of `moves`, from one handover date (a later date takes effect on it) with one note.
+    All or nothing: one child refused refuses the move."""
+    if not actor.sees_every_child:
+        raise ValidationError("Only a QA manager reallocates a caseload.")
+    if not moves:
+        raise ValidationError({"moves": "Choose an IRO for at least one child"})
+    if any(iro == from_iro for iro in moves.values()):
+        raise ValidationError({"moves": f"Choose IROs other than {from_iro}"})
+    with transaction.atomic():
+        allocations = []
+        for child, iro in moves.items():
+            try:
+                allocations.append(
+                    allocation_change(
+                        actor=actor, child=child, iro=iro, start_on=start_on, reason=reason, note=note, today=today
+                    )
+                )
+            except ValidationError as error:
+                field = "start_on" if hasattr(error, "error_dict") and "start_on" in error.error_dict else "moves"
+                raise ValidationError({field: f"{child.full_name}: {' '.join(error.messages)}"}) from error
+        audit_record(
+            actor=actor,
+            action="caseload_reallocated",
+            obj=from_iro,
+            children=[c.pk for c in moves],
+            start_on=start_on.isoformat(),
+        )
+        return allocations

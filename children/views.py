@@ -1,30 +1,39 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_list_viewed, audit_record
-from core.forms import submit
+from accounts.models import User
+from core.forms import add_service_errors, submit
 from core.periods import periods_of_care
 
-from .forms import AllocationForm, CoverForm, MissingEpisodeForm
+from .forms import AllocationForm, CoverForm, MissingEpisodeForm, ReallocationForm
 from .pages import child_page_context
 from .selectors import (
     CaseloadFilters,
     DueStatus,
     audit_of_child,
+    caseload_for,
     caseload_page,
     child_for_user,
     current_allocation_of,
     due_status_of,
     missing_episode_for_user,
     pending_allocation_of,
+    reallocation_preview,
     short_break_arrangements_with_breaks,
 )
-from .services import allocation_change, cover_record, missing_episode_record, missing_episode_update
+from .services import (
+    allocation_change,
+    caseload_reallocate,
+    cover_record,
+    missing_episode_record,
+    missing_episode_update,
+)
 
 CASELOAD_SEARCH = "caseload_search"
 SEARCHED = "searched"
@@ -193,3 +202,37 @@ def cover_record_view(request):
 
 def child_url(child) -> str:
     return reverse("children:detail", kwargs={"public_id": child.public_id})
+
+
+@login_required
+def caseload_reallocate_view(request, pk):
+    """A QA manager moves all or some of an IRO's children to other IROs from one dated handover:
+    chosen, then shown each receiving IRO's caseload before and after, then confirmed."""
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    from_iro = get_object_or_404(User, pk=pk, role=User.Role.IRO)
+    today = timezone.localdate()
+    children = caseload_for(request.user, iro=from_iro, day=today).order_by("last_name", "first_name")
+    form = ReallocationForm(request.POST or None, children=children, from_iro=from_iro, today=today)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        moves = form.moves()
+        if "confirm" in request.POST:
+            arguments = {k: form.cleaned_data[k] for k in ("start_on", "reason", "note")}
+            try:
+                caseload_reallocate(actor=request.user, from_iro=from_iro, moves=moves, **arguments)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                when = "from today" if arguments["start_on"] <= today else f"on {arguments['start_on']:%-d %B %Y}"
+                messages.success(request, f"{len(moves)} of {from_iro}’s children move to their new IROs {when}.")
+                return redirect(f"{reverse('children:caseload')}?iro={from_iro.pk}")
+        elif not moves:
+            form.add_error(None, "Choose an IRO for at least one child")
+        else:
+            preview = reallocation_preview(from_iro, moves, iros=form.iros.values())
+    return render(
+        request,
+        "children/reallocate.html",
+        {"form": form, "from_iro": from_iro, "preview": preview, "children": form.children},
+    )

@@ -5,7 +5,7 @@ Review model declares (`child.reviews`, `reviews__...`), never by importing that
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -343,6 +343,9 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
     page = Paginator(children.order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE).get_page(filters.page)
+    flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
+    for child in [*page, *covering]:
+        child.flags = flags.get(child.pk, [])
     return CaseloadPage(
         page=page,
         total=counts["total"],
@@ -385,6 +388,38 @@ def matching(children: QuerySet[Child], search: str) -> QuerySet[Child]:
     for word in folded(search).split():
         children = children.filter(Q(la_child_id__iexact=word) | Q(upn__iexact=word) | Q(search_names__contains=word))
     return children
+
+
+class Flag:
+    MISSING = "Missing, not back yet"
+    MEETING_LATE = "Meeting booked after the due date"
+    PAPERWORK_LATE = "Paperwork late"
+
+
+def caseload_flags(child_ids, *, today: date) -> dict[int, list[str]]:
+    """What an IRO must not miss about each of these children, beside the review's status: missing
+    and not back yet, the meeting booked after the review's due date, and a recent review's
+    decisions or record late. Three queries, through the relations the reviews app declares."""
+    ids = list(child_ids)
+    flags: dict[int, list[str]] = {}
+    for pk in MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True).values_list("child", flat=True):
+        flags.setdefault(pk, []).append(Flag.MISSING)
+    late_meeting = Child.objects.filter(
+        pk__in=ids,
+        reviews__held_on__isnull=True,
+        reviews__meetings__status="booked",
+        reviews__meetings__planned_on__gt=F("reviews__due_on"),
+    ).values_list("pk", flat=True)
+    for pk in set(late_meeting):
+        flags.setdefault(pk, []).append(Flag.MEETING_LATE)
+    reviews = Child._meta.get_field("reviews").related_model  # the app above's Review, by the relation
+    recent = reviews.objects.filter(
+        child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today
+    )
+    for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
+        if any(review.paperwork_late(today=today)) and Flag.PAPERWORK_LATE not in flags.get(review.child_id, []):
+            flags.setdefault(review.child_id, []).append(Flag.PAPERWORK_LATE)
+    return flags
 
 
 def with_actions_overdue(child_ids, *, today: date) -> set[int]:

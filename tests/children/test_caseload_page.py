@@ -127,7 +127,11 @@ def test_an_iro_sees_the_children_they_cover_apart_from_their_own(client, iro, o
     covered = make_child(iro=other_iro, looked_after_from=today, first_name="Cov")
     named = make_child(iro=other_iro, looked_after_from=today, first_name="Named")
     cover_record(
-        actor=qa_manager, iro=iro, covered_iro=other_iro, start_on=today, end_on=today + timedelta(days=7),
+        actor=qa_manager,
+        iro=iro,
+        covered_iro=other_iro,
+        start_on=today,
+        end_on=today + timedelta(days=7),
         reason="leave",
     )
     page = login(client, iro).get(reverse("children:caseload")).content.decode()
@@ -152,3 +156,33 @@ def test_an_empty_caseload_says_why(client, iro, other_iro, qa_manager, today):
     make_child(iro=iro, looked_after_from=today)
     page = login(client, iro).get(url, {"status": "overdue"}).content.decode()
     assert "No children match these filters." in page
+
+
+def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(client, iro):
+    from children.services import missing_episode_record
+    from reviews.services import meeting_book
+
+    today = date(2014, 6, 2)
+    missing = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Mia")
+    missing_episode_record(actor=iro, child=missing, kind="M", start_on=date(2014, 5, 30), today=today)
+    late_meeting = make_child(iro=iro, looked_after_from=date(2014, 5, 12), first_name="Leo")  # due 9 June
+    meeting_book(
+        actor=iro,
+        review=late_meeting.reviews.get(),
+        planned_on=date(2014, 6, 12),
+        expected_late_reason="social_worker",
+        today=today,
+    )
+    paperwork = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Pia")
+    from tests.factories import hold_review
+
+    hold_review(paperwork, date(2014, 3, 28), chair=iro)  # decisions due 4 April, not sent
+    quiet = make_child(iro=iro, looked_after_from=date(2014, 5, 12), first_name="Qui")
+    from children.selectors import Flag, caseload_flags
+
+    flags = caseload_flags([missing.pk, late_meeting.pk, paperwork.pk, quiet.pk], today=today)
+    assert flags == {
+        missing.pk: [Flag.MISSING],
+        late_meeting.pk: [Flag.MEETING_LATE],
+        paperwork.pk: [Flag.PAPERWORK_LATE],
+    }

@@ -92,6 +92,7 @@ def test_an_iro_raises_escalates_refers_and_resolves(page, live_server, iro, chi
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer to Cafcass")
     assert_accessible(page)
     page.get_by_label("Who at Cafcass was it referred to?").fill("Cafcass duty team")
+    page.get_by_label("What are you asking them to do?").fill("Advise on the care plan.")
     fill_date(page, "sent_on", today)
     page.get_by_role("button", name="Refer to Cafcass").click()
     expect(page.locator("[data-stage]")).to_have_text("Referral to Cafcass")

@@ -6,3 +6,6 @@ name and version) is replaced by the service's name."""
 import gunicorn.http.wsgi
 
 gunicorn.http.wsgi.SERVER = "IRO service"
+
+# Access log lines never hold a consultation link's secret (consultations/logging.py).
+logger_class = "consultations.logging.RedactingLogger"

@@ -132,6 +132,7 @@ class Notification(models.Model):
         UNALLOCATED = "unallocated", "Child without an IRO"
         ESCALATION_STAGE_OVERDUE = "escalation_stage_overdue", "Escalation stage past its response date"
         ACTION_OVERDUE = "action_overdue", "Action from a review past its due date"
+        MIDWAY_CHECK_DUE = "midway_check_due", "Midway check due between reviews"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)

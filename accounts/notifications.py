@@ -63,6 +63,11 @@ WORDING = {
         "An action agreed at a review for child {child} was due by {deadline} and is still open. Find out what "
         "became of it and record its outcome, or escalate the drift.",
     ),
+    Kind.MIDWAY_CHECK_DUE: (
+        "A midway check between reviews is due",
+        "The midway check for child {child}, halfway between the last review and the next, is due by {deadline} "
+        "and is not recorded. Check the review's actions are on track and record the check.",
+    ),
 }
 
 

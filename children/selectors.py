@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry, User
 from core.calendar import add_working_days
+from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
 from .models import Child, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
@@ -325,7 +326,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         covered = with_next_review(Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon)
         if filters.search:
             covered = matching(covered, filters.search)
-        covering = list(covered.order_by(*CASELOAD_SORTS["due"]))
+        covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
     else:
         children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
     unallocated = iros is not None and filters.iro == "none"
@@ -342,7 +343,10 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     sort = filters.sort
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
-    page = Paginator(children.order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE).get_page(filters.page)
+    page = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
+    page = page.get_page(filters.page)
+    add_midway(page.object_list, today=today)
+    add_midway(covering, today=today)
     flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
     for child in [*page, *covering]:
         child.flags = flags.get(child.pk, [])
@@ -441,3 +445,30 @@ def short_break_arrangements_with_breaks(
         (a, [b for b in breaks if a.start_on <= b.start and (a.end_on is None or b.start <= a.end_on)])
         for a in reversed(child.short_break_arrangements.all())
     ]
+
+
+def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Adds what `add_midway` needs, in the same query: the next review's due date and clock (period
+    of care), the review last held and its clock, and whether its midway check is recorded."""
+    waiting = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by("-reviews__period_start")
+    held = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=False).order_by("-reviews__held_on")
+    checked = Child.objects.filter(pk=OuterRef("pk"), midway_checks__after_review=OuterRef("midway_last_held_id"))
+    return children.annotate(
+        midway_next_due_on=Subquery(waiting.values("reviews__due_on")[:1]),
+        midway_next_period=Subquery(waiting.values("reviews__period_start")[:1]),
+        midway_last_held_id=Subquery(held.values("reviews__pk")[:1]),
+        midway_last_held_on=Subquery(held.values("reviews__held_on")[:1]),
+        midway_last_period=Subquery(held.values("reviews__period_start")[:1]),
+    ).annotate(midway_done=Exists(checked))
+
+
+def add_midway(children, *, today: date) -> None:
+    """Sets `midway` on each child of a `with_midway_check` list: (status, due date) of the midway
+    check between the review last held and the next due, or None when none falls due (no review
+    due, or none held yet on the next review's clock)."""
+    for child in children:
+        child.midway = None
+        same_clock = child.midway_last_period == child.midway_next_period
+        if child.midway_next_due_on and child.midway_last_held_on and same_clock:
+            due_on = midway_due(child.midway_last_held_on, child.midway_next_due_on)
+            child.midway = (midway_status(due_on=due_on, done=child.midway_done, today=today), due_on)

@@ -205,12 +205,15 @@ def child_url(child) -> str:
 
 
 @login_required
-def caseload_reallocate_view(request, pk):
+def caseload_reallocate_view(request):
     """A QA manager moves all or some of an IRO's children to other IROs from one dated handover:
     chosen, then shown each receiving IRO's caseload before and after, then confirmed."""
     if not request.user.sees_every_child:
         raise PermissionDenied
-    from_iro = get_object_or_404(User, pk=pk, role=User.Role.IRO)
+    iro_id = request.GET.get("iro", "")
+    if not iro_id.isdigit():
+        return redirect("children:caseload")  # reached from an IRO's caseload, which names them
+    from_iro = get_object_or_404(User, pk=iro_id, role=User.Role.IRO)
     today = timezone.localdate()
     children = caseload_for(request.user, iro=from_iro, day=today).order_by("last_name", "first_name")
     form = ReallocationForm(request.POST or None, children=children, from_iro=from_iro, today=today)

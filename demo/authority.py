@@ -16,6 +16,7 @@ from accounts.models import StaffProfile, User
 from children.models import Child, Episode, IROAllocation
 from reviews.models import Meeting, Review
 
+from . import review_records
 from .data import (
     DEMO_PASSWORD,
     IRO_ETHNICITIES,
@@ -148,6 +149,7 @@ def summary(today: date) -> list[tuple[str, object]]:
         ("Children looked after without an IRO", without_iro),
         ("IROs (permanent + sessional)", f"{len(caseloads)} ({permanent} + {len(caseloads) - permanent})"),
         ("IRO caseloads today", f"{min(caseloads)} to {max(caseloads)} children" if caseloads else "-"),
+        *review_records.summary_lines(today),
     ]
 
 
@@ -176,3 +178,4 @@ def build(*, today: date, children: int, seed: int, through_services: bool) -> N
     for plan in plans:
         write_child(plan, writer, rng, today)
     writer.finish()
+    review_records.write(today=today, seed=seed)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reviews",
     "escalations",
     "reports",
+    "consultations",
     "ssda903",
     "demo",
 ]
@@ -226,6 +227,14 @@ ESCALATION_FORMAL_PROCESS_WORKING_DAYS = env.int("ESCALATION_FORMAL_PROCESS_WORK
 if ESCALATION_FORMAL_PROCESS_WORKING_DAYS < 1:
     raise environ.ImproperlyConfigured("ESCALATION_FORMAL_PROCESS_WORKING_DAYS must be 1 or more.")
 
+# Consultation links work until the end of the review's day; for a review whose date has passed, for
+# this many days. People who have not answered are reminded once, this many working days before it.
+CONSULTATION_LINK_DAYS = env.int("CONSULTATION_LINK_DAYS", default=14)
+CONSULTATION_REMINDER_WORKING_DAYS = env.int("CONSULTATION_REMINDER_WORKING_DAYS", default=3)
+# The public consultation pages answer this many requests a minute from one address, and for one link.
+CONSULTATION_REQUESTS_PER_MINUTE_PER_ADDRESS = env.int("CONSULTATION_REQUESTS_PER_MINUTE_PER_ADDRESS", default=60)
+CONSULTATION_REQUESTS_PER_MINUTE_PER_LINK = env.int("CONSULTATION_REQUESTS_PER_MINUTE_PER_LINK", default=30)
+
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -284,6 +293,8 @@ DAILY_SWEEPS = [
     ("unallocated_children", "SCHEDULE_UNALLOCATED_CHILDREN", "15 9 * * mon-fri"),
     # 09:25: actions agreed at reviews past their due date and still open.
     ("actions_overdue", "SCHEDULE_ACTIONS_OVERDUE", "25 9 * * mon-fri"),
+    # 09:30: midway checks between reviews due within 5 working days, or past, and not recorded.
+    ("midway_checks", "SCHEDULE_MIDWAY_CHECKS", "30 9 * * mon-fri"),
 ]
 CELERY_BEAT_SCHEDULE = {
     name.replace("_", "-"): {
@@ -305,6 +316,19 @@ CELERY_BEAT_SCHEDULE["send-notifications"] = {
 CELERY_BEAT_SCHEDULE["escalation-stages-overdue"] = {
     "task": "escalations.tasks.sweep_stages_overdue",
     "schedule": _crontab("SCHEDULE_ESCALATION_STAGES_OVERDUE", "20 9 * * mon-fri"),
+    "options": {"expires": 12 * 3600},
+}
+# Every minute: send the consultation links and reminders waiting in their outbox.
+CELERY_BEAT_SCHEDULE["send-consultation-emails"] = {
+    "task": "consultations.tasks.send_consultation_emails",
+    "schedule": env.int("SCHEDULE_SEND_CONSULTATION_EMAILS_SECONDS", default=60),
+    "options": {"expires": 50},
+}
+# 09:35 on weekdays: one reminder to people asked for their views who have not answered, a few
+# working days before the review (bank holidays are skipped by the task).
+CELERY_BEAT_SCHEDULE["consultation-reminders"] = {
+    "task": "consultations.tasks.sweep_consultation_reminders",
+    "schedule": _crontab("SCHEDULE_CONSULTATION_REMINDERS", "35 9 * * mon-fri"),
     "options": {"expires": 12 * 3600},
 }
 # 07:00 every day: the Director's report for the two-month period just ended (April-May,

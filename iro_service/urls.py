@@ -21,5 +21,7 @@ urlpatterns = [
     path("903-return/", include("ssda903.urls")),
     path("reports/", include("reports.urls")),
     path("escalations/", include("escalations.urls")),
+    # Views before a review: the IRO asks; the person answers with their link and no account.
+    path("have-your-say/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from children.models import Episode
+from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.collection_years import CollectionYear
 from escalations.codes import Stage, Theme
 from reviews.models import ParticipationCode
@@ -217,6 +218,10 @@ class AnnualReport:
     unit_cost: UnitCost
     short_breaks: kpis.ShortBreakReviews
     narrative: Narrative = field(default_factory=lambda: Narrative([], [], []))
+    # kpis.record_figures: the review record and the monitoring between reviews.
+    record: dict = field(default_factory=dict)
+    # Views asked for before reviews by a link, and answered, by respondent (the last row: all).
+    consultations: list[dict] = field(default_factory=list)
     # A report of part of the year (the year so far, or its first half) says so everywhere it shows.
     window: kpis.Window | None = None
 
@@ -273,12 +278,17 @@ class AnnualReport:
                 "overdue": self.short_breaks.overdue,
             },
             "participation": dict(self.participation),
+            "consultations": [dict(row) for row in self.consultations],
             "missing": {"episodes": self.missing["episodes"], "young_people": self.missing["young_people"]},
             "escalations": {
                 "total": self.escalations["total"],
                 "children": self.escalations["children"],
                 "by_theme": dict(self.escalations["by_theme"]),
                 "by_highest_stage": dict(self.escalations["by_highest_stage"]),
+            },
+            "review_record": {
+                **{key: _ratio_json(self.record[key]) for key in kpis.RECORD_FIGURES},
+                "permanence_drifting": self.record["permanence_drifting"],
             },
             "history": [
                 {
@@ -299,9 +309,11 @@ class AnnualReport:
             self.performance_table(),
             self.late_reviews_table(),
             self.participation_table(),
+            self.consultations_table(),
             self.escalations_by_theme_table(),
             self.escalations_by_stage_table(),
             self.missing_table(),
+            self.review_record_table(),
             self.staffing_table(),
             self.unit_cost_table(),
             self.short_break_reviews_table(),
@@ -358,6 +370,16 @@ class AnnualReport:
             total=["Sum", "", self.participation["total"]],
         )
 
+    def consultations_table(self) -> Table:
+        *rows, total = self.consultations or [{"respondent": "All", "sent": 0, "answered": 0}]
+        return Table(
+            "consultations",
+            f"Views asked for before reviews by a link, {self.year.label}",
+            ["Who was asked", "Asked", "Answered"],
+            [[r["respondent"], r["sent"], r["answered"]] for r in rows],
+            total=["Total", total["sent"], total["answered"]],
+        )
+
     def escalations_by_theme_table(self) -> Table:
         labels = dict(Theme.choices)
         return Table(
@@ -387,6 +409,19 @@ class AnnualReport:
                 ["Episodes missing or away without authorisation that started in the year", self.missing["episodes"]],
                 ["Young people they concern", self.missing["young_people"]],
             ],
+        )
+
+    def review_record_table(self) -> Table:
+        rows = [
+            [label, self.record[key].numerator, self.record[key].denominator, Percent(self.record[key].percent)]
+            for key, label in kpis.RECORD_FIGURES.items()
+        ]
+        rows.append(["Children whose permanence plan is drifting", self.record["permanence_drifting"], None, None])
+        return Table(
+            "review_record",
+            f"The review record and monitoring between reviews, {self.year.label}",
+            ["Measure", "Met", "Out of", "Percentage"],
+            rows,
         )
 
     def staffing_table(self) -> Table:
@@ -501,6 +536,8 @@ def build(year: int, *, today: date | None = None, part: str = "") -> AnnualRepo
         unit_cost=kpis.unit_cost(collection_year, figures.reviews_held),
         short_breaks=kpis.short_break_reviews(window),
         narrative=Narrative.for_year(collection_year),
+        record=kpis.record_figures(window),
+        consultations=consultation_figures(window.start, window.end),
     )
 
 
@@ -546,6 +583,7 @@ DEFINITIONS: list[tuple[str, str]] = [
         "Participation",
         "Reviews held in the year by the child's participation code (SSDA903 REVIEW_CODE PN0 to PN7), with their sum.",
     ),
+    ("Views asked for before reviews", CONSULTATIONS_DEFINITION),
     (
         "Escalations",
         "Concerns an IRO raised in the year, the number of children they concern, by theme and by the highest "
@@ -569,6 +607,39 @@ DEFINITIONS: list[tuple[str, str]] = [
         "The service budget recorded for the year, divided by the reviews held in the year, to the nearest penny.",
     ),
     ("Reviews of short-break arrangements", kpis.SHORT_BREAK_DEFINITION),
+    (
+        "Children seen alone before their review",
+        "Of the reviews held in the year of children aged 4 or over (coded PN1 to PN7), the percentage at which the "
+        "IRO recorded speaking to the child alone before the review. A review with nothing recorded counts as the "
+        "child not seen alone.",
+    ),
+    (
+        "PEPs reviewed",
+        "Of the reviews held in the year of children of school age on the day (aged 5 to 15), the percentage that "
+        "recorded reviewing the child's personal education plan.",
+    ),
+    (
+        "Actions completed by their date",
+        "Counts the actions (decisions) of reviews that were due in the year, leaving out those recorded as no "
+        "longer needed and, for the year to date, those not yet due: the percentage recorded as done on or before "
+        "the date they were due. An action still open after its date counts as not done by it.",
+    ),
+    (
+        "Midway checks done",
+        "Of the reviews held in the year that followed an earlier review in the same period of care, the "
+        "percentage for which the IRO recorded a midway check between the two. A midway check is due halfway "
+        "between the review held and the date the next is due.",
+    ),
+    (
+        "The child's views gathered before the review",
+        "Of the reviews held in the year of children aged 4 or over, the percentage for which the child's own "
+        "views were gathered (by form, app, phone, in person or in writing) on or before the day of the review.",
+    ),
+    (
+        "Permanence plans drifting",
+        "Children whose latest review held in the year recorded their permanence plan as drifting rather than on "
+        "track.",
+    ),
     ("Percentages", "Shown to one decimal place, halves rounded up; a dash where nothing was counted."),
 ]
 

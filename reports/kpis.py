@@ -15,11 +15,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -30,6 +33,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThan
 
 from accounts.models import StaffProfile, User
 from children.models import Child, Episode, IROAllocation, MissingEpisode
@@ -39,7 +44,17 @@ from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from escalations.codes import Stage, Theme
 from escalations.models import Escalation
 from escalations.selectors import waiting_past_deadline
-from reviews.models import CONTRIBUTING_CODES, LateReason, ParticipationCode, Review
+from reviews.models import (
+    CONTRIBUTING_CODES,
+    LateReason,
+    MidwayCheck,
+    ParticipationCode,
+    PartyRole,
+    PermanenceProgress,
+    Review,
+    ReviewAction,
+    ReviewViews,
+)
 
 from .models import ServiceBudget
 
@@ -538,3 +553,125 @@ def short_break_reviews(window: Window) -> ShortBreakReviews:
         ),
     )
     return ShortBreakReviews(**counts)
+
+
+# --- The review record and the IRO's monitoring between reviews -----------------------------------
+#
+# Each percentage comes from rows annotated with `met` (counted in the numerator), so the list behind
+# a figure is the same rows the figure counts; `met_ratio` turns them into the figure in one query.
+
+# Compulsory school age, as a whole age on the day of the review: 5 to 15.
+SCHOOL_AGE = (5, 15)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def met_ratio(rows: QuerySet) -> Ratio:
+    """Of `rows` (annotated with `met`), how many met the measure. One query."""
+    counts = rows.aggregate(denominator=Count("pk"), numerator=Count("pk", filter=Q(met=True)))
+    return Ratio(counts["numerator"], counts["denominator"])
+
+
+def _reviews_of_children_aged_4_or_over(window: Window) -> QuerySet[Review]:
+    # PN0 is for a child under 4 on the day: not someone an IRO is expected to see alone or ask for views.
+    return reviews_held(window).filter(participation__in=AGED_4_OR_OVER_CODES)
+
+
+def seen_alone_reviews(window: Window) -> QuerySet[Review]:
+    """Reviews held in the window of children aged 4 or over, with `met`: the IRO recorded speaking
+    to the child alone before the review (not recorded counts as not seen alone)."""
+    return _reviews_of_children_aged_4_or_over(window).annotate(met=_flag(Q(spoke_alone=True)))
+
+
+def _age_on_held_on() -> ExpressionWrapper:
+    """The child's whole age in years on the day the review was held, in SQL."""
+    held_day = ExtractMonth("held_on") * 100 + ExtractDay("held_on")
+    birthday = ExtractMonth("child__date_of_birth") * 100 + ExtractDay("child__date_of_birth")
+    before_birthday = Case(When(GreaterThan(birthday, held_day), then=Value(1)), default=Value(0))
+    return ExpressionWrapper(
+        ExtractYear("held_on") - ExtractYear("child__date_of_birth") - before_birthday, output_field=IntegerField()
+    )
+
+
+def pep_reviews(window: Window) -> QuerySet[Review]:
+    """Reviews held in the window of children of school age on the day (5 to 15), with `met`: the
+    review recorded that it reviewed the child's personal education plan (PEP)."""
+    low, high = SCHOOL_AGE
+    return (
+        reviews_held(window)
+        .annotate(age_on_review=_age_on_held_on())
+        .filter(age_on_review__gte=low, age_on_review__lte=high)
+        .annotate(met=_flag(Q(pep_reviewed=True)))
+    )
+
+
+def actions_due(window: Window) -> QuerySet[ReviewAction]:
+    """Actions of reviews due in the window and whose date has passed when the window is judged (an
+    open action due later is not late yet), leaving out those no longer needed; with `met`: done on
+    or before the date it was due."""
+    return (
+        ReviewAction.objects.filter(due_on__gte=window.start, due_on__lte=window.end, due_on__lt=window.overdue_from)
+        .exclude(status=ReviewAction.Status.NO_LONGER_NEEDED)
+        .filter(counted(window, "review__child"))
+        .annotate(met=_flag(Q(status=ReviewAction.Status.DONE, outcome_on__lte=F("due_on"))))
+    )
+
+
+def midway_check_reviews(window: Window) -> QuerySet[Review]:
+    """Reviews held in the window that followed an earlier review in the same period of care (so an
+    interval with a midway check came before them), with `met`: its midway check was recorded."""
+    check = MidwayCheck.objects.filter(
+        after_review__child=OuterRef("child"),
+        after_review__period_start=OuterRef("period_start"),
+        after_review__sequence=OuterRef("sequence") - 1,
+    )
+    return reviews_held(window).filter(sequence__gt=1).annotate(met=_flag(Q(Exists(check))))
+
+
+def views_reviews(window: Window) -> QuerySet[Review]:
+    """Reviews held in the window of children aged 4 or over, with `met`: the child's own views were
+    gathered for the review on or before the day it was held."""
+    childs_views = ReviewViews.objects.filter(
+        review=OuterRef("pk"), role=PartyRole.CHILD, gathered_on__lte=OuterRef("held_on")
+    )
+    return _reviews_of_children_aged_4_or_over(window).annotate(met=_flag(Q(Exists(childs_views))))
+
+
+def permanence_drifting(window: Window) -> QuerySet[Child]:
+    """Children whose latest review held in the window recorded their permanence plan as drifting."""
+    latest = reviews_held(window).filter(child=OuterRef("pk")).order_by("-held_on")
+    return (
+        counted_children(window)
+        .annotate(permanence_progress=Subquery(latest.values("permanence_progress")[:1]))
+        .filter(permanence_progress=PermanenceProgress.DRIFTING)
+    )
+
+
+RECORD_FIGURES: dict[str, str] = {
+    "seen_alone": "Children seen alone before their review",
+    "pep_reviewed": "PEPs reviewed at reviews of school-age children",
+    "actions_on_time": "Actions completed by their date",
+    "midway_checks": "Midway checks done",
+    "views_gathered": "Reviews with the child's views gathered beforehand",
+}
+
+
+def record_figure_rows(key: str, window: Window) -> QuerySet:
+    """The rows behind one of the RECORD_FIGURES, annotated with `met`."""
+    return {
+        "seen_alone": seen_alone_reviews,
+        "pep_reviewed": pep_reviews,
+        "actions_on_time": actions_due,
+        "midway_checks": midway_check_reviews,
+        "views_gathered": views_reviews,
+    }[key](window)
+
+
+def record_figures(window: Window) -> dict:
+    """The figures of the review record and the monitoring between reviews: a Ratio for each of
+    RECORD_FIGURES and the count `permanence_drifting`. Six queries."""
+    figures: dict = {key: met_ratio(record_figure_rows(key, window)) for key in RECORD_FIGURES}
+    figures["permanence_drifting"] = permanence_drifting(window).count()
+    return figures

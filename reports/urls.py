@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import child_record_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("annual/", views.annual_report, name="annual"),
     path("annual/download/", views.annual_download, name="annual_download"),
     path("annual/edit/", views.annual_edit, name="annual_edit"),
+    path("children/<uuid:public_id>/record/", child_record_views.child_record_download, name="child_record"),
 ]

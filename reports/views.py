@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from children.selectors import DueStatus, with_current_iro
+from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
@@ -99,6 +100,7 @@ def dashboard(request):
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
             "short_breaks": figures.short_breaks,
+            "record_figures": record_figure_links(kpis.record_figures(figures.window), figure_url),
             "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
                 (code, annual.meaning(label), figures.participation[code], figure_url("held", code=code))
@@ -109,6 +111,8 @@ def dashboard(request):
                 for reason, label in kpis.LATE_REASONS.items()
             ],
             "escalations": figures.escalations,
+            "consultations": consultation_figures(figures.window.start, figures.window.end),
+            "consultations_definition": CONSULTATIONS_DEFINITION,
             "escalation_urls": {
                 "open": f"{escalation_list}?status=open",
                 "overdue": f"{escalation_list}?status=overdue",
@@ -127,6 +131,24 @@ REVIEW_FIGURES = {
     "decisions_late": "Reviews whose decisions went out late",
     "record_late": "Reviews whose full record went out late",
 }
+def record_figure_links(figures: dict, figure_url) -> list[tuple]:
+    """(key, label, Ratio or count, the list behind it, the list of those not met) for the dashboard."""
+    rows = [
+        (key, label, figures[key], figure_url(key), figure_url(key, met="no"))
+        for key, label in kpis.RECORD_FIGURES.items()
+    ]
+    rows.append(
+        (
+            "permanence_drifting",
+            "Permanence plans drifting",
+            figures["permanence_drifting"],
+            figure_url("permanence_drifting"),
+            "",
+        )
+    )
+    return rows
+
+
 CHILD_FIGURES = {
     "ni66": "Children with a review due (NI66)",
     "ni66_late": "Children with a review not held in time (NI66)",
@@ -188,6 +210,21 @@ def figure_list(request):
         rows = with_current_iro(rows, day=today).order_by("last_name", "first_name", "la_child_id")
         title = CHILD_FIGURES[figure]
         kind = "children"
+    elif figure in kpis.RECORD_FIGURES:
+        rows = kpis.record_figure_rows(figure, window)
+        title = kpis.RECORD_FIGURES[figure]
+        if request.GET.get("met") == "no":
+            rows, title = rows.filter(met=False), f"{title}: those not met"
+        if figure == "actions_on_time":
+            rows = rows.select_related("review__child").order_by("due_on", "review__child__la_child_id", "pk")
+            kind = "actions"
+        else:
+            rows = rows.select_related("child", "chair").order_by("-held_on", "child__la_child_id")
+            kind = "record_reviews"
+    elif figure == "permanence_drifting":
+        rows = kpis.permanence_drifting(window).order_by("la_child_id")
+        title = "Children whose permanence plan is drifting"
+        kind = "children"
     else:
         raise Http404("No such figure")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -202,6 +239,8 @@ def figure_list(request):
             "year": year,
             "window": window,
             "complete": year.is_complete(today),
+            # NI66 and C63 children come with the review that decides whether they count.
+            "explained": figure in ("ni66", "ni66_late", "c63", "c63_not_contributing"),
             "today": today,
         },
     )

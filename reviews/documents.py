@@ -110,6 +110,7 @@ def _record(review: Review) -> Document:
     views = [["Whose", "How", "When", "What they said"]] + [
         [f"{v.get_role_display()} {v.name}".strip(), v.get_method_display(), uk_date(v.gathered_on), v.text]
         for v in review.views_gathered.all()
+        if not v.only_for_iro  # said for the IRO alone: never in a document sent to others
     ]
     sections = [
         Section(

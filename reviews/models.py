@@ -293,6 +293,9 @@ class ReviewViews(models.Model):
     method = models.CharField("how they were given", max_length=10, choices=Method.choices)
     gathered_on = models.DateField("date given")
     text = models.TextField("what they said")
+    # Said for the IRO alone (a consultation's "only for the IRO" answer): shown to those who may see
+    # the child, marked, and left out of the documents sent to others.
+    only_for_iro = models.BooleanField("only for the IRO", default=False)
 
     class Meta:
         ordering = ["gathered_on", "pk"]
@@ -364,3 +367,71 @@ class ReviewDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft record of {self.review}"
+
+
+# --- Between reviews ---
+
+
+class CaseNote(models.Model):
+    """A contact the IRO had about a child between reviews (the "IRO footprint" on the file)."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VISIT = "visit", "Visit to the placement"
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+        EMAIL = "email", "Email or letter"
+        MESSAGE = "message", "Text or app message"
+        MEETING = "meeting", "Meeting (professionals or family)"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="case_notes")
+    contact_on = models.DateField("date of the contact")
+    contact_with = models.CharField("contact with", max_length=20, choices=PartyRole.choices)
+    contact_name = models.CharField("their name", max_length=200, blank=True)
+    method = models.CharField("how", max_length=10, choices=Method.choices)
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contact_on", "-pk"]
+        indexes = [models.Index(fields=["child", "contact_on"], name="case_note_child_contact_on")]
+
+    def __str__(self) -> str:
+        return f"Case note about {self.child} on {self.contact_on:%d/%m/%Y}"
+
+
+class MidwayCheck(models.Model):
+    """The IRO's check, halfway between a review held and the next one due, that the plan and the
+    review's actions are on track. One for each interval between reviews, named by the review it
+    follows (a review held is never deleted, so the check always has its interval)."""
+
+    class OnTrack(models.TextChoices):
+        YES = "yes", "Yes, all of them"
+        SOME = "some", "Some of them"
+        NO = "no", "No"
+        NO_ACTIONS = "no_actions", "The review set no actions"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="midway_checks")
+    after_review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="midway_checks")
+    due_on = models.DateField("midway check due", help_text="Halfway from the review held to the next one due.")
+    checked_on = models.DateField("date of the check")
+    actions_on_track = models.CharField("are the review's actions on track?", max_length=10, choices=OnTrack.choices)
+    concerns = models.TextField(blank=True)
+    escalate = models.BooleanField("the concerns are to be escalated", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["after_review"], name="one_midway_check_per_interval"),
+            models.CheckConstraint(
+                condition=Q(escalate=False) | ~Q(concerns=""), name="midway_check_escalates_a_concern"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Midway check for {self.child} on {self.checked_on:%d/%m/%Y}"

@@ -13,12 +13,14 @@ from accounts.selectors import active_qa_managers
 from children.models import Child, Episode, ShortBreakArrangement
 from children.selectors import current_iro_id, has_current_iro, reviewed_on
 from core.calendar import add_working_days
+from core.midway import midway_due
 
 from .models import (
     DECISIONS_WORKING_DAYS,
     DISTRIBUTION_LOOKBACK_DAYS,
     RECORD_WORKING_DAYS,
     Meeting,
+    MidwayCheck,
     Review,
     ReviewAction,
 )
@@ -27,6 +29,10 @@ Kind = Notification.Kind
 
 # QA managers hear of a distribution deadline missed when it is this many working days past.
 QA_AFTER_WORKING_DAYS = 5
+# The IRO hears of a midway check this many working days before it is due; one whose date passed
+# more than MIDWAY_LOOKBACK_DAYS ago (history imported, or from before checks were recorded) is not chased.
+MIDWAY_REMINDER_WORKING_DAYS = 5
+MIDWAY_LOOKBACK_DAYS = 30
 
 
 def _nation() -> str:
@@ -174,4 +180,36 @@ def alert_actions_overdue(*, today: date) -> None:
             subject_type="review_action",
             subject_id=action.pk,
             deadline=action.due_on,
+        )
+
+
+def remind_midway_checks(*, today: date) -> None:
+    """The IRO hears, once per interval between reviews, when its midway check is due within 5
+    working days (or has passed) and none is recorded; not once the next review is overdue, which
+    its own alert covers."""
+    last_held = Review.objects.filter(
+        child=OuterRef("child"), period_start=OuterRef("period_start"), held_on__isnull=False
+    ).order_by("-held_on")
+    reviews = list(
+        waiting_reviews_in_care(today)
+        .filter(due_on__gte=today)
+        .annotate(
+            last_held_id=Subquery(last_held.values("pk")[:1]), last_held_on=Subquery(last_held.values("held_on")[:1])
+        )
+        .filter(last_held_id__isnull=False)
+        .exclude(Exists(MidwayCheck.objects.filter(after_review=OuterRef("last_held_id"))))
+    )
+    iros = _users(r.iro_id for r in reviews)
+    window_end = add_working_days(today, MIDWAY_REMINDER_WORKING_DAYS, nation=_nation())
+    for review in reviews:
+        due = midway_due(review.last_held_on, review.due_on)
+        if review.iro_id is None or not today - timedelta(days=MIDWAY_LOOKBACK_DAYS) <= due <= window_end:
+            continue
+        notify(
+            kind=Kind.MIDWAY_CHECK_DUE,
+            recipients=[iros[review.iro_id]],
+            child=review.child,
+            subject_type="review",
+            subject_id=review.last_held_id,
+            deadline=due,
         )

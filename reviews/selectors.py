@@ -92,6 +92,7 @@ def review_with_record(review: Review) -> Review:
         .prefetch_related(
             "participants",
             "views_gathered",
+            "consultations",  # declared by the consultations app, above this one
             Prefetch("actions", queryset=actions),
             Prefetch("actions_followed_up", queryset=actions.select_related("review")),
             Prefetch("meetings", queryset=Meeting.objects.order_by("-planned_on", "-pk")),

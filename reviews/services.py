@@ -20,17 +20,8 @@ from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from .models import LateReason, Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
 from .timescales import ChildSchedule, Policy, ScheduledReview, child_review_schedule, pn_code_fits_age
 
-# The fields an IRO records about a review held; everything else on Review is computed.
-RECORDED_FIELDS = (
-    "held_on",
-    "chair",
-    "participation",
-    "late_reason",
-    "late_reason_detail",
-    "spoke_alone",
-    "summary",
-    "decisions_sent_on",
-    "record_sent_on",
+# What the review considered (sched 7), recorded with it.
+PLAN_FIELDS = (
     "wishes_and_feelings",
     "care_plan",
     "permanence_plan",
@@ -43,6 +34,19 @@ RECORDED_FIELDS = (
     "family_time",
     "plan_meets_needs",
     "plan_meets_needs_why",
+)
+# The fields an IRO records about a review held; everything else on Review is computed.
+RECORDED_FIELDS = (
+    "held_on",
+    "chair",
+    "participation",
+    "late_reason",
+    "late_reason_detail",
+    "spoke_alone",
+    "summary",
+    "decisions_sent_on",
+    "record_sent_on",
+    *PLAN_FIELDS,
 )
 # The fields of an action set when it is agreed, and when its outcome is recorded.
 ACTION_FIELDS = ("what", "responsible_role", "responsible_name", "responsible_user", "due_on")

@@ -20,6 +20,7 @@ SWEEPS = {
     "distribution_late": reminders.alert_distribution_late,
     "unallocated_children": reminders.alert_unallocated_children,
     "actions_overdue": reminders.alert_actions_overdue,
+    "midway_checks": reminders.remind_midway_checks,
 }
 
 

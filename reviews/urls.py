@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import monitoring_urls, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -26,3 +26,6 @@ urlpatterns = [
     path("<uuid:public_id>/documents/<slug:document>.<str:fmt>", views.document_download_view, name="document"),
     path("<uuid:public_id>/documents/<slug:document>/sent/", views.document_sent_view, name="document_sent"),
 ]
+
+# Monitoring between reviews: case notes and midway checks.
+urlpatterns += monitoring_urls.urlpatterns

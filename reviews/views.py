@@ -32,7 +32,7 @@ from .forms import (
     ReviewForm,
     ViewsForm,
 )
-from .models import Meeting, Review, ReviewDraft
+from .models import Meeting, PartyRole, Review, ReviewDraft
 from .record import legal_status_on, placements_in_year_to, report_due_by
 from .selectors import (
     action_for_user,
@@ -207,8 +207,8 @@ def short_break_agreement_view(request, public_id):
 # --- Preparing the review ---
 
 
-def _review_for_writer(request, public_id) -> Review:
-    review = review_for_user(request.user, public_id)
+def _review_for_writer(request, public_id, *, to_finish_paperwork: bool = False) -> Review:
+    review = review_for_user(request.user, public_id, to_finish_paperwork=to_finish_paperwork)
     _may_write(request.user)
     return review
 
@@ -353,8 +353,18 @@ def journey_page_view(request, public_id, page):
             **_journey_context(review, pages, current),
             "form": form,
             "from_episodes": _from_episodes(review, _held_on(draft)) if current.form is HealthPage else None,
+            **_views_given(review, current),
         },
     )
+
+
+def _views_given(review: Review, current) -> dict:
+    """On the pages about the review and the child: the views given beforehand (and who was asked),
+    and whether the child sent theirs, which suggests PN6 if they did not attend."""
+    if current.slug not in ("the-review", "the-child"):
+        return {"views_given": None}
+    views = list(review.views_gathered.all())
+    return {"views_given": views, "child_sent_views": any(v.role == PartyRole.CHILD for v in views)}
 
 
 def _journey_context(review: Review, pages: list, current) -> dict:
@@ -477,7 +487,8 @@ def action_update_view(request, public_id):
 
 @login_required
 def review_detail_view(request, public_id):
-    review = review_with_record(review_for_user(request.user, public_id))
+    # Its chair may still need it to send out its decisions and record after handing the child over.
+    review = review_with_record(review_for_user(request.user, public_id, to_finish_paperwork=True))
     audit_record(actor=request.user, action="review_viewed", obj=review)
     return render(
         request,
@@ -505,7 +516,7 @@ def _documents(review: Review) -> list[tuple]:
 
 @login_required
 def document_download_view(request, public_id, document, fmt):
-    review = review_for_user(request.user, public_id)
+    review = review_for_user(request.user, public_id, to_finish_paperwork=True)
     if document not in documents.KINDS or fmt not in documents.FORMATS or not review.is_held:
         raise Http404("No such document")
     review = review_with_record(review)
@@ -526,7 +537,7 @@ def document_download_view(request, public_id, document, fmt):
 
 @login_required
 def document_sent_view(request, public_id, document):
-    review = _review_for_writer(request, public_id)
+    review = _review_for_writer(request, public_id, to_finish_paperwork=True)
     if document not in documents.KINDS or not review.is_held:
         raise Http404("No such document")
     form = DocumentSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})

@@ -19,7 +19,7 @@ LAYERS = [
     {"accounts"},
     {"children"},
     {"reviews"},
-    {"reports", "escalations", "ssda903", "security"},
+    {"reports", "escalations", "ssda903", "security", "consultations"},
     {"demo"},
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

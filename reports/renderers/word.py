@@ -150,6 +150,7 @@ def render_docx(report: AnnualReport) -> bytes:
     )
     _table(document, tables["participation"])
     _chart(document, drawn["participation"])
+    _table(document, tables["consultations"])
 
     document.add_heading("Representations and escalations", level=1)
     e = report.escalations
@@ -169,6 +170,14 @@ def render_docx(report: AnnualReport) -> bytes:
         f"{plural(report.missing['young_people'], 'young person', 'young people')}."
     )
     _table(document, tables["missing"])
+
+    document.add_heading("The review record and monitoring between reviews", level=1)
+    drifting = report.record["permanence_drifting"]
+    document.add_paragraph(
+        f"What the reviews of {y.label} recorded, and how the IROs followed the plans between them. "
+        f"{plural(drifting, 'child', 'children')} had a permanence plan drifting at their latest review of the year."
+    )
+    _table(document, tables["review_record"])
 
     document.add_heading("Staffing", level=1)
     s = report.staffing

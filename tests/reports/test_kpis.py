@@ -330,6 +330,17 @@ def test_the_annual_report_json_for_2014_15(authority):
                 "cafcass": 1,
             },
         },
+        # None of these reviews recorded the parts of the review record (seen alone, PEP, views, plans).
+        # Aged 4 or over: the 11 held less GUS's two (PN0). School age: ANN 2, BEN 3, DAN 1, FINN 2 (CARA
+        # is 4, GUS 2). After an earlier review in the period: all but BEN 01/04/14 and FINN 29/09/14.
+        "review_record": {
+            "seen_alone": {"numerator": 0, "denominator": 9, "percent": 0.0},
+            "pep_reviewed": {"numerator": 0, "denominator": 8, "percent": 0.0},
+            "actions_on_time": {"numerator": 0, "denominator": 0, "percent": None},
+            "midway_checks": {"numerator": 0, "denominator": 9, "percent": 0.0},
+            "views_gathered": {"numerator": 0, "denominator": 9, "percent": 0.0},
+            "permanence_drifting": 0,
+        },
         "history": [
             # 2013-14 as above; 2012-13 only ANN's first review (31/03/13, in time, PN1) and ANN looked after.
             {

@@ -77,8 +77,8 @@ def test_the_pdf_holds_every_table(report):
 def test_the_word_document_holds_every_table(report):
     document = docx.Document(io.BytesIO(render_docx(report)))
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
-    assert len(tables) == len(report.tables()) == 9
-    performance, late, short_breaks, participation, by_theme, by_stage, missing, staffing, cost = tables
+    assert len(tables) == len(report.tables()) == 10
+    performance, late, short_breaks, participation, by_theme, by_stage, missing, record, staffing, cost = tables
     assert performance[0] == ["Measure", "2011-12", "2012-13", "2013-14", "2014-15"]
     assert performance[1] == ["Reviews held", "0", "1", "10", "11"]
     assert performance[2] == ["NI66: children whose reviews were all in timescale", "–", "100.0%", "40.0%", "66.7%"]
@@ -91,6 +91,10 @@ def test_the_word_document_holds_every_table(report):
     assert by_theme[-1] == ["Total", "2"] and by_stage[-1] == ["Total", "2"]
     assert ["Referral to Cafcass", "1"] in by_stage
     assert missing[1][1] == "3" and missing[2][1] == "2"
+    # Reviews recorded before the review record had its parts: nobody recorded seen alone, and so on.
+    assert record[0] == ["Measure", "Met", "Out of", "Percentage"]
+    assert record[1] == ["Children seen alone before their review", "0", "9", "0.0%"]
+    assert record[-1] == ["Children whose permanence plan is drifting", "0", "–", "–"]
     assert ["Caseloads on 31 March 2015 (children per IRO)", "1 to 3"] in staffing
     assert cost[1] == ["Service budget", "not entered"]
     text = "\n".join(p.text for p in document.paragraphs)
@@ -132,10 +136,13 @@ def test_the_command_prints_the_json(authority, capsys):
         "participation",
         "missing",
         "escalations",
+        "review_record",
         "history",
     ]
     assert figures["ni66"] == {"numerator": 4, "denominator": 6, "percent": 66.7}
     assert [h["year"] for h in figures["history"]] == [2014, 2013, 2012]
+    assert figures["review_record"]["seen_alone"] == {"numerator": 0, "denominator": 9, "percent": 0.0}
+    assert figures["review_record"]["permanence_drifting"] == 0
 
 
 def test_the_command_writes_each_format(authority, tmp_path):
@@ -144,9 +151,10 @@ def test_the_command_writes_each_format(authority, tmp_path):
         assert (tmp_path / name).read_bytes().startswith(magic), fmt
     call_command("annual_report", "--year", "2014", "--format", "csv", "--out", str(tmp_path / "tables"))
     written = sorted(p.name for p in (tmp_path / "tables").iterdir())
-    assert len(written) == 9 and "iro-annual-report-2013-14-short_break_reviews.csv" in written
+    assert len(written) == 10 and "iro-annual-report-2013-14-short_break_reviews.csv" in written
+    assert "iro-annual-report-2013-14-review_record.csv" in written
     call_command("annual_report", "--year", "2014", "--format", "csv", "--out", str(tmp_path / "tables.zip"))
-    assert len(zipfile.ZipFile(tmp_path / "tables.zip").namelist()) == 9
+    assert len(zipfile.ZipFile(tmp_path / "tables.zip").namelist()) == 10
     html = (tmp_path / "r.html").read_text()
     assert "£300.00" in html and "<style>" in html and "data:image/png;base64," in html
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0002_review_short_breaks'),
+        ('reviews', '0004_views_only_for_iro'),
     ]
 
     operations = [

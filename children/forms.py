@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -7,32 +9,53 @@ from accounts.models import User
 from core.forms import date_field
 
 from .models import Child, Cover, IROAllocation, MissingEpisode, ShortBreakAgreement
+from .selectors import iros_with_caseload_counts
+
+
+class IROChoiceField(forms.ModelChoiceField):
+    """Active IROs, each with the children on their caseload now and that per full-time post."""
+
+    def label_from_instance(self, iro):
+        size = iro.caseload_size
+        label = f"{iro} – {size} {'child' if size == 1 else 'children'}"
+        profile = getattr(iro, "staff_profile", None)
+        if profile is not None and profile.fte:
+            label += f", {Decimal(size) / profile.fte:.1f} per FTE"
+        return label
 
 
 class AllocationForm(forms.Form):
-    iro = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=User.Role.IRO, is_active=True).order_by("first_name", "last_name"),
-        label="New IRO",
-        error_messages={"required": "Select the new IRO"},
-    )
-    start_on = date_field("Date the new IRO takes over")
-    reason = forms.ChoiceField(
-        choices=IROAllocation.Reason.choices,
-        widget=forms.RadioSelect,
-        label="Why is the IRO changing?",
-        error_messages={"required": "Select why the IRO is changing"},
-    )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Note (optional)")
+    """Allocating an IRO to a child without one, or changing the child's IRO: worded for each."""
 
-    def __init__(self, *args, **kwargs):
+    iro = IROChoiceField(queryset=User.objects.none())
+    start_on = date_field("Date the new IRO takes over", help_text="It can be a later date. For example, 27 3 2026")
+    reason = forms.ChoiceField(choices=IROAllocation.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Handover note (optional)")
+
+    def __init__(self, *args, today, changing: bool, suggested: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        iro = self.fields["iro"]
+        iro.queryset = iros_with_caseload_counts(today=today).select_related("staff_profile")
+        if changing:
+            iro.label, iro.error_messages["required"] = "New IRO", "Select the new IRO"
+            self.fields["reason"].label = "Why is the IRO changing?"
+            self.fields["reason"].error_messages["required"] = "Select why the IRO is changing"
+        else:
+            iro.label, iro.error_messages["required"] = "IRO", "Select the IRO to allocate"
+            self.fields["start_on"].label = "Date the IRO starts"
+            self.fields["reason"].label = "Why is this IRO being allocated?"
+            self.fields["reason"].error_messages["required"] = "Select why this IRO is being allocated"
+        iro.help_text = "Each IRO's caseload now, and per full-time post (the IRO Handbook suggests 50 to 70)."
+        if suggested is not None:
+            iro.help_text += f" The child's brother or sister has {suggested} as their IRO."
+            self.initial.setdefault("iro", suggested.pk)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("iro"),
             Field("start_on"),
             Field.radios("reason", legend_size=Size.SMALL),
             Field.textarea("note"),
-            Submit("submit", "Change IRO"),
+            Submit("submit", "Change IRO" if changing else "Allocate IRO"),
         )
 
 
@@ -136,3 +159,47 @@ class CoverForm(forms.Form):
         if missing:
             raise ValidationError(f"No child has the LA child id {', '.join(missing)}")
         return found
+
+
+class ReallocationForm(forms.Form):
+    """Moving an IRO's children, each to another IRO (or not), from one handover date with one note."""
+
+    start_on = date_field("Date the new IROs take over", help_text="It can be a later date. For example, 27 3 2026")
+    reason = forms.ChoiceField(
+        choices=IROAllocation.Reason.choices,
+        widget=forms.RadioSelect,
+        initial=IROAllocation.Reason.IRO_LEFT,
+        label="Why are the children moving?",
+        error_messages={"required": "Select why the children are moving"},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Handover note (optional)",
+        help_text="Kept with each child's new allocation.",
+    )
+
+    def __init__(self, *args, children, from_iro, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = list(children)
+        iros = [i for i in iros_with_caseload_counts(today=today).select_related("staff_profile") if i != from_iro]
+        self.iros = {str(i.pk): i for i in iros}
+        label = IROChoiceField(queryset=User.objects.none()).label_from_instance
+        choices = [("", "Do not move")] + [(str(i.pk), label(i)) for i in iros]
+        for child in self.children:
+            self.fields[f"move_{child.pk}"] = forms.ChoiceField(
+                choices=choices, required=False, label=f"{child.full_name} ({child.la_child_id})"
+            )
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's form holds the children's choices and the buttons
+        self.helper.layout = Layout(
+            Field("start_on"), Field.radios("reason", legend_size=Size.SMALL), Field.textarea("note")
+        )
+
+    def moves(self) -> dict:
+        return {
+            child: self.iros[self.cleaned_data[f"move_{child.pk}"]]
+            for child in self.children
+            if self.cleaned_data.get(f"move_{child.pk}")
+        }

@@ -102,6 +102,16 @@ class Child(models.Model):
     upn = models.CharField("UPN", max_length=13, blank=True, validators=[upn_validator])
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(
+        "preferred name", max_length=100, blank=True, help_text="The name the child likes to be called, if different."
+    )
+    pronouns = models.CharField(max_length=40, blank=True, help_text="For example, she/her, he/him or they/them.")
+    first_language = models.CharField("first language", max_length=60, blank=True)
+    interpreter_needed = models.BooleanField("needs an interpreter", default=False)
+    disability = models.CharField(
+        max_length=200, blank=True, help_text="Any disability, and what helps the child take part."
+    )
+    religion = models.CharField(max_length=60, blank=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices)
@@ -121,6 +131,13 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The full name, with the name the child prefers where it differs."""
+        if self.preferred_name and self.preferred_name != self.first_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
 
     def age_on(self, day: date) -> int:
         return relativedelta(day, self.date_of_birth).years

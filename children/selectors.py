@@ -3,14 +3,29 @@
 Reviews belong to the app above this one: these queries reach them only through the relation the
 Review model declares (`child.reviews`, `reviews__...`), never by importing that app."""
 
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -76,24 +91,53 @@ def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
     )
 
 
-def current_iro_id(child: str = "pk") -> Subquery:
-    """The id of the child's IRO now, if they are active (else None), for annotating any query whose
-    rows lead to the child by `child` (e.g. "child", "escalation__child")."""
+def current_iro_id(child: str = "pk", *, day: date | None = None) -> Subquery:
+    """The id of the child's IRO on `day` (today), if they are active (else None), for annotating any
+    query whose rows lead to the child by `child` (e.g. "child", "escalation__child")."""
+    day = day or timezone.localdate()
     return Subquery(
-        IROAllocation.objects.filter(child=OuterRef(child), end_on__isnull=True, iro__is_active=True).values("iro")[:1]
+        IROAllocation.objects.filter(allocated_on(day), child=OuterRef(child), iro__is_active=True).values("iro")[:1]
     )
 
 
-def has_current_iro() -> Exists:
-    """For a query of children: the child has an IRO allocated now."""
-    return Exists(IROAllocation.objects.filter(child=OuterRef("pk"), end_on__isnull=True))
+def has_current_iro(day: date) -> Exists:
+    """For a query of children: the child has an IRO allocated on `day` (a handover dated later
+    counts from its date, not before)."""
+    return Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk")))
 
 
-def with_current_iro(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Adds `current_allocation` (with its IRO) in the same query."""
-    return children.annotate(
-        current_allocation=FilteredRelation("allocations", condition=Q(allocations__end_on__isnull=True))
-    ).select_related("current_allocation__iro")
+def with_current_iro(children: QuerySet[Child], *, day: date) -> QuerySet[Child]:
+    """Adds `current_allocation` (with its IRO), the allocation in force on `day`, in the same query."""
+    in_force = Q(allocations__start_on__lte=day) & (
+        Q(allocations__end_on__isnull=True) | Q(allocations__end_on__gt=day)
+    )
+    return children.annotate(current_allocation=FilteredRelation("allocations", condition=in_force)).select_related(
+        "current_allocation__iro"
+    )
+
+
+def current_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
+    """The child's allocation in force today, with its IRO."""
+    return child.allocations.filter(allocated_on(today)).select_related("iro").first()
+
+
+def pending_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
+    """A handover planned for a later date, with its IRO."""
+    return child.allocations.filter(start_on__gt=today).select_related("iro").first()
+
+
+def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[User, int, int]]:
+    """Each IRO's caseload before and after the moves (`iros` with `caseload_size`), the IRO
+    handing over first."""
+    gained: dict[int, int] = {}
+    for iro in moves.values():
+        gained[iro.pk] = gained.get(iro.pk, 0) + 1
+    size = Child.objects.filter(reviewed_on(timezone.localdate())).filter(
+        Exists(IROAllocation.objects.filter(allocated_on(timezone.localdate()), child=OuterRef("pk"), iro=from_iro))
+    ).count()
+    rows = [(from_iro, size, size - len(moves))]
+    rows += [(iro, iro.caseload_size, iro.caseload_size + gained[iro.pk]) for iro in iros if iro.pk in gained]
+    return rows
 
 
 def looked_after_on(day: date) -> Q:
@@ -118,22 +162,38 @@ def in_short_break_arrangement_on(day: date) -> Q:
     )
 
 
+def in_care_on(day: date) -> Q:
+    """Children still in care on `day`: an episode started by then and not ended by it. Unlike
+    looked_after_on (the 903's count, which includes the day an episode ends), a child who left
+    care on `day` is not in care that day, as their IRO allocation ended that day (allocated_on)."""
+    return Q(
+        Exists(
+            Episode.objects.filter(child=OuterRef("pk"), start_on__lte=day).filter(
+                Q(end_on__isnull=True) | Q(end_on__gt=day)
+            )
+        )
+    )
+
+
 def reviewed_on(day: date) -> Q:
-    """Children who have reviews due and need an IRO on `day`: those looked after, and those in a
+    """Children who have reviews due and need an IRO on `day`: those in care, and those in a
     short-break arrangement (whose reviews fall due between breaks too)."""
-    return looked_after_on(day) | in_short_break_arrangement_on(day)
+    return in_care_on(day) | in_short_break_arrangement_on(day)
 
 
-def caseload_for(user: User, *, iro: User | None = None) -> QuerySet[Child]:
+def caseload_for(user: User, *, iro: User | None = None, day: date | None = None) -> QuerySet[Child]:
     """The children on a caseload: an IRO's own (allocated now, and any they cover now); for a QA
     manager everyone's, or one IRO's allocated children."""
+    day = day or timezone.localdate()
     if user.is_iro:
-        return children_visible_to(user)
+        return children_visible_to(user, day=day)
     if not user.sees_every_child:
         return Child.objects.none()
     if iro is None:
         return Child.objects.all()
-    return Child.objects.filter(allocations__iro=iro, allocations__end_on__isnull=True)
+    return Child.objects.filter(
+        Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=iro))
+    )
 
 
 class DueStatus:
@@ -159,7 +219,7 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
         "-reviews__period_start"
     )
     return (
-        with_current_iro(children.filter(reviewed_on(today)))
+        with_current_iro(children.filter(reviewed_on(today)), day=today)
         .annotate(
             next_due_on=Subquery(next_review.values("reviews__due_on")[:1]),
             next_due_explanation=Subquery(next_review.values("reviews__due_explanation")[:1]),
@@ -185,7 +245,7 @@ def due_status_of(child: Child, *, today: date) -> str:
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     """Active IROs with the number of children looked after now (or in a short-break arrangement)
     allocated to each (`caseload_size`)."""
-    current = IROAllocation.objects.filter(iro=OuterRef("pk"), end_on__isnull=True).filter(
+    current = IROAllocation.objects.filter(allocated_on(today), iro=OuterRef("pk")).filter(
         child__in=Child.objects.filter(reviewed_on(today))
     )
     return (
@@ -249,6 +309,7 @@ class CaseloadPage:
     soon: date
     today: date
     actions_overdue: set[int]  # the children on this page with an action of a review past its date
+    covering: list[Child]  # an IRO's: the children they cover for a colleague now, apart from their own
 
 
 def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> CaseloadPage:
@@ -257,15 +318,22 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     soon = due_soon_by(today)
     iros = list(iros_with_caseload_counts(today=today)) if user.sees_every_child else None
     chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
-    children = with_next_review(caseload_for(user, iro=chosen_iro), today=today, soon=soon)
+    covering: list[Child] = []
+    if user.is_iro:
+        # The IRO's own children, and apart from them those they cover for a colleague now.
+        own = Exists(IROAllocation.objects.filter(allocated_on(today), child=OuterRef("pk"), iro=user))
+        children = with_next_review(Child.objects.filter(own), today=today, soon=soon)
+        covered = with_next_review(Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon)
+        if filters.search:
+            covered = matching(covered, filters.search)
+        covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
+    else:
+        children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
     unallocated = iros is not None and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
-        search = filters.search
-        children = children.filter(
-            Q(la_child_id__iexact=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
-        )
+        children = matching(children, filters.search)
     counts = children.aggregate(
         total=Count("pk"), **{status: Count("pk", filter=Q(due_status=status)) for status in DueStatus.LABELS}
     )
@@ -278,6 +346,10 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     page = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
     page = page.get_page(filters.page)
     add_midway(page.object_list, today=today)
+    add_midway(covering, today=today)
+    flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
+    for child in [*page, *covering]:
+        child.flags = flags.get(child.pk, [])
     return CaseloadPage(
         page=page,
         total=counts["total"],
@@ -290,8 +362,68 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         unallocated=unallocated,
         soon=soon,
         today=today,
-        actions_overdue=with_actions_overdue([c.pk for c in page], today=today),
+        actions_overdue=with_actions_overdue([c.pk for c in [*page, *covering]], today=today),
+        covering=covering,
     )
+
+
+class Unaccent(Func):
+    """The text without its accents (PostgreSQL's unaccent extension, created by a migration); as
+    written on SQLite, the quick start's database."""
+
+    function = "UNACCENT"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return compiler.compile(self.source_expressions[0])
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, as `Unaccent(Lower(...))` gives in the database."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def matching(children: QuerySet[Child], search: str) -> QuerySet[Child]:
+    """The children matching every word of the search, each word in their first, last or preferred
+    name (so a full name in either order), or the whole LA child id or UPN: whatever the case or accents."""
+    children = children.annotate(
+        search_names=Unaccent(Lower(Concat("first_name", Value(" "), "last_name", Value(" "), "preferred_name")))
+    )
+    for word in folded(search).split():
+        children = children.filter(Q(la_child_id__iexact=word) | Q(upn__iexact=word) | Q(search_names__contains=word))
+    return children
+
+
+class Flag:
+    MISSING = "Missing, not back yet"
+    MEETING_LATE = "Meeting booked after the due date"
+    PAPERWORK_LATE = "Paperwork late"
+
+
+def caseload_flags(child_ids, *, today: date) -> dict[int, list[str]]:
+    """What an IRO must not miss about each of these children, beside the review's status: missing
+    and not back yet, the meeting booked after the review's due date, and a recent review's
+    decisions or record late. Three queries, through the relations the reviews app declares."""
+    ids = list(child_ids)
+    flags: dict[int, list[str]] = {}
+    for pk in MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True).values_list("child", flat=True):
+        flags.setdefault(pk, []).append(Flag.MISSING)
+    late_meeting = Child.objects.filter(
+        pk__in=ids,
+        reviews__held_on__isnull=True,
+        reviews__meetings__status="booked",
+        reviews__meetings__planned_on__gt=F("reviews__due_on"),
+    ).values_list("pk", flat=True)
+    for pk in set(late_meeting):
+        flags.setdefault(pk, []).append(Flag.MEETING_LATE)
+    reviews = Child._meta.get_field("reviews").related_model  # the app above's Review, by the relation
+    recent = reviews.objects.filter(
+        child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today
+    )
+    for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
+        if any(review.paperwork_late(today=today)) and Flag.PAPERWORK_LATE not in flags.get(review.child_id, []):
+            flags.setdefault(review.child_id, []).append(Flag.PAPERWORK_LATE)
+    return flags
 
 
 def with_actions_overdue(child_ids, *, today: date) -> set[int]:

@@ -1,10 +1,11 @@
 """Every write to children, their episodes and their IRO allocation."""
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import audit_record, changes
@@ -15,6 +16,9 @@ from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LO
 from .models import Child, Cover, Episode, IROAllocation, MissingEpisode
 from .rules import episode_follows_breaks, missing_episode_breaks
 from .signals import episodes_changed
+
+# How far ahead a handover from one IRO to another may be planned.
+HANDOVER_MAX_DAYS_AHEAD = 180
 
 
 def lock_child(child: Child) -> Child:
@@ -34,6 +38,7 @@ def child_create(
     upn: str = "",
     mother: str | None = None,
     first_child_born_on: date | None = None,
+    preferred_name: str = "",
 ) -> Child:
     """A new child. `mother` (903 MOTHER, "1" or "0") must be given for a girl (DfE rule 393); it is
     blank for a boy, and for a girl only when she is looked after under short breaks alone, which is
@@ -49,6 +54,7 @@ def child_create(
         first_child_born_on=first_child_born_on,
         first_name=first_name,
         last_name=last_name,
+        preferred_name=preferred_name,
         date_of_birth=date_of_birth,
         sex=sex,
         ethnicity=ethnicity,
@@ -132,7 +138,7 @@ def episode_start(
         episode.save()
         if end_on is not None and reason_ceased != CONTINUES and episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
             # As episode_end: the period of care ended, and the IRO allocation with it.
-            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
+            allocations_end(child, end_on)
         episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_started", obj=episode)
         return episode
@@ -156,7 +162,7 @@ def episode_end(*, actor: User | None, episode: Episode, end_on: date, reason_ce
         episode.save(update_fields=["end_on", "reason_ceased"])
         if episode.legal_status not in SHORT_BREAK_LEGAL_STATUSES:
             # After a short break the IRO stays allocated: the arrangement's reviews go on between breaks.
-            IROAllocation.objects.filter(child=child, end_on__isnull=True, start_on__lte=end_on).update(end_on=end_on)
+            allocations_end(child, end_on)
         episodes_changed.send(sender=Episode, child=child)
         audit_record(actor=actor, action="episode_ended", obj=episode, reason_ceased=reason_ceased)
         return episode
@@ -172,14 +178,22 @@ def allocation_change(
     note: str = "",
     today: date | None = None,
 ) -> IROAllocation:
-    """Make `iro` the child's IRO from `start_on`; the current allocation ends that day."""
+    """Make `iro` the child's IRO from `start_on`, which may be a later date (a planned handover):
+    the allocation in force then ends that day, so the IROs' access changes on it
+    (selectors.allocated_on). A handover planned earlier and not yet taken effect is replaced."""
     today = today or timezone.localdate()
     if not iro.is_iro or not iro.is_active:
         raise ValidationError({"iro": "Choose an active IRO."})
-    if start_on > today:
-        raise ValidationError({"start_on": "The allocation date cannot be in the future."})
+    if start_on > today + timedelta(days=HANDOVER_MAX_DAYS_AHEAD):
+        raise ValidationError(
+            {"start_on": f"The handover date must be within {HANDOVER_MAX_DAYS_AHEAD} days of today."}
+        )
     with transaction.atomic():
         child = lock_child(child)
+        replaced = list(child.allocations.filter(start_on__gt=today).values_list("iro", "start_on"))
+        if replaced:
+            child.allocations.filter(start_on__gt=today).delete()
+            child.allocations.filter(end_on__gt=today).update(end_on=None)
         current = child.allocations.filter(end_on__isnull=True).first()
         if current is not None:
             if current.iro_id == iro.pk:
@@ -200,8 +214,16 @@ def allocation_change(
             previous_iro=current.iro_id if current else None,
             iro=iro.pk,
             reason=reason,
+            **({"replaced_handover": [[i, d.isoformat()] for i, d in replaced]} if replaced else {}),
         )
         return allocation
+
+
+def allocations_end(child: Child, on: date) -> None:
+    """The child's IRO allocation ends with their care on `on`; a handover planned for later is
+    dropped, as there is no one to hand over."""
+    child.allocations.filter(start_on__gt=on).delete()
+    child.allocations.filter(start_on__lte=on).filter(Q(end_on__isnull=True) | Q(end_on__gt=on)).update(end_on=on)
 
 
 def _check_missing(missing: MissingEpisode, child: Child, *, today: date) -> None:
@@ -314,3 +336,44 @@ def cover_record(
         end_on=end_on.isoformat(),
     )
     return cover
+
+
+def caseload_reallocate(
+    *,
+    actor: User,
+    from_iro: User,
+    moves: dict[Child, User],
+    start_on: date,
+    reason: str,
+    note: str = "",
+    today: date | None = None,
+) -> list[IROAllocation]:
+    """When an IRO leaves or is off long-term: a QA manager moves all or some of their children, each
+    to an IRO of `moves`, from one handover date (a later date takes effect on it) with one note.
+    All or nothing: one child refused refuses the move."""
+    if not actor.sees_every_child:
+        raise ValidationError("Only a QA manager reallocates a caseload.")
+    if not moves:
+        raise ValidationError({"moves": "Choose an IRO for at least one child"})
+    if any(iro == from_iro for iro in moves.values()):
+        raise ValidationError({"moves": f"Choose IROs other than {from_iro}"})
+    with transaction.atomic():
+        allocations = []
+        for child, iro in moves.items():
+            try:
+                allocations.append(
+                    allocation_change(
+                        actor=actor, child=child, iro=iro, start_on=start_on, reason=reason, note=note, today=today
+                    )
+                )
+            except ValidationError as error:
+                field = "start_on" if hasattr(error, "error_dict") and "start_on" in error.error_dict else "moves"
+                raise ValidationError({field: f"{child.full_name}: {' '.join(error.messages)}"}) from error
+        audit_record(
+            actor=actor,
+            action="caseload_reallocated",
+            obj=from_iro,
+            children=[c.pk for c in moves],
+            start_on=start_on.isoformat(),
+        )
+        return allocations

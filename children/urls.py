@@ -10,5 +10,6 @@ urlpatterns = [
     path("<uuid:public_id>/iro/", views.allocation_change_view, name="allocate"),
     path("<uuid:public_id>/missing/new/", views.missing_episode_record_view, name="missing_record"),
     path("cover/new/", views.cover_record_view, name="cover_record"),
+    path("reallocate/", views.caseload_reallocate_view, name="reallocate"),
     path("missing/<uuid:public_id>/", views.missing_episode_edit_view, name="missing_edit"),
 ]

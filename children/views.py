@@ -1,30 +1,42 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_list_viewed, audit_record, render_child_page
-from core.forms import submit
+from accounts.models import User
+from core.forms import add_service_errors, submit
 from core.periods import periods_of_care
 
-from .forms import AllocationForm, CoverForm, MissingEpisodeForm
+from .forms import AllocationForm, CoverForm, MissingEpisodeForm, ReallocationForm
 from .pages import child_page_context
 from .selectors import (
     CaseloadFilters,
     DueStatus,
     audit_of_child,
+    caseload_for,
     caseload_page,
     child_for_user,
+    current_allocation_of,
     due_status_of,
     missing_episode_for_user,
+    pending_allocation_of,
+    reallocation_preview,
     short_break_arrangements_with_breaks,
 )
-from .services import allocation_change, cover_record, missing_episode_record, missing_episode_update
+from .services import (
+    allocation_change,
+    caseload_reallocate,
+    cover_record,
+    missing_episode_record,
+    missing_episode_update,
+)
 
 CASELOAD_SEARCH = "caseload_search"
+SEARCHED = "searched"
 
 
 @login_required
@@ -33,14 +45,21 @@ def caseload(request):
     if not user.can_see_caseloads:
         raise PermissionDenied
     if request.method == "POST":
-        # Post/redirect/get: the search term lives in the session, never in the URL; a cleared
-        # search leaves nothing behind in the session.
+        # Post/redirect/get: the search term lives in the session, never in the URL. `searched` in
+        # the URL (no term) keeps it while the user sorts, filters and pages the results; any visit
+        # without it (the navigation, a link from elsewhere) forgets it, as does clearing it.
         search = request.POST.get("q", "").strip()[:100]
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop(SEARCHED, None)
         if search:
             request.session[CASELOAD_SEARCH] = search
+            query[SEARCHED] = "1"
         else:
             request.session.pop(CASELOAD_SEARCH, None)
-        return redirect(request.get_full_path())
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    if SEARCHED not in request.GET:
+        request.session.pop(CASELOAD_SEARCH, None)
     filters = CaseloadFilters(
         iro=request.GET.get("iro", ""),
         status=request.GET.get("status", ""),
@@ -71,6 +90,8 @@ def child_detail(request, public_id):
             "episodes": episodes,
             "periods": periods_of_care(episodes),
             "allocations": child.allocations.select_related("iro").order_by("-start_on", "-pk"),
+            "current_allocation": current_allocation_of(child, today=today),
+            "pending_allocation": pending_allocation_of(child, today=today),
             "due_status": due_status_of(child, today=today),
             "age": child.age_on(today),
             "today": today,
@@ -87,20 +108,23 @@ def allocation_change_view(request, public_id):
     child = child_for_user(request.user, public_id)
     if not request.user.sees_every_child:
         raise PermissionDenied
-    form = AllocationForm(request.POST or None)
+    today = timezone.localdate()
+    current = current_allocation_of(child, today=today)
+    form = AllocationForm(request.POST or None, today=today, changing=current is not None)
     allocation = submit(request, form, allocation_change, child=child)
     if allocation is not None:
-        messages.success(request, f"{allocation.iro} is now the IRO for {child.la_child_id}.")
+        if allocation.start_on > today:
+            text = f"{allocation.iro} takes over as {child.full_name}’s IRO on {allocation.start_on:%-d %B %Y}."
+        else:
+            text = f"{allocation.iro} is now {child.full_name}’s IRO."
+        messages.success(request, text)
         return redirect("children:detail", public_id=child.public_id)
+    title = "Change the child’s IRO" if current else "Allocate an IRO"
+    lede = f"Their IRO now is {current.iro}." if current else "The child has no IRO allocated."
     return render_child_page(
         request,
         "form_page.html",
-        {
-            "form": form,
-            "title": "Change the child's IRO",
-            "child": child,
-            "back_url": child_url(child),
-        },
+        {"form": form, "title": title, "lede": lede, "child": child, "back_url": child_url(child)},
     )
 
 
@@ -178,3 +202,40 @@ def cover_record_view(request):
 
 def child_url(child) -> str:
     return reverse("children:detail", kwargs={"public_id": child.public_id})
+
+
+@login_required
+def caseload_reallocate_view(request):
+    """A QA manager moves all or some of an IRO's children to other IROs from one dated handover:
+    chosen, then shown each receiving IRO's caseload before and after, then confirmed."""
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    iro_id = request.GET.get("iro", "")
+    if not iro_id.isdigit():
+        return redirect("children:caseload")  # reached from an IRO's caseload, which names them
+    from_iro = get_object_or_404(User, pk=iro_id, role=User.Role.IRO)
+    today = timezone.localdate()
+    children = caseload_for(request.user, iro=from_iro, day=today).order_by("last_name", "first_name")
+    form = ReallocationForm(request.POST or None, children=children, from_iro=from_iro, today=today)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        moves = form.moves()
+        if "confirm" in request.POST:
+            arguments = {k: form.cleaned_data[k] for k in ("start_on", "reason", "note")}
+            try:
+                caseload_reallocate(actor=request.user, from_iro=from_iro, moves=moves, **arguments)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                when = "from today" if arguments["start_on"] <= today else f"on {arguments['start_on']:%-d %B %Y}"
+                messages.success(request, f"{len(moves)} of {from_iro}’s children move to their new IROs {when}.")
+                return redirect(f"{reverse('children:caseload')}?iro={from_iro.pk}")
+        elif not moves:
+            form.add_error(None, "Choose an IRO for at least one child")
+        else:
+            preview = reallocation_preview(from_iro, moves, iros=form.iros.values())
+    return render(
+        request,
+        "children/reallocate.html",
+        {"form": form, "from_iro": from_iro, "preview": preview, "children": form.children},
+    )

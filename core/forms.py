@@ -3,11 +3,13 @@ one way a view hands a valid form to a service (`submit`), which also makes a fo
 do its work once and stops one person's edit silently overwriting another's."""
 
 import json
+import re
 import uuid
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -16,17 +18,25 @@ from django.db import IntegrityError, models, transaction
 
 from .models import FormSubmission
 
+# "(DfE rule 440)", "(DfE rules 225, 226)": for the import's report and the code, not for users of forms.
+RULE_NUMBER = re.compile(r" \(DfE rules? [^)]*\)")
+
+
+def for_users(message: str) -> str:
+    """A service's message as a form shows it: without the DfE rule numbers."""
+    return RULE_NUMBER.sub("", message)
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names where the form has that
     field, otherwise at the top of the form."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(None, for_users(message))
         return
     for field, errors in error.message_dict.items():
         for message in errors:
-            form.add_error(field if field in form.fields else None, message)
+            form.add_error(field if field in form.fields else None, for_users(message))
 
 
 class GovukDateField(DateInputField):
@@ -177,3 +187,17 @@ def _sent_before(form: forms.Form, user, key):
     if result is None:
         form.add_error(None, "This form was sent already: go back to the page and start again.")
     return result
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in with messages in the GOV.UK style, saying what to do."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. The password is case sensitive",
+        "inactive": "This account cannot sign in. Ask an administrator",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"

@@ -346,6 +346,8 @@ def _hold_reviews(child, plan: ChildPlan, clock: Clock, writer: ServiceWriter | 
             held_on=held,
             chair=writer.iros[chair],
             late_reason=late_reason,
+            # "Other" says why (reviews.services asks for it).
+            late_reason_detail="The child was unwell on the day planned." if late_reason == "other" else "",
             **_recorded(plan, held, rng, today),
         )
         previous = held

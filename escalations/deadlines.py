@@ -25,7 +25,7 @@ def stages_waiting_past_deadline(today: date):
             escalation__current_stage=F("pk"),
         )
         .select_related("escalation__child")
-        .annotate(iro_id=current_iro_id("escalation__child"))
+        .annotate(iro_id=current_iro_id("escalation__child", day=today))
     )
 
 

@@ -2,11 +2,17 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from core.forms import date_field
 
 from .codes import STAGE_ORDER, Stage, Theme
 from .services import NOTE_MAX_LENGTH, SUMMARY_MAX_LENGTH, response_working_days
+
+
+def today_by_default(form: forms.Form, field: str) -> None:
+    """Most steps are recorded the day they happen: the date starts as today, to change if not."""
+    form.initial.setdefault(field, timezone.localdate())
 
 
 def stage_choices(stages) -> list[Choice]:
@@ -99,10 +105,18 @@ class StageForm(forms.Form):
         error_messages={"required": "Select the stage to take the concern to"},
     )
     sent_to = _sent_to("Name and role of the person it went to", "Enter the name and role of the person it went to")
+    asked = _text(
+        "What are you asking them to do?",
+        required_message="Enter what you are asking them to do",
+        limit=NOTE_MAX_LENGTH,
+        rows=4,
+        help_text="For example, agree the permanence plan at the next panel, by a date.",
+    )
     sent_on = date_field("Date it was sent")
 
     def __init__(self, *args, stages: list[str] | None, **kwargs):
         super().__init__(*args, **kwargs)
+        today_by_default(self, "sent_on")
         self.helper = FormHelper()
         if stages is None:
             del self.fields["stage"]
@@ -111,12 +125,16 @@ class StageForm(forms.Form):
             )
             self.fields["sent_to"].help_text = "The officer's name, or the team"
             self.fields["sent_on"] = date_field("Date of the referral")
-            self.helper.layout = Layout(Field.text("sent_to"), Field("sent_on"), Submit("submit", "Refer to Cafcass"))
+            self.helper.layout = Layout(
+                Field.text("sent_to"), Field.textarea("asked"), Field("sent_on"), Submit("submit", "Refer to Cafcass")
+            )
+            today_by_default(self, "sent_on")
         else:
             self.fields["stage"].choices = stage_choices(stages)
             self.helper.layout = Layout(
                 Field.radios("stage", legend_size=Size.SMALL),
                 Field.text("sent_to"),
+                Field.textarea("asked"),
                 Field("sent_on"),
                 Submit("submit", "Escalate"),
             )
@@ -128,6 +146,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        today_by_default(self, "responded_on")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.textarea("response"), Field("responded_on"), Submit("submit", "Record response")
@@ -145,6 +164,7 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        today_by_default(self, "resolved_on")
         self.helper = FormHelper()
         self.helper.layout = Layout(Field.textarea("outcome"), Field("resolved_on"), Submit("submit", "Resolve"))
 
@@ -160,6 +180,7 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        today_by_default(self, "withdrawn_on")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.textarea("reason"),

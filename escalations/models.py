@@ -106,6 +106,7 @@ class EscalationStage(models.Model):
     escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="stages")
     stage = models.CharField(max_length=20, choices=Stage.choices)
     sent_to = models.CharField("who it went to", max_length=200, help_text="Their name and role.")
+    asked = models.TextField("what they were asked to do", blank=True)
     sent_on = models.DateField("date sent")
     respond_by = models.DateField("response due by")
     response_working_days = models.PositiveSmallIntegerField(

@@ -188,6 +188,7 @@ def timeline(escalation: Escalation) -> list[TimelineEvent]:
                 by=stage.recorded_by,
                 recorded_at=stage.recorded_at,
                 stage=stage,
+                text=stage.asked,
                 details=[
                     f"Response due by {stage.respond_by:%-d %B %Y} "
                     f"({stage.response_working_days} working day{'s' if stage.response_working_days != 1 else ''})"

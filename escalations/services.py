@@ -81,12 +81,15 @@ def _must_be_open(escalation: Escalation) -> None:
         )
 
 
-def _add_stage(*, actor: User, escalation: Escalation, stage: str, sent_to: str, sent_on: date) -> EscalationStage:
+def _add_stage(
+    *, actor: User, escalation: Escalation, stage: str, sent_to: str, sent_on: date, asked: str = ""
+) -> EscalationStage:
     days = response_working_days(stage)
     row = EscalationStage(
         escalation=escalation,
         stage=stage,
         sent_to=sent_to.strip(),
+        asked=asked.strip(),
         sent_on=sent_on,
         respond_by=respond_by(stage, sent_on),
         response_working_days=days,
@@ -176,10 +179,12 @@ def escalation_stage_add(
     stage: str,
     sent_to: str,
     sent_on: date | None,
+    asked: str,
     today: date | None = None,
 ) -> EscalationStage:
-    """Take the concern up the DRP: to the next stage, past stages to a later one, or to Cafcass.
-    The stage it was at stays as it is, with its response or without one."""
+    """Take the concern up the DRP: to the next stage, past stages to a later one, or to Cafcass,
+    saying what is asked of the person it goes to. The stage it was at stays as it is, with its
+    response or without one."""
     today = today or timezone.localdate()
     with transaction.atomic():
         escalation = _lock(escalation)
@@ -206,9 +211,13 @@ def escalation_stage_add(
         )
         if not sent_to.strip():
             errors["sent_to"] = "Enter the name and role of the person it went to"
+        _check_text(errors, "asked", asked, missing="Enter what you are asking them to do", what="What you are "
+                    "asking them to do", limit=NOTE_MAX_LENGTH)
         if errors:
             raise ValidationError(errors)
-        row = _add_stage(actor=actor, escalation=escalation, stage=stage, sent_to=sent_to, sent_on=sent_on)
+        row = _add_stage(
+            actor=actor, escalation=escalation, stage=stage, sent_to=sent_to, sent_on=sent_on, asked=asked
+        )
         audit_record(actor=actor, action="escalation_stage_added", obj=escalation, stage=stage, stage_id=row.pk)
         return row
 
@@ -216,8 +225,8 @@ def escalation_stage_add(
 def escalation_stage_respond(
     *, actor: User, stage: EscalationStage, response: str, responded_on: date | None, today: date | None = None
 ) -> EscalationStage:
-    """Record the response to a stage, once, while the escalation is open. A response that comes
-    after the concern has moved on is still recorded against the stage it answers."""
+    """Record the response to the stage the escalation is at, once, while it is open. A stage the
+    concern has moved on from is answered by the later stage's response."""
     today = today or timezone.localdate()
     with transaction.atomic():
         escalation = _lock(stage.escalation)
@@ -226,6 +235,11 @@ def escalation_stage_respond(
         if stage.is_answered:
             raise ValidationError(
                 f"The response to this stage was recorded on {uk_date(stage.responded_on)}: it cannot be changed."
+            )
+        if escalation.current_stage_id != stage.pk:
+            raise ValidationError(
+                f"The concern has moved on to the {escalation.get_stage_display().lower()} stage: record the "
+                "response there."
             )
         errors: dict[str, str] = {}
         _check_date(

@@ -115,8 +115,6 @@ def escalation_detail(request, public_id):
             "can_act": can_act,
             "can_escalate": can_act and any(s != Stage.CAFCASS for s in later),
             "can_refer": can_act and Stage.CAFCASS in later,
-            # Earlier stages the concern moved on from without a response: one may still come.
-            "unanswered": [s for s in escalation.stages.all() if not s.is_answered and s != current] if can_act else [],
         },
     )
 
@@ -163,8 +161,10 @@ def stage_response_view(request, public_id):
     if not request.user.can_see_caseloads:
         raise PermissionDenied
     escalation = stage.escalation
-    if stage.is_answered or not escalation.is_open:
-        messages.info(request, "The response to this stage is already recorded, or the escalation is closed.")
+    if stage.is_answered or not escalation.is_open or escalation.current_stage_id != stage.pk:
+        messages.info(
+            request, "The response to this stage is already recorded, the concern has moved on, or it is closed."
+        )
         return redirect(escalation_url(escalation))
     form = ResponseForm(request.POST or None)
     answered = submit(request, form, escalation_stage_respond, stage=stage)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -193,8 +193,8 @@ class YearFigures:
     looked_after_at_31_march: int
 
     @classmethod
-    def for_year(cls, year: CollectionYear) -> YearFigures:
-        window = year_window(year)
+    def for_year(cls, year: CollectionYear, window: kpis.Window | None = None) -> YearFigures:
+        window = window or year_window(year)
         return cls(
             year=year,
             reviews_held=kpis.reviews_held(window).count(),
@@ -222,6 +222,23 @@ class AnnualReport:
     record: dict = field(default_factory=dict)
     # Views asked for before reviews by a link, and answered, by respondent (the last row: all).
     consultations: list[dict] = field(default_factory=list)
+    # A report of part of the year (the year so far, or its first half) says so everywhere it shows.
+    window: kpis.Window | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.window is not None and self.window.end < self.year.end
+
+    @property
+    def partial_label(self) -> str:
+        """"" for the whole year, else what part of it the figures cover."""
+        if not self.partial:
+            return ""
+        return (
+            f"Partial: {self.year.label} from {self.window.start:%-d %B %Y} to {self.window.end:%-d %B %Y} only. "
+            "Figures for part of a year are not comparable with a whole year's; children looked after are "
+            f"counted on {self.window.end:%-d %B %Y}, not 31 March."
+        )
 
     # -- The numbers the text quotes
 
@@ -249,6 +266,7 @@ class AnnualReport:
         return {
             "year": self.year.year,
             "label": self.year.label,
+            "partial": self.partial_label or False,
             "reviews_held": f.reviews_held,
             "late_reviews": {"total": self.late_total, "by_reason": dict(self.late_by_reason)},
             "ni66": _ratio_json(f.ni66),
@@ -474,24 +492,38 @@ def available_years(today: date) -> list[CollectionYear]:
 
 
 def check_year(year: int, today: date) -> CollectionYear:
+    """A collection year that is over, or under way (its report then covers the year so far)."""
     collection_year = CollectionYear(year)
     if not 2000 <= year <= 2100:
         raise ReportNotAvailable(f"{year} is not a collection year the service reports on.")
-    if not collection_year.is_complete(today):
-        raise ReportNotAvailable(
-            f"{collection_year.label} ends on {collection_year.end:%-d %B %Y}: its annual report can be made from "
-            "1 April. The QA dashboard shows the year to date."
-        )
+    if today < collection_year.start:
+        raise ReportNotAvailable(f"{collection_year.label} begins on {collection_year.start:%-d %B %Y}.")
     return collection_year
 
 
-def build(year: int, *, today: date | None = None) -> AnnualReport:
-    """Every figure of the annual report for the collection year ending in `year` (about 30 queries)."""
+HALF_YEAR = "half"
+
+
+def report_window(year: CollectionYear, *, today: date, part: str = "") -> kpis.Window:
+    """The days a report covers: the whole year, the year so far while it is under way, or (`part`
+    "half") its first six months, 1 April to 30 September, or to today if that is earlier."""
+    window = year_window(year, today)
+    if part == HALF_YEAR:
+        half_end = date(year.start.year, 9, 30)
+        if window.end > half_end:
+            return kpis.Window(year.start, half_end, half_end + timedelta(days=1))
+    return window
+
+
+def build(year: int, *, today: date | None = None, part: str = "") -> AnnualReport:
+    """Every figure of the annual report for the collection year ending in `year` (about 30 queries):
+    the whole year, the year so far, or its first half (`part` "half"), marked partial."""
     today = today or timezone.localdate()
     collection_year = check_year(year, today)
-    window = year_window(collection_year)
-    figures = YearFigures.for_year(collection_year)
+    window = report_window(collection_year, today=today, part=part)
+    figures = YearFigures.for_year(collection_year, window)
     return AnnualReport(
+        window=window,
         year=collection_year,
         generated_on=today,
         figures=figures,

@@ -149,6 +149,21 @@ def late_reviews(window: Window) -> QuerySet[Review]:
     return reviews_held(window).filter(held_on__gt=F("due_on"))
 
 
+def late_paperwork(window: Window) -> dict[str, list[int]]:
+    """The reviews held in the window whose decisions (5 working days) or full record (15) went out
+    late, or, held in the last 90 days, are late and not out yet, judged on the window's last day:
+    review ids by document. Working days follow the bank holidays, so this is worked out here over one
+    query's dates rather than in SQL."""
+    late: dict[str, list[int]] = {"decisions": [], "record": []}
+    for review in reviews_held(window).only("pk", "held_on", "decisions_sent_on", "record_sent_on"):
+        decisions, record = review.paperwork_late(today=window.overdue_from)
+        if decisions:
+            late["decisions"].append(review.pk)
+        if record:
+            late["record"].append(review.pk)
+    return late
+
+
 NOT_RECORDED = "not_recorded"
 LATE_REASONS: dict[str, str] = {**dict(LateReason.choices), NOT_RECORDED: "Not recorded"}
 
@@ -205,10 +220,19 @@ def ni66(window: Window) -> Ratio:
 
 
 def ni66_children(window: Window) -> QuerySet[Child]:
-    """The children NI66 counts, each with `in_time` (in the numerator)."""
+    """The children NI66 counts, each with `in_time` (in the numerator) and the review that decides
+    it (`review_due_on`, `review_held_on`): the latest not held in time, else the latest due."""
     denominator, numerator = _ni66_conditions(window)
+    deciding = (
+        reviews_due(window)
+        .filter(child=OuterRef("pk"))
+        .annotate(late=Case(When(late_q(window), then=Value(1)), default=Value(0)))
+        .order_by("-late", "-due_on")
+    )
     return Child.objects.filter(denominator).annotate(
-        in_time=Case(When(numerator, then=Value(True)), default=Value(False))
+        in_time=Case(When(numerator, then=Value(True)), default=Value(False)),
+        review_due_on=Subquery(deciding.values("due_on")[:1]),
+        review_held_on=Subquery(deciding.values("held_on")[:1]),
     )
 
 
@@ -233,10 +257,23 @@ def c63(window: Window) -> Ratio:
 
 
 def c63_children(window: Window) -> QuerySet[Child]:
-    """The children C63 counts, each with `contributed` (in the numerator)."""
+    """The children C63 counts, each with `contributed` (in the numerator) and the review that
+    decides it (`review_due_on`, `review_held_on`, `review_code`): the latest coded as not
+    contributing, else the last held."""
     denominator, numerator = _c63_conditions(window)
+    deciding = (
+        reviews_held(window)
+        .filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
+        .annotate(
+            missed=Case(When(participation__in=NOT_CONTRIBUTING_CODES, then=Value(1)), default=Value(0))
+        )
+        .order_by("-missed", "-held_on")
+    )
     return Child.objects.filter(denominator).annotate(
-        contributed=Case(When(numerator, then=Value(True)), default=Value(False))
+        contributed=Case(When(numerator, then=Value(True)), default=Value(False)),
+        review_due_on=Subquery(deciding.values("due_on")[:1]),
+        review_held_on=Subquery(deciding.values("held_on")[:1]),
+        review_code=Subquery(deciding.values("participation")[:1]),
     )
 
 

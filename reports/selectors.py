@@ -21,6 +21,7 @@ class Dashboard:
     window: kpis.Window
     participation: dict[str, int]  # reviews held by PN code, and `total`
     late: dict[str, int]  # reviews held late by reason
+    paperwork_late: dict[str, list[int]]  # reviews whose decisions or full record are late, by document
     ni66: kpis.Ratio
     c63: kpis.Ratio
     short_breaks: kpis.ShortBreakReviews  # counted apart from every figure above
@@ -53,6 +54,7 @@ def dashboard(*, today: date) -> Dashboard:
         window=window,
         participation=kpis.participation(window),
         late=kpis.late_reviews_by_reason(window),
+        paperwork_late=kpis.late_paperwork(window),
         ni66=kpis.ni66(window),
         c63=kpis.c63(window),
         short_breaks=kpis.short_break_reviews(window),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from children.selectors import DueStatus
+from children.selectors import DueStatus, with_current_iro
 from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
@@ -94,6 +94,9 @@ def dashboard(request):
             "window": figures.window,
             "reviews_held": (figures.participation["total"], figure_url("held")),
             "late_total": (sum(figures.late.values()), figure_url("late")),
+            "paperwork_late": {
+                document: (len(ids), figure_url(f"{document}_late")) for document, ids in figures.paperwork_late.items()
+            },
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
             "short_breaks": figures.short_breaks,
@@ -125,6 +128,8 @@ def dashboard(request):
 REVIEW_FIGURES = {
     "held": "Reviews held",
     "late": "Reviews held late",
+    "decisions_late": "Reviews whose decisions went out late",
+    "record_late": "Reviews whose full record went out late",
 }
 def record_figure_links(figures: dict, figure_url) -> list[tuple]:
     """(key, label, Ratio or count, the list behind it, the list of those not met) for the dashboard."""
@@ -175,7 +180,13 @@ def figure_list(request):
     code = request.GET.get("code", "")
     reason = request.GET.get("reason", "")
     if figure in REVIEW_FIGURES:
-        rows = kpis.late_reviews(window) if figure == "late" else kpis.reviews_held(window)
+        if figure == "late":
+            rows = kpis.late_reviews(window)
+        elif figure in ("decisions_late", "record_late"):
+            late = kpis.late_paperwork(window)[figure.removesuffix("_late")]
+            rows = kpis.reviews_held(window).filter(pk__in=late)
+        else:
+            rows = kpis.reviews_held(window)
         title = REVIEW_FIGURES[figure]
         if code:
             if code not in kpis.PARTICIPATION_CODES:
@@ -195,7 +206,8 @@ def figure_list(request):
             "ni66_late": lambda: kpis.ni66_children(window).filter(in_time=False),
             "c63": lambda: kpis.c63_children(window),
             "c63_not_contributing": lambda: kpis.c63_children(window).filter(contributed=False),
-        }[figure]().order_by("la_child_id")
+        }[figure]()
+        rows = with_current_iro(rows, day=today).order_by("last_name", "first_name", "la_child_id")
         title = CHILD_FIGURES[figure]
         kind = "children"
     elif figure in kpis.RECORD_FIGURES:
@@ -227,6 +239,8 @@ def figure_list(request):
             "year": year,
             "window": window,
             "complete": year.is_complete(today),
+            # NI66 and C63 children come with the review that decides whether they count.
+            "explained": figure in ("ni66", "ni66_late", "c63", "c63_not_contributing"),
             "today": today,
         },
     )
@@ -245,6 +259,10 @@ def _report_year(request, today) -> CollectionYear:
         raise Http404("There is no annual report for that year") from None
 
 
+def _report_part(request) -> str:
+    return annual.HALF_YEAR if request.GET.get("part") == annual.HALF_YEAR else ""
+
+
 @login_required
 def annual_report(request):
     """The annual report for a collection year as a page, with its downloads."""
@@ -253,8 +271,10 @@ def annual_report(request):
         raise PermissionDenied
     today = timezone.localdate()
     year = _report_year(request, today)
-    report = annual.build(year.year, today=today)
+    part = _report_part(request)
+    report = annual.build(year.year, today=today, part=part)
     download = reverse("reports:annual_download")
+    part_query = f"&part={part}" if part else ""
     edit_url = f"{reverse('reports:annual_edit')}?year={year.year}"
     return render(
         request,
@@ -264,11 +284,13 @@ def annual_report(request):
             in_app=True,
             years=annual.available_years(today),
             downloads=[
-                (FORMATS[fmt], f"{download}?year={year.year}&format={fmt}") for fmt in ("pdf", "docx", "html", "json")
+                (FORMATS[fmt], f"{download}?year={year.year}{part_query}&format={fmt}")
+                for fmt in ("pdf", "docx", "html", "json")
             ],
-            zip_url=f"{download}?year={year.year}&format=csv",
+            zip_url=f"{download}?year={year.year}{part_query}&format=csv",
             csv_urls={
-                table.slug: f"{download}?year={year.year}&format=csv&table={table.slug}" for table in report.tables()
+                table.slug: f"{download}?year={year.year}{part_query}&format=csv&table={table.slug}"
+                for table in report.tables()
             },
             pdf_unavailable=pdf_renderer.unavailable_reason(),
             can_edit=user.sees_every_child,
@@ -287,7 +309,7 @@ def annual_download(request):
     fmt = request.GET.get("format", "")
     if fmt not in FORMATS:
         raise Http404("No such format")
-    report = annual.build(year.year, today=today)
+    report = annual.build(year.year, today=today, part=_report_part(request))
     name = filename(report, fmt)
     if fmt == "pdf":
         try:

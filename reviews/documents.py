@@ -7,15 +7,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
-from core.calendar import add_working_days
 from core.dates import uk_date
 
 from .models import Review
 from .record import EIGHT_TO_12, THIRTEEN_PLUS, UNDER_8, age_band, legal_status_on, placements_in_year_to
-from .reminders import DECISIONS_WORKING_DAYS, RECORD_WORKING_DAYS
 
 KINDS = {"decisions": "Decisions", "record": "Full record", "letter": "Letter to the child"}
 FORMATS = {
@@ -47,13 +44,7 @@ class Document:
 
 def deadlines(review: Review) -> dict[str, date]:
     """When the decisions and the full record are due out (the letter goes with the decisions)."""
-    nation = settings.BANK_HOLIDAY_NATION
-    decisions = add_working_days(review.held_on, DECISIONS_WORKING_DAYS, nation=nation)
-    return {
-        "decisions": decisions,
-        "record": add_working_days(review.held_on, RECORD_WORKING_DAYS, nation=nation),
-        "letter": decisions,
-    }
+    return {"decisions": review.decisions_due_on, "record": review.record_due_on, "letter": review.decisions_due_on}
 
 
 def _date(day: date | None) -> str:

@@ -20,13 +20,36 @@ from .models import (
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ReviewForm(forms.Form):
-    held_on = date_field("Date the review was held")
-    chair = forms.ModelChoiceField(
+def _chair() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
         queryset=User.objects.filter(role=User.Role.IRO, is_active=True).order_by("first_name", "last_name"),
         label="IRO who chaired the review",
+        empty_label="Select the IRO",
         error_messages={"required": "Select the IRO who chaired the review"},
     )
+
+
+def _late_reason_detail() -> forms.CharField:
+    return forms.CharField(
+        label="If other, why was it late?", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def ask_late_reason_only_if_late(form: forms.Form, *, due_on, held_by) -> None:
+    """The late-reason question is for reviews held after their due date: it is left out where the
+    review cannot be late (held, or to be held, by `held_by`, on or before `due_on`), and names the due
+    date otherwise."""
+    if due_on is None or (held_by is not None and held_by <= due_on):
+        del form.fields["late_reason"], form.fields["late_reason_detail"]
+        return
+    form.fields[
+        "late_reason"
+    ].label = f"The review was due on {due_on:%-d %B %Y}. If it was held after then, why was it late?"
+
+
+class ReviewForm(forms.Form):
+    held_on = date_field("Date the review was held")
+    chair = _chair()
     participation = forms.ChoiceField(
         choices=ParticipationCode.choices,
         widget=forms.RadioSelect,
@@ -41,6 +64,7 @@ class ReviewForm(forms.Form):
         label="If the review was held after its due date, why was it late?",
         help_text="Leave this blank if the review was held on or before its due date.",
     )
+    late_reason_detail = _late_reason_detail()
     spoke_alone = forms.TypedChoiceField(
         choices=YES_NO,
         coerce=lambda v: v == "yes",
@@ -51,20 +75,31 @@ class ReviewForm(forms.Form):
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="Summary of the review")
     decisions_sent_on = date_field(
-        "Date the decisions were sent out", required=False, help_text="Due within 5 working days."
+        "Date the decisions were sent out", required=False, help_text="Due within 5 working days of the review."
     )
     record_sent_on = date_field(
-        "Date the full record was sent out", required=False, help_text="Due within 15 working days."
+        "Date the full record was sent out", required=False, help_text="Due within 15 working days of the review."
     )
 
-    def __init__(self, *args, submit_label: str = "Save review", **kwargs):
+    def __init__(self, *args, submit_label: str = "Save review", review=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if review is not None and review.is_held:
+            # Editing a review held: its deadlines are known dates, and whether it was late.
+            ask_late_reason_only_if_late(
+                self, due_on=review.due_on, held_by=None if review.held_late else review.held_on
+            )
+            for field, due in (
+                ("decisions_sent_on", review.decisions_due_on),
+                ("record_sent_on", review.record_due_on),
+            ):
+                self.fields[field].help_text = f"Due by {due:%-d %B %Y}. For example, 27 3 2026"
+        late = [Field.radios("late_reason", legend_size=Size.SMALL), Field.textarea("late_reason_detail")]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("held_on"),
             Field.select("chair"),
             Field.radios("participation", legend_size=Size.MEDIUM),
-            Field.radios("late_reason", legend_size=Size.SMALL),
+            *(late if "late_reason" in self.fields else []),
             Field.radios("spoke_alone", legend_size=Size.SMALL, inline=True),
             Field.textarea("summary"),
             Field("decisions_sent_on"),
@@ -257,23 +292,24 @@ class ViewsForm(forms.Form):
 
 class HeldPage(forms.Form):
     held_on = date_field("Date the review was held")
-    chair = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=User.Role.IRO, is_active=True).order_by("first_name", "last_name"),
-        label="IRO who chaired the review",
-        error_messages={"required": "Select the IRO who chaired the review"},
-    )
+    chair = _chair()
     participation = ReviewForm.base_fields["participation"]
     spoke_alone = _yes_no("Did you see the child alone before the review?")
     late_reason = ReviewForm.base_fields["late_reason"]
+    late_reason_detail = _late_reason_detail()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, due_on=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A review held by today, when it is due today or later, cannot be late.
+        if due_on is not None:
+            ask_late_reason_only_if_late(self, due_on=due_on, held_by=today)
+        late = [Field.radios("late_reason", legend_size=Size.SMALL), Field.textarea("late_reason_detail")]
         self.helper = _helper(
             Field("held_on"),
             Field.select("chair"),
             Field.radios("participation", legend_size=Size.MEDIUM),
             Field.radios("spoke_alone", legend_size=Size.SMALL, inline=True),
-            Field.radios("late_reason", legend_size=Size.SMALL),
+            *(late if "late_reason" in self.fields else []),
         )
 
 

@@ -1,12 +1,22 @@
 """Statutory reviews: the one due next (held_on empty) and those held, with their due dates."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from children.models import Child
+from core.calendar import add_working_days
+
+# The seed, para 34: decisions out within 5 working days of the review, the full record within 15.
+DECISIONS_WORKING_DAYS = 5
+RECORD_WORKING_DAYS = 15
+# Only reviews held this recently are chased for paperwork not sent: imported history, whose
+# dates sent were often never recorded, is not.
+DISTRIBUTION_LOOKBACK_DAYS = 90
 
 
 class ParticipationCode(models.TextChoices):
@@ -80,6 +90,7 @@ class Review(models.Model):
     )
     participation = models.CharField(max_length=3, choices=ParticipationCode.choices, blank=True)
     late_reason = models.CharField(max_length=20, choices=LateReason.choices, blank=True)
+    late_reason_detail = models.CharField("why it was late", max_length=300, blank=True)
     spoke_alone = models.BooleanField("IRO spoke to the child alone before the review", null=True, blank=True)
     # Before the record had its own parts this was the one free-text "decisions" box; what was
     # written there is kept as the summary.
@@ -149,6 +160,44 @@ class Review(models.Model):
     @property
     def held_late(self) -> bool:
         return self.held_on is not None and self.held_on > self.due_on
+
+    @property
+    def decisions_due_on(self) -> date | None:
+        """The seed, para 34: the decisions go out within 5 working days of the review."""
+        return self._working_days_after_held(DECISIONS_WORKING_DAYS)
+
+    @property
+    def record_due_on(self) -> date | None:
+        """The full record within 15 working days."""
+        return self._working_days_after_held(RECORD_WORKING_DAYS)
+
+    def _working_days_after_held(self, days: int) -> date | None:
+        if self.held_on is None:
+            return None
+        return add_working_days(self.held_on, days, nation=settings.BANK_HOLIDAY_NATION)
+
+    @property
+    def decisions_late(self) -> bool:
+        """Sent after the deadline, or (held recently) not sent and the deadline has passed."""
+        return self._late(self.decisions_sent_on, self.decisions_due_on, today=timezone.localdate())
+
+    @property
+    def record_late(self) -> bool:
+        return self._late(self.record_sent_on, self.record_due_on, today=timezone.localdate())
+
+    def paperwork_late(self, *, today: date) -> tuple[bool, bool]:
+        """Whether the decisions, and the full record, are late as judged on `today`."""
+        return (
+            self._late(self.decisions_sent_on, self.decisions_due_on, today=today),
+            self._late(self.record_sent_on, self.record_due_on, today=today),
+        )
+
+    def _late(self, sent_on: date | None, due_on: date | None, *, today: date) -> bool:
+        if due_on is None:
+            return False
+        if sent_on is not None:
+            return sent_on > due_on
+        return due_on < today and (today - self.held_on).days <= DISTRIBUTION_LOOKBACK_DAYS
 
 
 class Meeting(models.Model):

@@ -15,17 +15,20 @@ from children.selectors import current_iro_id, has_current_iro, reviewed_on
 from core.calendar import add_working_days
 from core.midway import midway_due
 
-from .models import Meeting, MidwayCheck, Review, ReviewAction
+from .models import (
+    DECISIONS_WORKING_DAYS,
+    DISTRIBUTION_LOOKBACK_DAYS,
+    RECORD_WORKING_DAYS,
+    Meeting,
+    MidwayCheck,
+    Review,
+    ReviewAction,
+)
 
 Kind = Notification.Kind
 
-# The seed, para 34: decisions out within 5 working days of the review, the full record within 15.
-DECISIONS_WORKING_DAYS = 5
-RECORD_WORKING_DAYS = 15
 # QA managers hear of a distribution deadline missed when it is this many working days past.
 QA_AFTER_WORKING_DAYS = 5
-# Only reviews held this recently are chased for paperwork: imported history is not.
-DISTRIBUTION_LOOKBACK_DAYS = 90
 # The IRO hears of a midway check this many working days before it is due; one whose date passed
 # more than MIDWAY_LOOKBACK_DAYS ago (history imported, or from before checks were recorded) is not chased.
 MIDWAY_REMINDER_WORKING_DAYS = 5
@@ -47,7 +50,7 @@ def waiting_reviews_in_care(today: date):
         Review.objects.filter(held_on__isnull=True, child__in=Child.objects.filter(reviewed_on(today)))
         .exclude(Exists(later))
         .select_related("child")
-        .annotate(iro_id=current_iro_id("child"))
+        .annotate(iro_id=current_iro_id("child", day=today))
     )
 
 
@@ -129,7 +132,7 @@ def alert_unallocated_children(*, today: date) -> None:
     )
     children = (
         Child.objects.filter(reviewed_on(today))
-        .exclude(has_current_iro())
+        .exclude(has_current_iro(today))
         .annotate(
             # A short-break child between breaks has needed an IRO since the arrangement began, not
             # since the latest break.
@@ -164,7 +167,7 @@ def alert_actions_overdue(*, today: date) -> None:
             review__child__in=Child.objects.filter(reviewed_on(today)),
         )
         .select_related("review__child")
-        .annotate(iro_id=current_iro_id("review__child"))
+        .annotate(iro_id=current_iro_id("review__child", day=today))
     )
     iros = _users(a.iro_id for a in actions)
     for action in actions:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from children.models import Child, Episode, IROAllocation
-from children.selectors import children_visible_to
+from children.selectors import allocated_on, children_visible_to
 
 from .models import Meeting, Review, ReviewAction, ReviewParticipant, ReviewViews
 
@@ -104,7 +104,7 @@ def review_with_record(review: Review) -> Review:
 
 def overdue_actions_by_iro(*, today: date) -> dict[int | None, int]:
     """Open actions past their due date, counted by the child's current IRO (None: no IRO)."""
-    current = IROAllocation.objects.filter(child=OuterRef("review__child"), end_on__isnull=True).values("iro")[:1]
+    current = IROAllocation.objects.filter(allocated_on(today), child=OuterRef("review__child")).values("iro")[:1]
     rows = (
         ReviewAction.objects.filter(status=ReviewAction.Status.OPEN, due_on__lt=today)
         .annotate(iro=Subquery(current))

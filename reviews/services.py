@@ -17,7 +17,7 @@ from children.services import lock_child
 from core.dates import uk_date
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 
-from .models import Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
+from .models import LateReason, Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
 from .timescales import ChildSchedule, Policy, ScheduledReview, child_review_schedule, pn_code_fits_age
 
 # What the review considered (sched 7), recorded with it.
@@ -41,6 +41,7 @@ RECORDED_FIELDS = (
     "chair",
     "participation",
     "late_reason",
+    "late_reason_detail",
     "spoke_alone",
     "summary",
     "decisions_sent_on",
@@ -170,6 +171,8 @@ def review_held_errors(*, child: Child, waiting: Review | None, today: date | No
             f"This review was due on {uk_date(waiting.due_on)} and held on {uk_date(review.held_on)}: "
             "select why it was late."
         ]
+    if late and review.late_reason == LateReason.OTHER and not review.late_reason_detail.strip():
+        errors["late_reason_detail"] = ["Say why the review was late."]
     return errors
 
 
@@ -224,10 +227,15 @@ def _check_late_reason(review: Review) -> None:
                 )
             }
         )
-    if not review.held_late and review.late_reason:
+    if review.held_late and review.late_reason == LateReason.OTHER and not review.late_reason_detail.strip():
+        raise ValidationError({"late_reason_detail": "Say why the review was late."})
+    if not review.held_late and (review.late_reason or review.late_reason_detail):
         # A reason given for a review that turns out to be in time is dropped, not kept as noise.
-        review.late_reason = ""
-        review.save(update_fields=["late_reason"])
+        review.late_reason = review.late_reason_detail = ""
+        review.save(update_fields=["late_reason", "late_reason_detail"])
+    elif review.late_reason != LateReason.OTHER and review.late_reason_detail:
+        review.late_reason_detail = ""
+        review.save(update_fields=["late_reason_detail"])
 
 
 def review_record(

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit_record, render_child_page
 from children.codes import LegalStatus
 from children.forms import ShortBreakAgreementForm
-from children.selectors import child_for_user, children_visible_to
+from children.selectors import child_for_user, children_visible_to, current_allocation_of
 from children.views import child_url
-from core.forms import submit
+from core.forms import add_service_errors, submit
 
 from . import documents, journey
 from .documents import PdfUnavailable
@@ -84,12 +84,21 @@ def _saved(request, review, verb: str):
     return redirect(child_url(review.child))
 
 
+def _chair_of(user, child) -> int | None:
+    """Who most likely chaired: the IRO recording it (allocated or covering), else the child's IRO now."""
+    if user.is_iro:
+        return user.pk
+    allocation = current_allocation_of(child, today=timezone.localdate())
+    return allocation.iro_id if allocation else None
+
+
 @login_required
 def review_record_view(request, public_id):
     child = child_for_user(request.user, public_id)
     _may_write(request.user)
-    initial = {"chair": request.user.pk} if request.user.is_iro else {}
-    form = ReviewForm(request.POST or None, initial=initial, submit_label="Record review")
+    form = ReviewForm(
+        request.POST or None, initial={"chair": _chair_of(request.user, child)}, submit_label="Record review"
+    )
     review = submit(request, form, review_record, child=child)
     if review is not None:
         return _saved(request, review, "recorded")
@@ -113,7 +122,9 @@ def review_edit_view(request, public_id):
     _may_write(request.user)
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)
-    form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review), submit_label="Save changes")
+    form = ReviewForm(
+        request.POST or None, initial=ReviewForm.initial_from(review), submit_label="Save changes", review=review
+    )
     saved = submit(request, form, review_update, edits=review, review=review)
     if saved is not None:
         return _saved(request, saved, "updated")
@@ -316,17 +327,21 @@ def journey_page_view(request, public_id, page):
     if current.form is None:
         return _actions_page(request, review, draft, pages, current)
     kwargs = {"actions": open_actions} if current is journey.OUTCOMES else {}
-    # The IRO recording the review usually chaired it.
-    initial = {"chair": request.user.pk} if current.form is HeldPage and request.user.is_iro else {}
+    initial = {}
+    if current.form is HeldPage:
+        kwargs = {"due_on": review.due_on, "today": timezone.localdate()}
+        initial = {"chair": _chair_of(request.user, review.child)}
     if request.method == "POST":
         data = journey.posted(request.POST)
         review_draft_save(actor=request.user, review=review, page=current.slug, data=data)
         form = current.form(data, **kwargs)
-        if form.is_valid() and current.form is HeldPage:
+        form.is_valid()
+        if current.form is HeldPage and "held_on" in form.cleaned_data:
+            # Every rule broken shows at once, those of the fields the form accepted with the others'.
             errors = review_held_errors(child=review.child, waiting=review, **form.cleaned_data)
-            for field, field_errors in errors.items():
-                for error in field_errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors = {field: e for field, e in errors.items() if field not in form.errors}
+            if errors:
+                add_service_errors(form, ValidationError(errors))
         if form.is_valid():
             after = journey.CHECK if request.GET.get("change") else journey.next_slug(pages, current.slug)
             return redirect("reviews:journey", public_id=review.public_id, page=after)
@@ -495,8 +510,7 @@ def _documents(review: Review) -> list[tuple]:
         return []
     due = documents.deadlines(review)
     return [
-        (kind, label, due[kind], getattr(review, DOCUMENT_SENT_FIELDS[kind]))
-        for kind, label in documents.KINDS.items()
+        (kind, label, due[kind], getattr(review, DOCUMENT_SENT_FIELDS[kind])) for kind, label in documents.KINDS.items()
     ]
 
 
@@ -536,6 +550,7 @@ def document_sent_view(request, public_id, document):
         {
             "form": form,
             "title": f"Mark the {documents.KINDS[document].lower()} as sent",
+            "lede": f"Due out by {documents.deadlines(review)[document]:%-d %B %Y}.",
             "child": review.child,
             "back_url": reverse("reviews:detail", args=[review.public_id]),
         },

@@ -103,7 +103,7 @@ def test_recording_a_review_in_the_browser_form(client, child, iro, today):
         (
             {"participation": "PN0"},
             "participation",
-            "PN0 is only for a child under 4 on the date of the review; this child was 9 (DfE rule 440)",
+            "PN0 is only for a child under 4 on the date of the review; this child was 9",
         ),
         ({"participation": ""}, "participation", "Select how the child took part in the review"),
         ({"held_on_0": "31", "held_on_1": "2"}, "held_on", "Date the review was held must be a real date"),

@@ -28,4 +28,6 @@ FORMATS = {
 
 def filename(report, fmt: str, table: str | None = None) -> str:
     stem = f"iro-annual-report-{report.year.label}"
+    if report.partial:
+        stem += f"-to-{report.window.end:%Y-%m-%d}-partial"
     return f"{stem}-{table}.csv" if table else f"{stem}.{FORMATS[fmt].extension}"

@@ -97,6 +97,8 @@ def render_docx(report: AnnualReport) -> bytes:
     properties.author = "IRO service"
 
     document.add_heading(f"Independent Reviewing Officer service: annual report {y.label}", level=0)
+    if report.partial:
+        document.add_paragraph(report.partial_label)
     meta = document.add_paragraph(
         f"To the Corporate Parenting Committee. The work of the IRO service from {y.start:%-d %B %Y} "
         f"to {y.end:%-d %B %Y}."

@@ -68,10 +68,121 @@ def test_the_caseload_search_keeps_the_name_out_of_the_url(client, iro, today):
     login(client, iro)
     url = reverse("children:caseload") + "?status=due_soon"
     response = client.post(url, {"q": "adeyemi"})
-    assert response.status_code == 302 and response.url == url, "the filters stay, the name is not added"
+    assert response.status_code == 302 and response.url == url + "&searched=1", "the filters stay, not the name"
     page = client.get(response.url).content.decode()
     assert "Olu" in page and "Tia" not in page
     assert "Showing only children matching" in page
     client.post(url, {"q": ""})
     page = client.get(url).content.decode()
     assert "Olu" in page and "Tia" in page
+
+
+def _names(client, url) -> set[str]:
+    page = client.get(url).content.decode()
+    return {name for name in ("Alfie", "Zoë", "Jack", "Ed") if f">{name} " in page}
+
+
+def test_the_search_finds_a_full_name_either_way_round_and_ids_whatever_the_case_or_accents(client, iro, today):
+    make_child(iro=iro, looked_after_from=today, first_name="Alfie", last_name="Jackson")
+    make_child(iro=iro, looked_after_from=today, first_name="Zoë", last_name="Éclair", la_child_id="SWK77")
+    make_child(iro=iro, looked_after_from=today, first_name="Jack", last_name="Alfonso", upn="A123456789012")
+    make_child(iro=iro, looked_after_from=today, first_name="Ed", last_name="Smith", preferred_name="Teddy")
+    login(client, iro)
+    url = reverse("children:caseload")
+    for search, found in (
+        ("alfie jackson", {"Alfie"}),
+        ("JACKSON  Alfie", {"Alfie"}),
+        ("jack", {"Alfie", "Jack"}),
+        ("zoe eclair", {"Zoë"}),
+        ("ZOË", {"Zoë"}),
+        ("swk77", {"Zoë"}),
+        ("a123456789012", {"Jack"}),
+        ("teddy", {"Ed"}),
+        ("teddy smith", {"Ed"}),
+        ("alfie smith", set()),
+    ):
+        response = client.post(url, {"q": search})
+        assert _names(client, response.url) == found, search
+
+
+def test_the_search_is_cleared_in_one_action_and_forgotten_on_the_next_visit(client, iro, today):
+    make_child(iro=iro, looked_after_from=today, first_name="Alfie", last_name="Jackson")
+    make_child(iro=iro, looked_after_from=today, first_name="Jack", last_name="Alfonso")
+    login(client, iro)
+    url = reverse("children:caseload")
+    searched = client.post(url, {"q": "jackson"}).url
+    assert _names(client, searched) == {"Alfie"}
+    assert _names(client, searched + "&sort=-name") == {"Alfie"}, "sorting keeps the search"
+    cleared = client.post(searched, {"q": ""})
+    assert "searched" not in cleared.url and _names(client, cleared.url) == {"Alfie", "Jack"}
+    client.post(url, {"q": "jackson"})
+    assert _names(client, url) == {"Alfie", "Jack"}, "a later visit starts with the whole caseload"
+    assert "caseload_search" not in client.session
+
+
+def test_an_iro_sees_the_children_they_cover_apart_from_their_own(client, iro, other_iro, qa_manager, today):
+    from children.services import cover_record
+
+    make_child(iro=iro, looked_after_from=today, first_name="Own")
+    covered = make_child(iro=other_iro, looked_after_from=today, first_name="Cov")
+    named = make_child(iro=other_iro, looked_after_from=today, first_name="Named")
+    cover_record(
+        actor=qa_manager,
+        iro=iro,
+        covered_iro=other_iro,
+        start_on=today,
+        end_on=today + timedelta(days=7),
+        reason="leave",
+    )
+    page = login(client, iro).get(reverse("children:caseload")).content.decode()
+    own_list, covering_list = page.split('id="covering-heading"')
+    assert ">Own " in own_list and ">Cov " not in own_list and ">Named " not in own_list
+    assert ">Cov " in covering_list and ">Named " in covering_list
+    assert f"data-covering-for>{other_iro}<" in covering_list
+    assert 'data-count="total">1<' in own_list, "the counts are of the IRO's own children"
+    assert client.get(reverse("children:detail", args=[covered.public_id])).status_code == 200
+    assert named.allocations.get().iro == other_iro
+    # Without cover there is no such list.
+    assert "covering-heading" not in login(client, other_iro).get(reverse("children:caseload")).content.decode()
+
+
+def test_an_empty_caseload_says_why(client, iro, other_iro, qa_manager, today):
+    url = reverse("children:caseload")
+    page = login(client, iro).get(url).content.decode()
+    assert "You have no children allocated yet." in page and "No children match" not in page
+    page = login(client, qa_manager).get(url, {"iro": other_iro.pk}).content.decode()
+    assert f"{other_iro} has no children allocated yet." in page
+    assert "Every child looked after has an IRO." in client.get(url, {"iro": "none"}).content.decode()
+    make_child(iro=iro, looked_after_from=today)
+    page = login(client, iro).get(url, {"status": "overdue"}).content.decode()
+    assert "No children match these filters." in page
+
+
+def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(client, iro):
+    from children.services import missing_episode_record
+    from reviews.services import meeting_book
+
+    today = date(2014, 6, 2)
+    missing = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Mia")
+    missing_episode_record(actor=iro, child=missing, kind="M", start_on=date(2014, 5, 30), today=today)
+    late_meeting = make_child(iro=iro, looked_after_from=date(2014, 5, 12), first_name="Leo")  # due 9 June
+    meeting_book(
+        actor=iro,
+        review=late_meeting.reviews.get(),
+        planned_on=date(2014, 6, 12),
+        expected_late_reason="social_worker",
+        today=today,
+    )
+    paperwork = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Pia")
+    from tests.factories import hold_review
+
+    hold_review(paperwork, date(2014, 3, 28), chair=iro)  # decisions due 4 April, not sent
+    quiet = make_child(iro=iro, looked_after_from=date(2014, 5, 12), first_name="Qui")
+    from children.selectors import Flag, caseload_flags
+
+    flags = caseload_flags([missing.pk, late_meeting.pk, paperwork.pk, quiet.pk], today=today)
+    assert flags == {
+        missing.pk: [Flag.MISSING],
+        late_meeting.pk: [Flag.MEETING_LATE],
+        paperwork.pk: [Flag.PAPERWORK_LATE],
+    }

@@ -118,7 +118,7 @@ def test_changing_the_iro_keeps_the_history(iro, other_iro, qa_manager):
         ("same", date(2014, 6, 1), "iro", "is already this child's IRO"),
         ("qa", date(2014, 6, 1), "iro", "Choose an active IRO."),
         ("other", date(2014, 3, 1), "start_on", "The new IRO cannot start before the current one did (03/03/2014)."),
-        ("other", date(2014, 12, 2), "start_on", "The allocation date cannot be in the future."),
+        ("other", date(2015, 6, 1), "start_on", "The handover date must be within 180 days of today."),
     ],
 )
 def test_bad_allocations_are_refused(iro, other_iro, qa_manager, who, start_on, field, message):

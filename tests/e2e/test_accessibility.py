@@ -49,7 +49,7 @@ def open_change_iro_form(page, live_server, qa_manager, child) -> None:
     page.goto(url(live_server, "children:detail", child.public_id))
     page.get_by_role("link", name="Change IRO").click()
     expect(page).to_have_url(url(live_server, "children:allocate", child.public_id))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Change the child's IRO")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change the child’s IRO")
 
 
 def test_change_iro_form(page, live_server, qa_manager, children):
@@ -58,7 +58,7 @@ def test_change_iro_form(page, live_server, qa_manager, children):
 
     # Sent empty: the same form with its error summary and messages.
     page.get_by_role("button", name="Change IRO").click()
-    expect(page).to_have_title("Error: Change the child's IRO – IRO service")
+    expect(page).to_have_title("Error: Change the child’s IRO – IRO service")
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     assert_accessible(page)
     expect(page.locator(".govuk-error-summary a")).to_have_text(

@@ -102,8 +102,9 @@ def test_pn0_for_a_nine_year_old_is_refused_with_a_working_error_summary(page, l
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text("DfE rule 440")
-    expect(page.locator(".govuk-error-message")).to_contain_text("DfE rule 440")
+    expect(summary).to_contain_text("PN0 is only for a child under 4")
+    expect(summary).not_to_contain_text("DfE rule")  # rule numbers are for the import's report
+    expect(page.locator(".govuk-error-message")).to_contain_text("PN0 is only for a child under 4")
     # GOV.UK Frontend moves focus to the summary so that screen readers announce it.
     expect(summary).to_be_focused()
     # What was entered is kept.

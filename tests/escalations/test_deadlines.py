@@ -46,6 +46,7 @@ def test_the_next_stage_has_its_own_deadline_and_its_own_alert(iro, qa_manager, 
     escalation = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1))
     alert_stages_overdue(today=date(2014, 4, 9))
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="team_manager",

@@ -129,6 +129,7 @@ def test_stage_responses_in_time_late_and_never_and_senior_managers_on_the_way_t
         today=date(2014, 4, 9),
     )
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="head_of_service",
@@ -137,6 +138,7 @@ def test_stage_responses_in_time_late_and_never_and_senior_managers_on_the_way_t
         today=date(2014, 4, 9),
     )
     cafcass = escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="cafcass",

@@ -55,6 +55,7 @@ def test_the_working_days_of_each_stage_come_from_the_settings(iro, child, setti
     settings.ESCALATION_RESPONSE_WORKING_DAYS = {**settings.ESCALATION_RESPONSE_WORKING_DAYS, "team_manager": 10}
     escalation = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1), stage="informal")
     stage = escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="team_manager",
@@ -72,6 +73,7 @@ def test_the_working_days_of_each_stage_come_from_the_settings(iro, child, setti
 def test_the_formal_process_is_due_to_end_20_working_days_after_its_first_stage(iro, child):
     escalation = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1))
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="team_manager",
@@ -84,6 +86,7 @@ def test_the_formal_process_is_due_to_end_20_working_days_after_its_first_stage(
     # holiday (5 May): Monday 12 May.
     assert escalation.formal_by == date(2014, 5, 12)
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="service_manager",
@@ -98,6 +101,7 @@ def test_the_formal_process_is_due_to_end_20_working_days_after_its_first_stage(
 def test_the_iro_can_move_up_skip_stages_and_refer_to_cafcass_at_any_point(iro, child):
     escalation = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1))
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="head_of_service",  # past the team manager and the service manager
@@ -106,6 +110,7 @@ def test_the_iro_can_move_up_skip_stages_and_refer_to_cafcass_at_any_point(iro, 
         today=date(2014, 4, 2),
     )
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="cafcass",
@@ -119,6 +124,7 @@ def test_the_iro_can_move_up_skip_stages_and_refer_to_cafcass_at_any_point(iro, 
     # Straight from the informal stage to Cafcass, too.
     other = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1), theme="safety")
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=other,
         stage="cafcass",
@@ -133,7 +139,13 @@ def test_a_stage_already_passed_or_reached_is_refused(iro, child, stage):
     escalation = raise_escalation(iro=iro, child=child, stage="service_manager")
     with pytest.raises(ValidationError) as error:
         escalation_stage_add(
-            actor=iro, escalation=escalation, stage=stage, sent_to="X", sent_on=date(2014, 4, 2), today=date(2014, 4, 2)
+            asked="Agree the plan by the next panel",
+            actor=iro,
+            escalation=escalation,
+            stage=stage,
+            sent_to="X",
+            sent_on=date(2014, 4, 2),
+            today=date(2014, 4, 2),
         )
     assert messages(error)["stage"] == [
         "The escalation has already reached the service manager stage: it can only move to a later stage"
@@ -144,6 +156,7 @@ def test_nothing_comes_after_cafcass(iro, child):
     escalation = raise_escalation(iro=iro, child=child, stage="cafcass")
     with pytest.raises(ValidationError) as error:
         escalation_stage_add(
+            asked="Agree the plan by the next panel",
             actor=iro,
             escalation=escalation,
             stage="director",
@@ -163,6 +176,7 @@ def test_stage_dates_must_follow_the_stage_before_and_not_be_in_the_future(iro, 
     ]:
         with pytest.raises(ValidationError) as error:
             escalation_stage_add(
+                asked="Agree the plan by the next panel",
                 actor=iro,
                 escalation=escalation,
                 stage="team_manager",
@@ -173,6 +187,7 @@ def test_stage_dates_must_follow_the_stage_before_and_not_be_in_the_future(iro, 
         assert messages(error)["sent_on"] == [message]
     with pytest.raises(ValidationError) as error:
         escalation_stage_add(
+            asked="Agree the plan by the next panel",
             actor=iro,
             escalation=escalation,
             stage="nowhere",
@@ -214,10 +229,11 @@ def test_a_response_is_recorded_once_and_its_lateness_follows_from_its_deadline(
     assert stage.response == "Plan to panel on 20 May."
 
 
-def test_a_late_response_to_a_stage_the_concern_has_moved_on_from_is_still_recorded(iro, child):
+def test_a_stage_the_concern_has_moved_on_from_takes_no_response(iro, child):
     escalation = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1))
     informal = escalation.current_stage
     escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="team_manager",
@@ -225,11 +241,32 @@ def test_a_late_response_to_a_stage_the_concern_has_moved_on_from_is_still_recor
         sent_on=date(2014, 4, 10),
         today=date(2014, 4, 10),
     )
-    escalation_stage_respond(
-        actor=iro, stage=informal, response="Sorry, on leave.", responded_on=date(2014, 4, 11), today=date(2014, 4, 11)
-    )
-    escalation.refresh_from_db()
-    assert escalation.stage == "team_manager" and escalation.current_stage.responded_on is None
+    with pytest.raises(ValidationError) as refused:
+        escalation_stage_respond(
+            actor=iro,
+            stage=informal,
+            response="Sorry, on leave.",
+            responded_on=date(2014, 4, 11),
+            today=date(2014, 4, 11),
+        )
+    assert "moved on to the team manager stage" in refused.value.messages[0]
+    informal.refresh_from_db()
+    assert informal.responded_on is None
+
+
+def test_escalating_says_what_is_asked_of_the_next_person(iro, child):
+    escalation = raise_escalation(iro=iro, child=child, raised_on=date(2014, 4, 1))
+    with pytest.raises(ValidationError) as refused:
+        escalation_stage_add(
+            asked=" ",
+            actor=iro,
+            escalation=escalation,
+            stage="team_manager",
+            sent_to="Sam Patel",
+            sent_on=date(2014, 4, 10),
+            today=date(2014, 4, 10),
+        )
+    assert refused.value.message_dict["asked"] == ["Enter what you are asking them to do"]
 
 
 def test_resolving_keeps_every_step_and_closes_the_escalation_for_good(iro, child):
@@ -238,6 +275,7 @@ def test_resolving_keeps_every_step_and_closes_the_escalation_for_good(iro, chil
         actor=iro, stage=escalation.current_stage, response="No.", responded_on=date(2014, 4, 3), today=date(2014, 4, 3)
     )
     team = escalation_stage_add(
+        asked="Agree the plan by the next panel",
         actor=iro,
         escalation=escalation,
         stage="team_manager",
@@ -269,6 +307,7 @@ def test_resolving_keeps_every_step_and_closes_the_escalation_for_good(iro, chil
     closed = "was resolved on 07/04/2014: it cannot be changed"
     with pytest.raises(ValidationError, match=closed):
         escalation_stage_add(
+            asked="Agree the plan by the next panel",
             actor=iro,
             escalation=escalation,
             stage="cafcass",

@@ -19,7 +19,6 @@ from tests.factories import login, make_child
 pytestmark = pytest.mark.django_db
 
 
-
 def date_fields(name: str, day) -> dict:
     return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
@@ -190,16 +189,28 @@ def test_escalate_refer_respond_and_resolve_through_the_pages(client, qa_manager
     assert "data-overdue" in page and "Response overdue" in page
     response = client.post(
         reverse("escalations:escalate", args=[escalation.public_id]),
-        {"stage": "service_manager", "sent_to": "Lee Chan, service manager", **date_fields("sent_on", today)},
+        {
+            "stage": "service_manager",
+            "sent_to": "Lee Chan, service manager",
+            "asked": "Fund the residential placement by Friday.",
+            **date_fields("sent_on", today),
+        },
     )
     assert response.status_code == 302
     escalation.refresh_from_db()
     assert escalation.stage == "service_manager"
     page = client.get(detail).content.decode()
     assert "Escalated to service manager." in page and "data-overdue" not in page
-    # The informal stage the concern moved on from can still have its response recorded.
+    assert "Fund the residential placement by Friday." in page
+    # Only the stage the concern is at offers its response: the informal stage's moved on.
     informal = escalation.stages.get(stage="informal")
-    assert reverse("escalations:respond", args=[informal.public_id]) in page
+    assert reverse("escalations:respond", args=[informal.public_id]) not in page
+    assert page.count("Record the response") == 1
+    assert client.get(reverse("escalations:respond", args=[informal.public_id])).status_code == 302
+    # The response is dated today unless changed.
+    form = client.get(reverse("escalations:respond", args=[escalation.current_stage.public_id])).content.decode()
+    for part, value in enumerate((today.day, today.month, today.year)):
+        assert f'name="responded_on_{part}" value="{value}"' in form
 
     response = client.post(
         reverse("escalations:respond", args=[escalation.current_stage.public_id]),
@@ -208,7 +219,7 @@ def test_escalate_refer_respond_and_resolve_through_the_pages(client, qa_manager
     assert response.status_code == 302
     response = client.post(
         reverse("escalations:refer", args=[escalation.public_id]),
-        {"sent_to": "Cafcass duty team", **date_fields("sent_on", today)},
+        {"sent_to": "Cafcass duty team", "asked": "Advise on the care plan.", **date_fields("sent_on", today)},
     )
     assert response.status_code == 302
     escalation.refresh_from_db()
@@ -245,7 +256,12 @@ def test_the_stage_form_only_offers_later_stages_and_names_the_rules(client, iro
     assert "Enter the name and role of the person it went to" in page
     response = client.post(
         url,
-        {"stage": "director", "sent_to": "Dr Who", **date_fields("sent_on", escalation.raised_on - timedelta(days=1))},
+        {
+            "stage": "director",
+            "sent_to": "Dr Who",
+            "asked": "Decide.",
+            **date_fields("sent_on", escalation.raised_on - timedelta(days=1)),
+        },
     )
     page = response.content.decode()
     assert (

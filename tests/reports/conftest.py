@@ -103,7 +103,14 @@ def escalate(child: Child, on: str, theme: str, by: User, *stages: tuple[str, st
         actor=by, child=child, raised_on=d(on), theme=theme, summary="A concern.", stage=first[0], sent_to="Manager"
     )
     for stage, sent_on in later:
-        escalation_stage_add(actor=by, escalation=escalation, stage=stage, sent_to="Manager", sent_on=d(sent_on))
+        escalation_stage_add(
+            asked="Agree the plan by the next panel",
+            actor=by,
+            escalation=escalation,
+            stage=stage,
+            sent_to="Manager",
+            sent_on=d(sent_on),
+        )
 
 
 def build_authority() -> Authority:

@@ -159,9 +159,11 @@ def test_the_command_writes_each_format(authority, tmp_path):
     assert "£300.00" in html and "<style>" in html and "data:image/png;base64," in html
 
 
-def test_the_command_refuses_a_year_not_over(db):
-    with pytest.raises(CommandError, match="ends on 31 March 2027"):
-        call_command("annual_report", "--year", "2027", "--format", "json", "--today", "2026-11-25")
+def test_a_year_under_way_is_reported_so_far_and_marked_partial(db, capsys):
+    with pytest.raises(CommandError, match="begins on 1 April 2027"):
+        call_command("annual_report", "--year", "2028", "--format", "json", "--today", "2026-11-25")
+    call_command("annual_report", "--year", "2027", "--format", "json", "--today", "2026-11-25")
+    assert "to 25 November 2026 only" in json.loads(capsys.readouterr().out)["partial"]
     with pytest.raises(CommandError, match="needs --out"):
         call_command("annual_report", "--year", "2026", "--format", "pdf", "--today", "2026-11-25")
 

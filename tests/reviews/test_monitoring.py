@@ -390,6 +390,7 @@ def test_the_caseload_costs_the_same_queries_with_midway_checks(client, monitore
             chair=iro,
             participation="PN1",
             late_reason="other",
+            late_reason_detail="The family moved house",
         )
         if n % 2:
             midway_check_record(actor=iro, child=child, checked_on=today, actions_on_track="no_actions")

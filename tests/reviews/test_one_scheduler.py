@@ -91,7 +91,14 @@ def _through_the_services(iro) -> Child:
             episode_end(actor=None, episode=episode, end_on=end, reason_ceased=rec)
     for held_on in REVIEWS_HELD:
         review_record(
-            actor=iro, child=child, today=TODAY, held_on=held_on, chair=iro, participation="PN1", late_reason="other"
+            actor=iro,
+            child=child,
+            today=TODAY,
+            held_on=held_on,
+            chair=iro,
+            participation="PN1",
+            late_reason="other",
+            late_reason_detail="The family moved house",
         )
     return child
 
@@ -133,6 +140,7 @@ def _by_the_demo(iro) -> Child:
             held_on=held_on,
             chair=iro,
             late_reason="other",
+            late_reason_detail="The family moved house",
             participation="PN1",
             spoke_alone=None,
             decisions_sent_on=None,

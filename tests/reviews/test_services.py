@@ -78,7 +78,7 @@ def test_a_late_review_needs_its_reason(iro):
 
 def test_a_late_reason_on_a_review_in_time_is_dropped(iro):
     child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
-    held = record(child, date(2014, 3, 30), chair=iro, late_reason="other")
+    held = record(child, date(2014, 3, 30), chair=iro, late_reason="other", late_reason_detail="The family moved house")
     assert held.late_reason == ""
 
 

@@ -161,7 +161,14 @@ def test_the_director_reads_an_escalation_once_it_reaches_the_director(client, i
     client.login(username=director.username, password=PASSWORD)
     url = reverse("escalations:detail", args=[escalation.public_id])
     assert client.get(url).status_code == 404
-    escalation_stage_add(actor=iro, escalation=escalation, stage="director", sent_to="The Director", sent_on=today)
+    escalation_stage_add(
+        asked="Agree the plan by the next panel",
+        actor=iro,
+        escalation=escalation,
+        stage="director",
+        sent_to="The Director",
+        sent_on=today,
+    )
     page = client.get(url)
     assert page.status_code == 200 and "Permanence plan not progressed" in page.content.decode()
     assert AuditEntry.objects.filter(action="escalation_viewed", actor=director).exists()

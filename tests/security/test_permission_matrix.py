@@ -73,6 +73,7 @@ RULES = {
     "retention": (None, only("qa"), "get"),
     "children:caseload": (None, only("iro", "qa"), "get"),
     "children:cover_record": (None, only("qa"), "get"),
+    "children:reallocate": (None, only("qa"), "get"),
     "children:detail": ("child", sees, "get"),
     "children:allocate": ("child", qa_only_for_seen, "get"),
     "children:audit": ("child", qa_only_for_seen, "get"),

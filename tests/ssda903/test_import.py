@@ -234,7 +234,14 @@ def _key_in_by_hand(la_child_id: str, iro) -> Child:
     for held_on, code in reviews:
         # The service asks why a late review was late; the return does not say.
         review_record(
-            actor=iro, child=child, today=TODAY, held_on=held_on, chair=iro, participation=code, late_reason="other"
+            actor=iro,
+            child=child,
+            today=TODAY,
+            held_on=held_on,
+            chair=iro,
+            participation=code,
+            late_reason="other",
+            late_reason_detail="The family moved house",
         )
     missing = {}
     for name, rs in rows.items():

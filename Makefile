@@ -59,16 +59,18 @@ weasyprint-libs:
 run: install
 	scripts/run_quickstart.sh
 
-# Everything, as CI runs it: the linter, then every test.
+# Everything, as CI runs it: the linter and the formatter's check, then every test.
 test: install-test chromium weasyprint-libs frontend/node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest
 
-# While working: everything but the browser, integration and slow tests (well under a minute).
+# While working: everything but the browser, integration and slow tests.
 test-fast: install-test
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest -m "not browser and not integration and not slow"
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -132,9 +132,13 @@ def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[Use
     gained: dict[int, int] = {}
     for iro in moves.values():
         gained[iro.pk] = gained.get(iro.pk, 0) + 1
-    size = Child.objects.filter(reviewed_on(timezone.localdate())).filter(
-        Exists(IROAllocation.objects.filter(allocated_on(timezone.localdate()), child=OuterRef("pk"), iro=from_iro))
-    ).count()
+    size = (
+        Child.objects.filter(reviewed_on(timezone.localdate()))
+        .filter(
+            Exists(IROAllocation.objects.filter(allocated_on(timezone.localdate()), child=OuterRef("pk"), iro=from_iro))
+        )
+        .count()
+    )
     rows = [(from_iro, size, size - len(moves))]
     rows += [(iro, iro.caseload_size, iro.caseload_size + gained[iro.pk]) for iro in iros if iro.pk in gained]
     return rows
@@ -191,9 +195,7 @@ def caseload_for(user: User, *, iro: User | None = None, day: date | None = None
         return Child.objects.none()
     if iro is None:
         return Child.objects.all()
-    return Child.objects.filter(
-        Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=iro))
-    )
+    return Child.objects.filter(Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=iro)))
 
 
 class DueStatus:
@@ -417,9 +419,7 @@ def caseload_flags(child_ids, *, today: date) -> dict[int, list[str]]:
     for pk in set(late_meeting):
         flags.setdefault(pk, []).append(Flag.MEETING_LATE)
     reviews = Child._meta.get_field("reviews").related_model  # the app above's Review, by the relation
-    recent = reviews.objects.filter(
-        child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today
-    )
+    recent = reviews.objects.filter(child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today)
     for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
         if any(review.paperwork_late(today=today)) and Flag.PAPERWORK_LATE not in flags.get(review.child_id, []):
             flags.setdefault(review.child_id, []).append(Flag.PAPERWORK_LATE)

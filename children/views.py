@@ -184,9 +184,7 @@ def cover_record_view(request):
     form = CoverForm(request.POST or None)
     cover = submit(request, form, cover_record)
     if cover is not None:
-        messages.success(
-            request, f"{cover.iro} covers from {cover.start_on:%d/%m/%Y} to {cover.end_on:%d/%m/%Y}."
-        )
+        messages.success(request, f"{cover.iro} covers from {cover.start_on:%d/%m/%Y} to {cover.end_on:%d/%m/%Y}.")
         return redirect("children:caseload")
     return render(
         request,

@@ -27,9 +27,7 @@ def escalations_readable_by(user: User) -> QuerySet[Escalation]:
 def escalation_for_user(user: User, public_id) -> Escalation:
     """The escalation, or 404 for anyone who may not read it."""
     return get_object_or_404(
-        escalations_readable_by(user).select_related(
-            "child", "raised_by", "current_stage", "review"
-        ),
+        escalations_readable_by(user).select_related("child", "raised_by", "current_stage", "review"),
         public_id=public_id,
     )
 

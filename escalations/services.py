@@ -211,13 +211,17 @@ def escalation_stage_add(
         )
         if not sent_to.strip():
             errors["sent_to"] = "Enter the name and role of the person it went to"
-        _check_text(errors, "asked", asked, missing="Enter what you are asking them to do", what="What you are "
-                    "asking them to do", limit=NOTE_MAX_LENGTH)
+        _check_text(
+            errors,
+            "asked",
+            asked,
+            missing="Enter what you are asking them to do",
+            what="What you are asking them to do",
+            limit=NOTE_MAX_LENGTH,
+        )
         if errors:
             raise ValidationError(errors)
-        row = _add_stage(
-            actor=actor, escalation=escalation, stage=stage, sent_to=sent_to, sent_on=sent_on, asked=asked
-        )
+        row = _add_stage(actor=actor, escalation=escalation, stage=stage, sent_to=sent_to, sent_on=sent_on, asked=asked)
         audit_record(actor=actor, action="escalation_stage_added", obj=escalation, stage=stage, stage_id=row.pk)
         return row
 

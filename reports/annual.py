@@ -231,7 +231,7 @@ class AnnualReport:
 
     @property
     def partial_label(self) -> str:
-        """"" for the whole year, else what part of it the figures cover."""
+        """ "" for the whole year, else what part of it the figures cover."""
         if not self.partial:
             return ""
         return (

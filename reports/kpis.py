@@ -264,9 +264,7 @@ def c63_children(window: Window) -> QuerySet[Child]:
     deciding = (
         reviews_held(window)
         .filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
-        .annotate(
-            missed=Case(When(participation__in=NOT_CONTRIBUTING_CODES, then=Value(1)), default=Value(0))
-        )
+        .annotate(missed=Case(When(participation__in=NOT_CONTRIBUTING_CODES, then=Value(1)), default=Value(0)))
         .order_by("-missed", "-held_on")
     )
     return Child.objects.filter(denominator).annotate(

@@ -131,6 +131,8 @@ REVIEW_FIGURES = {
     "decisions_late": "Reviews whose decisions went out late",
     "record_late": "Reviews whose full record went out late",
 }
+
+
 def record_figure_links(figures: dict, figure_url) -> list[tuple]:
     """(key, label, Ratio or count, the list behind it, the list of those not met) for the dashboard."""
     rows = [

@@ -48,7 +48,6 @@ MOTHER_FIELDS = {"mother": "MOTHER", "first_child_born_on": "MC_DOB"}
 CHILD_FIELDS = tuple(HEADER_COLUMNS)
 
 
-
 @dataclass
 class HeaderRecord:
     src: Source | None

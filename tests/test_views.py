@@ -152,5 +152,3 @@ def test_booking_and_cancelling_a_meeting(client, child, iro, today):
     assert client.post(url, {"reason": "Carer unwell"}).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.reason) == ("cancelled", "Carer unwell")
-
-

@@ -133,7 +133,6 @@ def test_a_missing_episode_is_not_before_the_childs_birth(iro):
 # --- The pages ------------------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def current_child(iro):
     return make_child(iro=iro, looked_after_from=date(2024, 1, 10))

@@ -126,4 +126,4 @@ def test_the_record_pages_cost_the_same_for_10_children_as_for_500(client, iro, 
     more["dashboard"] = _queries(client, reverse("reports:dashboard"))
     assert more == few
     page = client.get(reverse("reports:dashboard")).content.decode()
-    assert 'data-actions-overdue>501<' in page, "2 of the child's actions (one is due today) and 499 others"
+    assert "data-actions-overdue>501<" in page, "2 of the child's actions (one is due today) and 499 others"

@@ -192,9 +192,7 @@ def world():
             chair=chair,
             participation="PN1",
             today=date(2014, 3, 25),
-            actions=[
-                {"what": "Update the care plan", "responsible_role": "social_worker", "due_on": date(2014, 5, 1)}
-            ],
+            actions=[{"what": "Update the care plan", "responsible_role": "social_worker", "due_on": date(2014, 5, 1)}],
         )
         if relation == "former":
             allocation_change(actor=None, child=child, iro=other, start_on=HANDOVER, reason="caseload")

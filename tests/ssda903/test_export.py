@@ -333,9 +333,7 @@ def test_the_demo_authority_round_trips_and_its_export_passes_the_dfe_validator(
     )
     assert (
         sorted(
-            ShortBreakArrangement.objects.values_list(
-                "child__la_child_id", "start_on", "end_on", "ended_by", "breaks"
-            )
+            ShortBreakArrangement.objects.values_list("child__la_child_id", "start_on", "end_on", "ended_by", "breaks")
         )
         == arrangements
     )

@@ -22,7 +22,6 @@ PAGE = reverse("ssda903:page")
 DOWNLOAD = reverse("ssda903:download")
 
 
-
 def uploads(directory: Path) -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile(p.name, p.read_bytes(), "text/csv") for p in sorted(directory.glob("*.csv"))]
 

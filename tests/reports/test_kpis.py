@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from consultations.models import Audience
 from core.collection_years import CollectionYear
 from reports import annual, kpis
 from reports.kpis import Ratio, Window, year_window
@@ -286,6 +287,7 @@ def test_the_annual_report_json_for_2014_15(authority):
     assert report.as_json() == {
         "year": 2015,
         "label": "2014-15",
+        "partial": False,
         "reviews_held": 11,
         "late_reviews": {
             "total": 2,
@@ -306,6 +308,11 @@ def test_the_annual_report_json_for_2014_15(authority):
             "PN7": 1,
             "total": 11,
         },
+        # No views were asked for by a link in the year: every respondent's row, and the total, is 0.
+        "consultations": [
+            {"respondent": label, "sent": 0, "answered": 0}
+            for label in [*(label for _, label in Audience.choices), "All"]
+        ],
         "missing": {"episodes": 3, "young_people": 2},
         "escalations": {
             "total": 2,

@@ -77,8 +77,11 @@ def test_the_pdf_holds_every_table(report):
 def test_the_word_document_holds_every_table(report):
     document = docx.Document(io.BytesIO(render_docx(report)))
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
-    assert len(tables) == len(report.tables()) == 10
-    performance, late, short_breaks, participation, by_theme, by_stage, missing, record, staffing, cost = tables
+    assert len(tables) == len(report.tables()) == 11
+    performance, late, short_breaks, participation, consulted, by_theme, by_stage, missing, record, staffing, cost = (
+        tables
+    )
+    assert consulted[0] == ["Who was asked", "Asked", "Answered"]
     assert performance[0] == ["Measure", "2011-12", "2012-13", "2013-14", "2014-15"]
     assert performance[1] == ["Reviews held", "0", "1", "10", "11"]
     assert performance[2] == ["NI66: children whose reviews were all in timescale", "–", "100.0%", "40.0%", "66.7%"]
@@ -127,6 +130,7 @@ def test_the_command_prints_the_json(authority, capsys):
     assert list(figures) == [
         "year",
         "label",
+        "partial",
         "reviews_held",
         "late_reviews",
         "ni66",
@@ -134,6 +138,7 @@ def test_the_command_prints_the_json(authority, capsys):
         "looked_after_at_31_march",
         "short_break_reviews",
         "participation",
+        "consultations",
         "missing",
         "escalations",
         "review_record",
@@ -151,10 +156,11 @@ def test_the_command_writes_each_format(authority, tmp_path):
         assert (tmp_path / name).read_bytes().startswith(magic), fmt
     call_command("annual_report", "--year", "2014", "--format", "csv", "--out", str(tmp_path / "tables"))
     written = sorted(p.name for p in (tmp_path / "tables").iterdir())
-    assert len(written) == 10 and "iro-annual-report-2013-14-short_break_reviews.csv" in written
+    assert len(written) == 11 and "iro-annual-report-2013-14-short_break_reviews.csv" in written
+    assert "iro-annual-report-2013-14-consultations.csv" in written
     assert "iro-annual-report-2013-14-review_record.csv" in written
     call_command("annual_report", "--year", "2014", "--format", "csv", "--out", str(tmp_path / "tables.zip"))
-    assert len(zipfile.ZipFile(tmp_path / "tables.zip").namelist()) == 10
+    assert len(zipfile.ZipFile(tmp_path / "tables.zip").namelist()) == 11
     html = (tmp_path / "r.html").read_text()
     assert "£300.00" in html and "<style>" in html and "data:image/png;base64," in html
 

@@ -1,4 +1,7 @@
-"""Every child's history planned in memory before anything is written: periods of care, episodes, IRO allocations."""
+"""Every child's history planned in memory before anything is written: periods of care, episodes, IRO
+allocations. One module because each step of a child's plan draws on the same random stream in a
+fixed order: moving steps apart would change the demo authority that the tests and the README
+describe."""
 
 from __future__ import annotations
 

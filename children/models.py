@@ -441,7 +441,7 @@ class ShortBreakAgreement(models.Model):
 
 class ShortBreakArrangement(models.Model):
     """A series of short breaks as one arrangement, as the scheduler derives it from the episodes and
-    the agreement dates: stored, like the due dates, by reviews.services.review_schedule_refresh, so
+    the agreement dates: stored, like the due dates, by reviews.schedule_services.review_schedule_refresh, so
     that lists and sweeps find the children in one query."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="short_break_arrangements")

@@ -1,4 +1,7 @@
-"""Every child's history planned in memory before anything is written: periods of care, episodes, IRO allocations."""
+"""Every child's history planned in memory before anything is written: periods of care, episodes, IRO
+allocations. One module, a little over 500 lines: it is one pass over each child's history in which
+each step feeds the next (a period's episodes decide its allocations and reviews), read top to bottom.
+"""
 
 from __future__ import annotations
 

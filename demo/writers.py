@@ -16,7 +16,8 @@ from children.services import allocation_change, child_create, episode_end, epis
 from core.calendar import add_working_days
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Meeting, Review
-from reviews.services import child_schedule, meeting_book, review_record, review_schedule_refresh, scheduler_settings
+from reviews.schedule_services import child_schedule, review_schedule_refresh, scheduler_settings
+from reviews.services import meeting_book, review_record
 from reviews.timescales import ChildSchedule, Clock, ScheduledReview, child_review_schedule, pn_code_fits_age
 
 from .data import (

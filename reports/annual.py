@@ -5,6 +5,9 @@ the indicator selectors in `reports.kpis` (the same ones the QA dashboard uses).
 --format json` (`as_json`), as tables (`tables`, shared by the HTML page, the PDF, the Word document
 and the CSV files), and with the definition of each figure (`definitions()`, the appendix). No child
 is identified anywhere in the report.
+
+The module follows the report section by section, so its length is the report's: splitting it
+would part each table from its definition.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ Every figure is for a `Window`: a whole collection year (1 April to 31 March, na
 ends: 2014 is 2013-14) or the year to date. Children whose every episode in the window is a short
 break (legal status V3/V4) are left out of every figure (`counted`). Each function costs a fixed
 number of queries, whatever the number of children.
+
+One module, longer than most here, on purpose: it is the catalogue of every figure, each a short
+SQL function, read together against docs/domain.md when a definition is questioned.
 """
 
 from __future__ import annotations

@@ -37,6 +37,6 @@ class ReviewsConfig(AppConfig):
 
 def _refresh_review_schedule(sender, *, child, **kwargs) -> None:
     """Due dates follow the episodes, in the transaction that changed them."""
-    from reviews.services import review_schedule_refresh
+    from reviews.schedule_services import review_schedule_refresh
 
     review_schedule_refresh(child=child)

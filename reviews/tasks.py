@@ -11,10 +11,10 @@ from django.utils import timezone
 from accounts.tasks import send_notifications
 from core.calendar import is_working_day
 
-from . import reminders, services
+from . import reminders, schedule_services
 
 SWEEPS = {
-    "short_break_lapses": services.short_break_lapses,
+    "short_break_lapses": schedule_services.short_break_lapses,
     "reviews_due": reminders.remind_reviews_due,
     "reviews_overdue": reminders.alert_reviews_overdue,
     "distribution_late": reminders.alert_distribution_late,

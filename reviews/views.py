@@ -1,3 +1,8 @@
+"""The pages of a review: recording and editing it, its meetings, preparing it, the recording
+journey, its actions and documents. One module because each page is a thin call to a selector and
+a service sharing the same access helpers (`_review_for_writer`, `_may_write`); the journey's
+page logic lives in reviews/journey.py and its forms in reviews/forms.py."""
+
 from datetime import date
 
 from django.conf import settings
@@ -34,6 +39,7 @@ from .forms import (
 )
 from .models import Meeting, PartyRole, Review, ReviewDraft
 from .record import legal_status_on, placements_in_year_to, report_due_by
+from .schedule_services import short_break_agreement_record
 from .selectors import (
     action_for_user,
     meeting_for_user,
@@ -57,7 +63,6 @@ from .services import (
     review_prepare,
     review_record,
     review_update,
-    short_break_agreement_record,
     views_add,
     views_remove,
 )

@@ -21,7 +21,7 @@ every problem found listed by file, row, column and value. Otherwise the import 
 transaction, in bulk: children, episodes, reviews held (with their participation code; no chair,
 late reason or distribution dates, which the return does not hold) and missing episodes are created
 or updated, the due date of every review is computed by the service's timescale policy (and
-confirmed by reviews.services.review_schedule_refresh), and each child created or changed gets one
+confirmed by reviews.schedule_services.review_schedule_refresh), and each child created or changed gets one
 audit entry. Nothing is ever deleted, and importing the same files again changes nothing.
 
 The steps, each in its module: reading.py reads the files as tables; checking.py checks each cell

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry, User
 from children.models import Child, Episode, MissingEpisode, ShortBreakAgreement
 from reviews.models import Review
-from reviews.services import agreement_dates, review_schedule_refresh, scheduler_settings
+from reviews.schedule_services import agreement_dates, review_schedule_refresh, scheduler_settings
 from reviews.timescales import child_review_schedule
 
 from .problems import ImportResult

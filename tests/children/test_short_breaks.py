@@ -11,7 +11,8 @@ from accounts.models import AuditEntry, Notification
 from children.selectors import DueStatus, caseload_for, due_soon_by, with_next_review
 from children.services import episode_end, episode_start
 from reviews import reminders
-from reviews.services import review_record, review_schedule_refresh, short_break_agreement_record
+from reviews.schedule_services import review_schedule_refresh, short_break_agreement_record
+from reviews.services import review_record
 from reviews.tasks import sweep
 from tests.factories import PASSWORD, make_child
 

@@ -142,7 +142,7 @@ def iro_timeliness(request):
             return render(
                 request, "reports/iro_timeliness.html", {"choose": iros, "back_url": reverse("reports:dashboard")}
             )
-        if not iro_id.isdigit():
+        if not iro_id.isdigit() or len(iro_id) > 18:  # a user id fits in a bigint
             raise Http404("No such IRO")
         iro = get_object_or_404(User, pk=int(iro_id), role=User.Role.IRO)
     elif user.is_iro:
@@ -196,8 +196,8 @@ def sessional(request):
 def sessional_download(request):
     """The month's work as CSV for payment: date, what and LA child id (no names), audited."""
     form, iro, month, items = _sessional_request(request)
-    if iro is None:
-        raise Http404("Choose a sessional IRO and a month")
+    if iro is None:  # back to the page, which names what is missing
+        return redirect(f"{reverse('reports:sessional')}?{request.GET.urlencode()}")
     audit_list_viewed(actor=request.user, action="sessional_work_downloaded", children=[i.child for i in items])
     out = io.StringIO()
     writer = csv.writer(out)

@@ -98,7 +98,7 @@ def test_each_iros_timeliness_from_the_dashboard_and_their_own(page, live_server
 
 def test_an_iro_sees_their_own_timeliness(page, live_server, iro, caseloads):
     sign_in(page, live_server, iro)
-    page.goto(url(live_server, "reports:iro_timeliness"))
+    page.get_by_role("link", name="Your timeliness").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your timeliness")
     assert_accessible(page)
 

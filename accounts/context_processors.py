@@ -13,6 +13,9 @@ def navigation(request) -> dict:
         items.append(("Dashboard", reverse("reports:dashboard"), current.startswith("reports:")))
     if user.can_see_caseloads:
         items.append(("Caseloads", reverse("children:caseload"), current.startswith(("children:", "reviews:"))))
+    if user.is_iro:
+        # Their own figures for the year, as discussed in supervision.
+        items.append(("Your timeliness", reverse("reports:iro_timeliness"), current == "reports:iro_timeliness"))
     if user.sees_escalations:
         items.append(("Escalations", reverse("escalations:list"), current.startswith("escalations:")))
     if user.sees_every_child:

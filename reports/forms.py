@@ -1,8 +1,11 @@
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
+
+from accounts.models import StaffProfile, User
 
 from .services import NARRATIVE_FIELDS
 
@@ -53,3 +56,37 @@ class ReportTextForm(forms.Form):
 
     def narrative(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in NARRATIVE_FIELDS}
+
+
+class SessionalWorkForm(forms.Form):
+    """Which sessional IRO's work, for which month."""
+
+    iro = forms.ModelChoiceField(
+        queryset=User.objects.filter(
+            role=User.Role.IRO, staff_profile__employment=StaffProfile.Employment.SESSIONAL
+        ).order_by("first_name", "last_name", "pk"),
+        label="Sessional IRO",
+        empty_label="Choose an IRO",
+        error_messages={"required": "Choose a sessional IRO", "invalid_choice": "Choose a sessional IRO"},
+    )
+    month = forms.CharField(
+        label="Month",
+        help_text="The year and month, for example 2014-05",
+        max_length=7,
+        error_messages={"required": "Enter the month, for example 2014-05"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(Field.select("iro"), Field.text("month", field_width=10), Submit("show", "Show"))
+
+    def clean_month(self) -> date:
+        value = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError("Enter the month as the year and month, for example 2014-05") from None

@@ -139,12 +139,18 @@ def counted_children(window: Window) -> QuerySet[Child]:
 # --- Reviews ----------------------------------------------------------------------------------------
 
 
-def reviews_held(window: Window) -> QuerySet[Review]:
+def _chaired_by(reviews: QuerySet[Review], chair: User | None) -> QuerySet[Review]:
+    # One IRO's own figures (as discussed in supervision) count only the reviews they chaired.
+    return reviews if chair is None else reviews.filter(chair=chair)
+
+
+def reviews_held(window: Window, chair: User | None = None) -> QuerySet[Review]:
     """Reviews whose date held falls in the window (not those of short-break arrangements: see
-    `short_break_reviews`)."""
-    return Review.objects.filter(held_on__gte=window.start, held_on__lte=window.end, short_breaks=False).filter(
+    `short_break_reviews`); with `chair`, only those that IRO chaired."""
+    held = Review.objects.filter(held_on__gte=window.start, held_on__lte=window.end, short_breaks=False).filter(
         counted(window, "child")
     )
+    return _chaired_by(held, chair)
 
 
 def late_reviews(window: Window) -> QuerySet[Review]:
@@ -152,13 +158,13 @@ def late_reviews(window: Window) -> QuerySet[Review]:
     return reviews_held(window).filter(held_on__gt=F("due_on"))
 
 
-def late_paperwork(window: Window) -> dict[str, list[int]]:
+def late_paperwork(window: Window, chair: User | None = None) -> dict[str, list[int]]:
     """The reviews held in the window whose decisions (5 working days) or full record (15) went out
     late, or, held in the last 90 days, are late and not out yet, judged on the window's last day:
     review ids by document. Working days follow the bank holidays, so this is worked out here over one
     query's dates rather than in SQL."""
     late: dict[str, list[int]] = {"decisions": [], "record": []}
-    for review in reviews_held(window).only("pk", "held_on", "decisions_sent_on", "record_sent_on"):
+    for review in reviews_held(window, chair).only("pk", "held_on", "decisions_sent_on", "record_sent_on"):
         decisions, record = review.paperwork_late(today=window.overdue_from)
         if decisions:
             late["decisions"].append(review.pk)
@@ -192,12 +198,14 @@ def participation(window: Window) -> dict[str, int]:
     return {**{code: counts[code] for code in PARTICIPATION_CODES}, "total": counts["total"]}
 
 
-def reviews_due(window: Window) -> QuerySet[Review]:
+def reviews_due(window: Window, chair: User | None = None) -> QuerySet[Review]:
     """Reviews due in the window, held or not (a review not held is the row waiting in its period), not
-    those of short-break arrangements."""
-    return Review.objects.filter(due_on__gte=window.start, due_on__lte=window.end, short_breaks=False).filter(
+    those of short-break arrangements; with `chair`, only those that IRO chaired (a review not held
+    has no chair yet, so an IRO's own NI66 counts the reviews they held)."""
+    due = Review.objects.filter(due_on__gte=window.start, due_on__lte=window.end, short_breaks=False).filter(
         counted(window, "child")
     )
+    return _chaired_by(due, chair)
 
 
 def late_q(window: Window) -> Q:
@@ -206,16 +214,17 @@ def late_q(window: Window) -> Q:
     return Q(held_on__gt=F("due_on")) | Q(held_on__isnull=True, due_on__lt=window.overdue_from)
 
 
-def _ni66_conditions(window: Window) -> tuple[Q, Q]:
-    due = reviews_due(window).filter(child=OuterRef("pk"))
+def _ni66_conditions(window: Window, chair: User | None = None) -> tuple[Q, Q]:
+    due = reviews_due(window, chair).filter(child=OuterRef("pk"))
     has_due = Q(Exists(due))
     return has_due, has_due & ~Q(Exists(due.filter(late_q(window))))
 
 
-def ni66(window: Window) -> Ratio:
+def ni66(window: Window, chair: User | None = None) -> Ratio:
     """NI66, reviews in timescale (counts children): of the children with at least one review due in
-    the window, those for whom every review due in the window was held on or before its due date."""
-    denominator, numerator = _ni66_conditions(window)
+    the window, those for whom every review due in the window was held on or before its due date.
+    With `chair`, counted over the reviews that IRO chaired."""
+    denominator, numerator = _ni66_conditions(window, chair)
     counts = Child.objects.aggregate(
         denominator=Count("pk", filter=denominator), numerator=Count("pk", filter=numerator)
     )
@@ -243,16 +252,17 @@ AGED_4_OR_OVER_CODES = tuple(code for code in PARTICIPATION_CODES if code != "PN
 NOT_CONTRIBUTING_CODES = tuple(code for code in AGED_4_OR_OVER_CODES if code not in CONTRIBUTING_CODES)
 
 
-def _c63_conditions(window: Window) -> tuple[Q, Q]:
-    coded = reviews_held(window).filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
+def _c63_conditions(window: Window, chair: User | None = None) -> tuple[Q, Q]:
+    coded = reviews_held(window, chair).filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
     has_coded = Q(Exists(coded))
     return has_coded, has_coded & ~Q(Exists(coded.filter(participation__in=NOT_CONTRIBUTING_CODES)))
 
 
-def c63(window: Window) -> Ratio:
+def c63(window: Window, chair: User | None = None) -> Ratio:
     """C63, participation (counts children): of the children with at least one review held in the
-    window coded PN1-PN7, those whose every such review was coded PN1, PN2, PN3, PN5 or PN6."""
-    denominator, numerator = _c63_conditions(window)
+    window coded PN1-PN7, those whose every such review was coded PN1, PN2, PN3, PN5 or PN6. With
+    `chair`, counted over the reviews that IRO chaired."""
+    denominator, numerator = _c63_conditions(window, chair)
     counts = Child.objects.aggregate(
         denominator=Count("pk", filter=denominator), numerator=Count("pk", filter=numerator)
     )

@@ -2,11 +2,14 @@
 whatever the number of children."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from accounts.models import User
+from children.models import Child
 from children.selectors import due_soon_by
 from core.collection_years import CollectionYear
-from reviews.selectors import overdue_actions_by_iro
+from reviews.models import CaseNote, MidwayCheck, Review
+from reviews.selectors import open_actions_of_iro, overdue_actions_by_iro
 
 from . import kpis
 
@@ -61,3 +64,67 @@ def dashboard(*, today: date) -> Dashboard:
         escalations=kpis.escalations_open(today),
         actions_overdue=overdue_actions_by_iro(today=today),
     )
+
+
+@dataclass(frozen=True)
+class IROTimeliness:
+    """One IRO's own figures for the year to date, as discussed in supervision."""
+
+    iro: User
+    year: CollectionYear
+    window: kpis.Window
+    reviews_held: int  # reviews they chaired
+    ni66: kpis.Ratio  # over the reviews they chaired
+    c63: kpis.Ratio
+    paperwork_late: dict[str, int]  # of the reviews they chaired: decisions and full record late
+    actions: dict[str, int]  # open actions of the children allocated to them today, and those overdue
+
+
+def iro_timeliness(*, iro: User, today: date) -> IROTimeliness:
+    """The dashboard's figures for the reviews one IRO chaired. Five queries, whatever their caseload."""
+    year = CollectionYear.containing(today)
+    window = kpis.year_window(year, today)
+    late = kpis.late_paperwork(window, chair=iro)
+    return IROTimeliness(
+        iro=iro,
+        year=year,
+        window=window,
+        reviews_held=kpis.reviews_held(window, chair=iro).count(),
+        ni66=kpis.ni66(window, chair=iro),
+        c63=kpis.c63(window, chair=iro),
+        paperwork_late={document: len(ids) for document, ids in late.items()},
+        actions=open_actions_of_iro(iro=iro, today=today),
+    )
+
+
+# --- Sessional IROs' work for payment -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionalItem:
+    on: date
+    kind: str  # one of SESSIONAL_KINDS
+    child: Child  # only its id and LA child id are loaded: payment needs no more
+
+
+SESSIONAL_KINDS = {"review": "Review chaired", "midway_check": "Midway check", "case_note": "Case note"}
+
+
+def sessional_work(*, iro: User, month: date) -> list[SessionalItem]:
+    """What a sessional IRO is paid for in the month starting `month`: the reviews they chaired held
+    in it, and the midway checks and case notes they recorded dated in it, by date. Three queries."""
+    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    child = ("child__pk", "child__la_child_id")
+    reviews = Review.objects.filter(chair=iro, held_on__gte=month, held_on__lt=end).values_list("held_on", *child)
+    checks = MidwayCheck.objects.filter(recorded_by=iro, checked_on__gte=month, checked_on__lt=end).values_list(
+        "checked_on", *child
+    )
+    notes = CaseNote.objects.filter(recorded_by=iro, contact_on__gte=month, contact_on__lt=end).values_list(
+        "contact_on", *child
+    )
+    items = [
+        SessionalItem(on, kind, Child(pk=pk, la_child_id=la_child_id))
+        for kind, rows in (("review", reviews), ("midway_check", checks), ("case_note", notes))
+        for on, pk, la_child_id in rows
+    ]
+    return sorted(items, key=lambda item: (item.on, list(SESSIONAL_KINDS).index(item.kind), item.child.la_child_id))

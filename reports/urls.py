@@ -5,6 +5,9 @@ from . import child_record_views, views
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("timeliness/", views.iro_timeliness, name="iro_timeliness"),
+    path("sessional/", views.sessional, name="sessional"),
+    path("sessional/download/", views.sessional_download, name="sessional_download"),
     path("figures/", views.figure_list, name="figures"),
     path("annual/", views.annual_report, name="annual"),
     path("annual/download/", views.annual_download, name="annual_download"),

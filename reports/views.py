@@ -5,16 +5,21 @@ since the lists behind them name children by LA child id and the Director sees n
 and the annual report, read-only; an IRO nothing (403). The annual report identifies no child.
 """
 
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.audit import audit_list_viewed
+from accounts.models import User
 from children.selectors import DueStatus, with_current_iro
 from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.collection_years import CollectionYear
@@ -22,7 +27,7 @@ from reviews.models import ParticipationCode
 
 from . import annual, kpis
 from .annual import ReportNotAvailable
-from .forms import ReportTextForm
+from .forms import ReportTextForm, SessionalWorkForm
 from .kpis import year_window
 from .models import ReportNarrative, ServiceBudget
 from .renderers import FORMATS, filename
@@ -32,7 +37,9 @@ from .renderers.html import context as report_context
 from .renderers.html import render_html
 from .renderers.json_figures import render_json
 from .renderers.word import render_docx
+from .selectors import SESSIONAL_KINDS, sessional_work
 from .selectors import dashboard as dashboard_figures
+from .selectors import iro_timeliness as timeliness_figures
 from .services import budget_set, narrative_save
 
 PAGE_SIZE = 50
@@ -121,6 +128,85 @@ def dashboard(request):
             "escalation_links": user.sees_escalations,
         },
     )
+
+
+@login_required
+def iro_timeliness(request):
+    """One IRO's own figures for the year to date: an IRO sees their own, a QA manager any IRO's
+    (`?iro=` the IRO's id, linked from the dashboard's caseload table; without it, the list of IROs)."""
+    user = request.user
+    if user.sees_every_child:
+        iro_id = request.GET.get("iro", "")
+        if not iro_id:
+            iros = User.objects.filter(role=User.Role.IRO).order_by("first_name", "last_name", "pk")
+            return render(
+                request, "reports/iro_timeliness.html", {"choose": iros, "back_url": reverse("reports:dashboard")}
+            )
+        if not iro_id.isdigit() or len(iro_id) > 18:  # a user id fits in a bigint
+            raise Http404("No such IRO")
+        iro = get_object_or_404(User, pk=int(iro_id), role=User.Role.IRO)
+    elif user.is_iro:
+        iro = user
+    else:
+        raise PermissionDenied
+    figures = timeliness_figures(iro=iro, today=timezone.localdate())
+    return render(
+        request,
+        "reports/iro_timeliness.html",
+        {"figures": figures, "own": iro == user, "back_url": reverse("reports:dashboard") if iro != user else ""},
+    )
+
+
+# --- Sessional IROs' work for payment (QA managers) -------------------------------------------------
+
+
+def _sessional_request(request):
+    """The form, and (if it is valid) the IRO, the month and their work in it."""
+    if not request.user.sees_every_child:
+        raise PermissionDenied
+    form = SessionalWorkForm(request.GET if "iro" in request.GET or "month" in request.GET else None)
+    if not form.is_valid():
+        return form, None, None, None
+    iro, month = form.cleaned_data["iro"], form.cleaned_data["month"]
+    return form, iro, month, sessional_work(iro=iro, month=month)
+
+
+@login_required
+def sessional(request):
+    """A sessional IRO's reviews chaired, midway checks and case notes in a month, by LA child id."""
+    form, iro, month, items = _sessional_request(request)
+    if items:
+        audit_list_viewed(actor=request.user, action="sessional_work_viewed", children=[i.child for i in items])
+    query = urlencode({"iro": iro.pk, "month": f"{month:%Y-%m}"}) if iro else ""
+    return render(
+        request,
+        "reports/sessional.html",
+        {
+            "form": form,
+            "iro": iro,
+            "month": month,
+            "items": [(item, SESSIONAL_KINDS[item.kind]) for item in items or ()],
+            "counts": {kind: sum(item.kind == kind for item in items or ()) for kind in SESSIONAL_KINDS},
+            "download_url": f"{reverse('reports:sessional_download')}?{query}",
+        },
+    )
+
+
+@login_required
+def sessional_download(request):
+    """The month's work as CSV for payment: date, what and LA child id (no names), audited."""
+    form, iro, month, items = _sessional_request(request)
+    if iro is None:  # back to the page, which names what is missing
+        return redirect(f"{reverse('reports:sessional')}?{request.GET.urlencode()}")
+    audit_list_viewed(actor=request.user, action="sessional_work_downloaded", children=[i.child for i in items])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["IRO", "Date", "Work", "LA child id"])
+    for item in items:
+        writer.writerow([iro.get_full_name(), item.on.isoformat(), SESSIONAL_KINDS[item.kind], item.child.la_child_id])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sessional-work-{iro.pk}-{month:%Y-%m}.csv"'
+    return response
 
 
 # --- The lists behind the figures (QA managers) -----------------------------------------------------

@@ -85,3 +85,30 @@ def test_the_annual_report_page(page, live_server):
     expect(page.get_by_text("The annual report for 2013-14 has been saved.")).to_be_visible()
     expect(page.get_by_text("A year of steady work.")).to_be_visible()
     expect(page.locator("[data-figure='unit_cost']")).to_have_text("£310.00")
+
+
+def test_each_iros_timeliness_from_the_dashboard_and_their_own(page, live_server, qa_manager, iro, caseloads):
+    sign_in(page, live_server, qa_manager)
+    page.goto(url(live_server, "reports:dashboard"))
+    page.locator(f"tr[data-iro='{iro.pk}'] th a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Timeliness: {iro.get_full_name()}")
+    expect(page.locator("[data-kpi='actions_open'] dd")).to_have_text("0")
+    assert_accessible(page)
+
+
+def test_an_iro_sees_their_own_timeliness(page, live_server, iro, caseloads):
+    sign_in(page, live_server, iro)
+    page.get_by_role("link", name="Your timeliness").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your timeliness")
+    assert_accessible(page)
+
+
+def test_a_sessional_iros_month_of_work(page, live_server, qa_manager, other_iro, caseloads):
+    sign_in(page, live_server, qa_manager)
+    page.goto(url(live_server, "reports:dashboard"))
+    page.get_by_role("link", name="Sessional IROs' work for payment").click()
+    page.get_by_label("Sessional IRO").select_option(str(other_iro.pk))
+    page.get_by_label("Month").fill(f"{caseloads:%Y-%m}")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=2, name=f"{other_iro.get_full_name()}, {caseloads:%B %Y}")).to_be_visible()
+    assert_accessible(page)

@@ -115,6 +115,11 @@ RULES = {
     "reports:dashboard": (None, only("qa", "director"), "get"),
     # A list of reviews by child: QA managers only (the Director sees figures, not children).
     "reports:figures": (None, only("qa"), "get"),
+    # An IRO their own timeliness; a QA manager any IRO's (the query names the IRO).
+    "reports:iro_timeliness": (None, only("iro", "qa"), "get"),
+    # Sessional IROs' work for payment, by LA child id.
+    "reports:sessional": (None, only("qa"), "get"),
+    "reports:sessional_download": (None, only("qa"), "get"),
     "reports:annual": (None, only("qa", "director"), "get"),
     "reports:annual_download": (None, only("qa", "director"), "get"),
     "reports:annual_edit": (None, only("qa"), "get"),

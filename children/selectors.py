@@ -34,7 +34,7 @@ from core.calendar import add_working_days
 from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
-from .models import Child, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
+from .models import Child, ChildContact, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
 
 def allocated_on(day: date) -> Q:
@@ -89,6 +89,20 @@ def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
         MissingEpisode.objects.filter(child__in=children_visible_to(user)).select_related("child"),
         public_id=public_id,
     )
+
+
+def contact_for_user(user: User, public_id) -> ChildContact:
+    """One of the people around a child, or 404 unless the user may see the child."""
+    return get_object_or_404(
+        ChildContact.objects.filter(child__in=children_visible_to(user)).select_related("child"),
+        public_id=public_id,
+    )
+
+
+def contacts_of(child: Child) -> list[ChildContact]:
+    """The people around the child, in the order of their roles (social worker first), then by name."""
+    order = {role: n for n, role in enumerate(ChildContact.Role.values)}
+    return sorted(child.contacts.all(), key=lambda contact: (order[contact.role], contact.name.lower()))
 
 
 def current_iro_id(child: str = "pk", *, day: date | None = None) -> Subquery:

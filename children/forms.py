@@ -172,6 +172,30 @@ class ContactForm(forms.Form):
         return {name: getattr(contact, name) for name in cls.base_fields}
 
 
+class SiblingForm(forms.Form):
+    la_child_id = forms.CharField(
+        max_length=10,
+        label="The sibling's LA child id",
+        error_messages={"required": "Enter the sibling's LA child id"},
+    )
+    link = forms.TypedChoiceField(
+        choices=[("yes", "Link them as siblings"), ("no", "Remove the link")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="What do you want to do?",
+        error_messages={"required": "Select whether to link them or remove the link"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("la_child_id", field_width=Fluid.ONE_THIRD),
+            Field.radios("link", legend_size=Size.SMALL),
+            Submit("submit", "Save"),
+        )
+
+
 class ContactRemoveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -122,6 +122,8 @@ class Child(models.Model):
     # under short breaks, where the DfE allows it: rule 393). MC_DOB: her first child's date of birth.
     mother = models.CharField("is a mother (MOTHER)", max_length=1, choices=[("1", "Yes"), ("0", "No")], blank=True)
     first_child_born_on = models.DateField("date of birth of her first child (MC_DOB)", null=True, blank=True)
+    # Brothers and sisters looked after too, so that one IRO can follow them together.
+    siblings = models.ManyToManyField("self", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -105,6 +105,18 @@ def contacts_of(child: Child) -> list[ChildContact]:
     return sorted(child.contacts.all(), key=lambda contact: (order[contact.role], contact.name.lower()))
 
 
+def siblings_iro(child: Child, *, today: date) -> User | None:
+    """The active IRO of the child's linked brothers and sisters now (the first, by name, where they
+    have different IROs), to suggest when allocating: one IRO follows siblings together."""
+    allocation = (
+        IROAllocation.objects.filter(allocated_on(today), child__in=child.siblings.all(), iro__is_active=True)
+        .select_related("iro")
+        .order_by("iro__first_name", "iro__last_name")
+        .first()
+    )
+    return allocation.iro if allocation else None
+
+
 def current_iro_id(child: str = "pk", *, day: date | None = None) -> Subquery:
     """The id of the child's IRO on `day` (today), if they are active (else None), for annotating any
     query whose rows lead to the child by `child` (e.g. "child", "escalation__child")."""

@@ -473,3 +473,27 @@ def contact_remove(*, actor: User | None, contact: ChildContact) -> Child:
         ChildContact.objects.filter(pk=contact.pk).delete()
         audit_record(actor=actor, action="child_contact_removed", obj=child, contact=contact.pk, old=was)
         return child
+
+
+def sibling_change(*, actor: User | None, child: Child, la_child_id: str, link: bool) -> Child:
+    """Link the child with a brother or sister (each is then the other's sibling), or undo the link."""
+    la_child_id = la_child_id.strip()
+    sibling = Child.objects.filter(la_child_id=la_child_id).first()
+    if sibling is None:
+        raise ValidationError({"la_child_id": f"No child has the LA child id {la_child_id}."})
+    if sibling.pk == child.pk:
+        raise ValidationError({"la_child_id": "That is this child's own LA child id."})
+    with transaction.atomic():
+        child = lock_child(child)
+        linked = child.siblings.filter(pk=sibling.pk).exists()
+        if link == linked:
+            state = "already" if linked else "not"
+            raise ValidationError({"la_child_id": f"{la_child_id} is {state} linked as a sibling."})
+        if link:
+            child.siblings.add(sibling)
+        else:
+            child.siblings.remove(sibling)
+        audit_record(
+            actor=actor, action="sibling_linked" if link else "sibling_unlinked", obj=child, sibling=sibling.pk
+        )
+        return child

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:public_id>/people/new/", views.contact_add_view, name="contact_add"),
     path("people/<uuid:public_id>/", views.contact_edit_view, name="contact_edit"),
     path("people/<uuid:public_id>/remove/", views.contact_remove_view, name="contact_remove"),
+    path("<uuid:public_id>/siblings/", views.siblings_view, name="siblings"),
     path("<uuid:public_id>/iro/", views.allocation_change_view, name="allocate"),
     path("<uuid:public_id>/missing/new/", views.missing_episode_record_view, name="missing_record"),
     path("cover/new/", views.cover_record_view, name="cover_record"),

@@ -19,6 +19,7 @@ from .forms import (
     CoverForm,
     MissingEpisodeForm,
     ReallocationForm,
+    SiblingForm,
 )
 from .pages import child_page_context
 from .selectors import (
@@ -36,6 +37,7 @@ from .selectors import (
     pending_allocation_of,
     reallocation_preview,
     short_break_arrangements_with_breaks,
+    siblings_iro,
 )
 from .services import (
     allocation_change,
@@ -47,6 +49,7 @@ from .services import (
     cover_record,
     missing_episode_record,
     missing_episode_update,
+    sibling_change,
 )
 
 CASELOAD_SEARCH = "caseload_search"
@@ -112,6 +115,7 @@ def child_detail(request, public_id):
             "can_change_iro": request.user.sees_every_child,
             "can_edit_details": request.user.can_see_caseloads,
             "contacts": contacts_of(child),
+            "siblings": child.siblings.all(),
             "short_breaks": short_break_arrangements_with_breaks(child, episodes),
             "agreements": child.short_break_agreements.all(),
             **child_page_context(child, today=today),
@@ -126,7 +130,10 @@ def allocation_change_view(request, public_id):
         raise PermissionDenied
     today = timezone.localdate()
     current = current_allocation_of(child, today=today)
-    form = AllocationForm(request.POST or None, today=today, changing=current is not None)
+    suggested = siblings_iro(child, today=today)
+    if current is not None and suggested == current.iro:
+        suggested = None  # the siblings share the child's IRO already
+    form = AllocationForm(request.POST or None, today=today, changing=current is not None, suggested=suggested)
     allocation = submit(request, form, allocation_change, child=child)
     if allocation is not None:
         if allocation.start_on > today:
@@ -217,6 +224,22 @@ def contact_remove_view(request, public_id):
             "child": child,
             "back_url": child_url(child),
         },
+    )
+
+
+@login_required
+def siblings_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = SiblingForm(request.POST or None)
+    if submit(request, form, sibling_change, child=child) is not None:
+        messages.success(request, "Siblings saved.")
+        return redirect(child_url(child))
+    return render_child_page(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Link or unlink a sibling", "child": child, "back_url": child_url(child)},
     )
 
 

@@ -50,6 +50,7 @@ def test_every_page_about_a_child_writes_one_audit_entry_when_shown(client, worl
     for form_page in [
         "children:allocate",
         "children:details",
+        "children:siblings",
         "children:contact_add",
         "children:contact_edit",
         "children:contact_remove",

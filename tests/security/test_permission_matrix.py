@@ -76,6 +76,7 @@ RULES = {
     "children:reallocate": (None, only("qa"), "get"),
     "children:detail": ("child", sees, "get"),
     "children:details": ("child", sees, "get"),
+    "children:siblings": ("child", sees, "get"),
     "children:contact_add": ("child", sees, "get"),
     "children:contact_edit": ("contact", sees, "get"),
     "children:contact_remove": ("contact", sees, "get"),

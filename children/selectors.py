@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.shortcuts import get_object_or_404
@@ -378,6 +379,8 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
     for child in [*page, *covering]:
         child.flags = flags.get(child.pk, [])
+    # One query for every row's siblings, shown beside the child's name.
+    prefetch_related_objects([*page, *covering], "siblings")
     return CaseloadPage(
         page=page,
         total=counts["total"],

@@ -76,3 +76,21 @@ def test_allocating_suggests_the_siblings_iro(client, qa_manager, other_iro):
     form = client.get(reverse("children:allocate", args=[child.public_id])).context["form"]
     assert form.initial["iro"] == other_iro.pk
     assert f"The child's brother or sister has {other_iro} as their IRO." in form.fields["iro"].help_text
+
+
+def test_the_caseload_shows_siblings_together_at_a_fixed_cost(client, iro):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    children = [make_child(iro=iro, first_name=f"Kid{n}", last_name="Roe") for n in range(6)]
+    sibling_change(actor=iro, child=children[0], la_child_id=children[1].la_child_id, link=True)
+    login(client, iro)
+    url = reverse("children:caseload")
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert "Siblings: Kid1 Roe" in page and "Siblings: Kid0 Roe" in page
+    for n in (2, 4):
+        sibling_change(actor=iro, child=children[n], la_child_id=children[n + 1].la_child_id, link=True)
+    with CaptureQueriesContext(connection) as more:
+        assert "Siblings: Kid5 Roe" in client.get(url).content.decode()
+    assert len(more) == len(few)

@@ -1,14 +1,14 @@
 from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from core.forms import date_field
 
-from .models import Child, Cover, IROAllocation, MissingEpisode, ShortBreakAgreement
+from .models import Child, ChildContact, Cover, IROAllocation, MissingEpisode, ShortBreakAgreement
 from .selectors import iros_with_caseload_counts
 
 
@@ -86,6 +86,121 @@ class MissingEpisodeForm(forms.Form):
     @classmethod
     def initial_from(cls, missing: MissingEpisode) -> dict:
         return {"kind": missing.kind, "start_on": missing.start_on, "end_on": missing.end_on}
+
+
+class ChildDetailsForm(forms.Form):
+    first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the child's first name"})
+    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the child's last name"})
+    preferred_name = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Preferred name (optional)",
+        help_text="The name the child likes to be called, if different.",
+    )
+    pronouns = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Pronouns (optional)",
+        help_text="For example, she/her, he/him or they/them.",
+    )
+    first_language = forms.CharField(max_length=60, required=False, label="First language (optional)")
+    interpreter_needed = forms.BooleanField(required=False, label="The child needs an interpreter")
+    disability = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Disability (optional)",
+        help_text="Any disability, and what helps the child take part.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    religion = forms.CharField(max_length=60, required=False, label="Religion (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("first_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("last_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("preferred_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("pronouns", field_width=Fluid.ONE_THIRD),
+            Field.text("first_language", field_width=Fluid.ONE_THIRD),
+            Field.checkbox("interpreter_needed"),
+            Field.textarea("disability"),
+            Field.text("religion", field_width=Fluid.ONE_THIRD),
+            Submit("submit", "Save details"),
+        )
+
+    @classmethod
+    def initial_from(cls, child: Child) -> dict:
+        return {name: getattr(child, name) for name in cls.base_fields}
+
+
+class ContactForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=ChildContact.Role.choices,
+        widget=forms.RadioSelect,
+        label="Who are they to the child?",
+        error_messages={"required": "Select who they are to the child"},
+    )
+    name = forms.CharField(max_length=100, label="Name", error_messages={"required": "Enter their name"})
+    team = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Team or organisation (optional)",
+        help_text="For example, the social work team, the carer's agency or the school's name.",
+    )
+    email = forms.EmailField(
+        required=False,
+        label="Email address (optional)",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    phone = forms.CharField(max_length=30, required=False, label="Phone number (optional)")
+
+    def __init__(self, *args, submit_label: str = "Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("role", legend_size=Size.SMALL),
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("team", field_width=Fluid.TWO_THIRDS),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("phone", field_width=Fluid.ONE_THIRD),
+            Submit("submit", submit_label),
+        )
+
+    @classmethod
+    def initial_from(cls, contact: ChildContact) -> dict:
+        return {name: getattr(contact, name) for name in cls.base_fields}
+
+
+class SiblingForm(forms.Form):
+    la_child_id = forms.CharField(
+        max_length=10,
+        label="The sibling's LA child id",
+        error_messages={"required": "Enter the sibling's LA child id"},
+    )
+    link = forms.TypedChoiceField(
+        choices=[("yes", "Link them as siblings"), ("no", "Remove the link")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="What do you want to do?",
+        error_messages={"required": "Select whether to link them or remove the link"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("la_child_id", field_width=Fluid.ONE_THIRD),
+            Field.radios("link", legend_size=Size.SMALL),
+            Submit("submit", "Save"),
+        )
+
+
+class ContactRemoveForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Submit("submit", "Remove", css_class="govuk-button--warning"))
 
 
 class ShortBreakAgreementForm(forms.Form):

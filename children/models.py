@@ -54,6 +54,9 @@ URN_PATTERN = r"^(SC[0-9]{6}|[0-9]{7}|XXXXXXX)$"
 urn_validator = RegexValidator(
     URN_PATTERN, "An Ofsted URN is SC and 6 digits, or 7 digits (XXXXXXX for a regional adoption agency)."
 )
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{6,30}$", "Enter a phone number, like 01632 960 001 or +44 808 157 0192."
+)
 # Placements with no Ofsted URN in today's return (DfE rule 222); other years: codes.placement_list().
 PLACEMENTS_WITHOUT_URN = placement_list("PLACEMENTS_WITHOUT_URN", LAST_YEAR)
 
@@ -119,6 +122,8 @@ class Child(models.Model):
     # under short breaks, where the DfE allows it: rule 393). MC_DOB: her first child's date of birth.
     mother = models.CharField("is a mother (MOTHER)", max_length=1, choices=[("1", "Yes"), ("0", "No")], blank=True)
     first_child_born_on = models.DateField("date of birth of her first child (MC_DOB)", null=True, blank=True)
+    # Brothers and sisters looked after too, so that one IRO can follow them together.
+    siblings = models.ManyToManyField("self", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -506,3 +511,32 @@ class Cover(models.Model):
     def __str__(self) -> str:
         whom = self.covered_iro or "named children"
         return f"{self.iro} covering {whom} {self.start_on:%d/%m/%Y}-{self.end_on:%d/%m/%Y}"
+
+
+class ChildContact(models.Model):
+    """One of the people around the child whom the IRO consults before a review: their social
+    worker and team manager, carers, placement provider, school, virtual school and advocate."""
+
+    class Role(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        TEAM_MANAGER = "team_manager", "Team manager"
+        CARER = "carer", "Carer"
+        PLACEMENT_PROVIDER = "placement_provider", "Placement provider"
+        SCHOOL = "school", "School contact"
+        VIRTUAL_SCHOOL = "virtual_school", "Virtual school contact"
+        ADVOCATE = "advocate", "Advocate"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    name = models.CharField(max_length=100)
+    team = models.CharField("team or organisation", max_length=100, blank=True)
+    email = models.EmailField("email address", max_length=254, blank=True)
+    phone = models.CharField("phone number", max_length=30, blank=True, validators=[phone_validator])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"

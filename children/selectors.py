@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.shortcuts import get_object_or_404
@@ -34,7 +35,7 @@ from core.calendar import add_working_days
 from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
-from .models import Child, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
+from .models import Child, ChildContact, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
 
 def allocated_on(day: date) -> Q:
@@ -89,6 +90,32 @@ def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
         MissingEpisode.objects.filter(child__in=children_visible_to(user)).select_related("child"),
         public_id=public_id,
     )
+
+
+def contact_for_user(user: User, public_id) -> ChildContact:
+    """One of the people around a child, or 404 unless the user may see the child."""
+    return get_object_or_404(
+        ChildContact.objects.filter(child__in=children_visible_to(user)).select_related("child"),
+        public_id=public_id,
+    )
+
+
+def contacts_of(child: Child) -> list[ChildContact]:
+    """The people around the child, in the order of their roles (social worker first), then by name."""
+    order = {role: n for n, role in enumerate(ChildContact.Role.values)}
+    return sorted(child.contacts.all(), key=lambda contact: (order[contact.role], contact.name.lower()))
+
+
+def siblings_iro(child: Child, *, today: date) -> User | None:
+    """The active IRO of the child's linked brothers and sisters now (the first, by name, where they
+    have different IROs), to suggest when allocating: one IRO follows siblings together."""
+    allocation = (
+        IROAllocation.objects.filter(allocated_on(today), child__in=child.siblings.all(), iro__is_active=True)
+        .select_related("iro")
+        .order_by("iro__first_name", "iro__last_name")
+        .first()
+    )
+    return allocation.iro if allocation else None
 
 
 def current_iro_id(child: str = "pk", *, day: date | None = None) -> Subquery:
@@ -352,6 +379,8 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
     for child in [*page, *covering]:
         child.flags = flags.get(child.pk, [])
+    # One query for every row's siblings, shown beside the child's name.
+    prefetch_related_objects([*page, *covering], "siblings")
     return CaseloadPage(
         page=page,
         total=counts["total"],

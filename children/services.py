@@ -13,7 +13,7 @@ from accounts.models import User
 from core.dates import uk_date
 from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES, STARTED_TO_BE_LOOKED_AFTER, periods_of_care
 
-from .models import Child, Cover, Episode, IROAllocation, MissingEpisode
+from .models import Child, ChildContact, Cover, Episode, IROAllocation, MissingEpisode
 from .rules import episode_follows_breaks, missing_episode_breaks
 from .signals import episodes_changed
 
@@ -377,3 +377,123 @@ def caseload_reallocate(
             start_on=start_on.isoformat(),
         )
         return allocations
+
+
+# The details about the child that the IRO and QA managers keep up to date (the 903 fields come from
+# the return, and are not edited here).
+CHILD_DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "pronouns",
+    "first_language",
+    "interpreter_needed",
+    "disability",
+    "religion",
+)
+
+
+def child_details_update(
+    *,
+    actor: User | None,
+    child: Child,
+    first_name: str,
+    last_name: str,
+    preferred_name: str = "",
+    pronouns: str = "",
+    first_language: str = "",
+    interpreter_needed: bool = False,
+    disability: str = "",
+    religion: str = "",
+) -> Child:
+    """Change the child's name and the details that help them take part in their review."""
+    new_values = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "preferred_name": preferred_name.strip(),
+        "pronouns": pronouns.strip(),
+        "first_language": first_language.strip(),
+        "interpreter_needed": interpreter_needed,
+        "disability": disability.strip(),
+        "religion": religion.strip(),
+    }
+    with transaction.atomic():
+        child = lock_child(child)
+        changed = changes(child, new_values)
+        for name, value in new_values.items():
+            setattr(child, name, value)
+        child.full_clean(validate_unique=False, validate_constraints=False)
+        child.save(update_fields=list(CHILD_DETAIL_FIELDS))
+        audit_record(actor=actor, action="child_details_updated", obj=child, **changed)
+        return child
+
+
+def contact_add(
+    *, actor: User | None, child: Child, role: str, name: str, team: str = "", email: str = "", phone: str = ""
+) -> ChildContact:
+    """Record one of the people around the child (their social worker, a carer, their school...)."""
+    contact = ChildContact(child=child, role=role, name=name.strip(), team=team.strip(), email=email, phone=phone)
+    contact.full_clean()
+    with transaction.atomic():
+        lock_child(child)
+        contact.save()
+        audit_record(actor=actor, action="child_contact_added", obj=child, contact=contact.pk, role=role)
+    return contact
+
+
+def contact_update(
+    *,
+    actor: User | None,
+    contact: ChildContact,
+    role: str,
+    name: str,
+    team: str = "",
+    email: str = "",
+    phone: str = "",
+) -> ChildContact:
+    """Correct a person's details, or record a new social worker in their place."""
+    new_values = {"role": role, "name": name.strip(), "team": team.strip(), "email": email, "phone": phone}
+    with transaction.atomic():
+        lock_child(contact.child)
+        contact = ChildContact.objects.select_for_update().get(pk=contact.pk)
+        changed = changes(contact, new_values)
+        for field, value in new_values.items():
+            setattr(contact, field, value)
+        contact.full_clean(exclude=["child"])
+        contact.save(update_fields=list(new_values))
+        audit_record(actor=actor, action="child_contact_updated", obj=contact.child, contact=contact.pk, **changed)
+        return contact
+
+
+def contact_remove(*, actor: User | None, contact: ChildContact) -> Child:
+    """Remove a person who no longer works with the child; the audit keeps who they were."""
+    with transaction.atomic():
+        child = lock_child(contact.child)
+        was = {"role": contact.role, "name": contact.name, "team": contact.team}
+        ChildContact.objects.filter(pk=contact.pk).delete()
+        audit_record(actor=actor, action="child_contact_removed", obj=child, contact=contact.pk, old=was)
+        return child
+
+
+def sibling_change(*, actor: User | None, child: Child, la_child_id: str, link: bool) -> Child:
+    """Link the child with a brother or sister (each is then the other's sibling), or undo the link."""
+    la_child_id = la_child_id.strip()
+    sibling = Child.objects.filter(la_child_id=la_child_id).first()
+    if sibling is None:
+        raise ValidationError({"la_child_id": f"No child has the LA child id {la_child_id}."})
+    if sibling.pk == child.pk:
+        raise ValidationError({"la_child_id": "That is this child's own LA child id."})
+    with transaction.atomic():
+        child = lock_child(child)
+        linked = child.siblings.filter(pk=sibling.pk).exists()
+        if link == linked:
+            state = "already" if linked else "not"
+            raise ValidationError({"la_child_id": f"{la_child_id} is {state} linked as a sibling."})
+        if link:
+            child.siblings.add(sibling)
+        else:
+            child.siblings.remove(sibling)
+        audit_record(
+            actor=actor, action="sibling_linked" if link else "sibling_unlinked", obj=child, sibling=sibling.pk
+        )
+        return child

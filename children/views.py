@@ -11,7 +11,16 @@ from accounts.models import User
 from core.forms import add_service_errors, submit
 from core.periods import periods_of_care
 
-from .forms import AllocationForm, CoverForm, MissingEpisodeForm, ReallocationForm
+from .forms import (
+    AllocationForm,
+    ChildDetailsForm,
+    ContactForm,
+    ContactRemoveForm,
+    CoverForm,
+    MissingEpisodeForm,
+    ReallocationForm,
+    SiblingForm,
+)
 from .pages import child_page_context
 from .selectors import (
     CaseloadFilters,
@@ -20,19 +29,27 @@ from .selectors import (
     caseload_for,
     caseload_page,
     child_for_user,
+    contact_for_user,
+    contacts_of,
     current_allocation_of,
     due_status_of,
     missing_episode_for_user,
     pending_allocation_of,
     reallocation_preview,
     short_break_arrangements_with_breaks,
+    siblings_iro,
 )
 from .services import (
     allocation_change,
     caseload_reallocate,
+    child_details_update,
+    contact_add,
+    contact_remove,
+    contact_update,
     cover_record,
     missing_episode_record,
     missing_episode_update,
+    sibling_change,
 )
 
 CASELOAD_SEARCH = "caseload_search"
@@ -96,6 +113,9 @@ def child_detail(request, public_id):
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
+            "can_edit_details": request.user.can_see_caseloads,
+            "contacts": contacts_of(child),
+            "siblings": child.siblings.all(),
             "short_breaks": short_break_arrangements_with_breaks(child, episodes),
             "agreements": child.short_break_agreements.all(),
             **child_page_context(child, today=today),
@@ -110,7 +130,10 @@ def allocation_change_view(request, public_id):
         raise PermissionDenied
     today = timezone.localdate()
     current = current_allocation_of(child, today=today)
-    form = AllocationForm(request.POST or None, today=today, changing=current is not None)
+    suggested = siblings_iro(child, today=today)
+    if current is not None and suggested == current.iro:
+        suggested = None  # the siblings share the child's IRO already
+    form = AllocationForm(request.POST or None, today=today, changing=current is not None, suggested=suggested)
     allocation = submit(request, form, allocation_change, child=child)
     if allocation is not None:
         if allocation.start_on > today:
@@ -125,6 +148,98 @@ def allocation_change_view(request, public_id):
         request,
         "form_page.html",
         {"form": form, "title": title, "lede": lede, "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def child_details_view(request, public_id):
+    """The child's name and the details that help them take part: for their IRO and QA managers."""
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = ChildDetailsForm(request.POST or None, initial=ChildDetailsForm.initial_from(child))
+    saved = submit(request, form, child_details_update, edits=child, child=child)
+    if saved is not None:
+        messages.success(request, f"{saved.full_name}’s details saved.")
+        return redirect(child_url(saved))
+    return render_child_page(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Change the child’s details", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def contact_add_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, submit_label="Add person")
+    contact = submit(request, form, contact_add, child=child)
+    if contact is not None:
+        messages.success(request, f"{contact.name} added.")
+        return redirect(child_url(child))
+    return render_child_page(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Add a person around the child", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def contact_edit_view(request, public_id):
+    contact = contact_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    child = contact.child
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_from(contact), submit_label="Save changes")
+    saved = submit(request, form, contact_update, edits=contact, contact=contact)
+    if saved is not None:
+        messages.success(request, f"{saved.name}’s details saved.")
+        return redirect(child_url(child))
+    return render_child_page(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"Change {contact.name}’s details", "child": child, "back_url": child_url(child)},
+    )
+
+
+@login_required
+def contact_remove_view(request, public_id):
+    contact = contact_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    child = contact.child
+    form = ContactRemoveForm(request.POST if request.method == "POST" else None)
+    if submit(request, form, contact_remove, contact=contact) is not None:
+        messages.success(request, f"{contact.name} removed.")
+        return redirect(child_url(child))
+    return render_child_page(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Remove {contact.name}?",
+            "lede": f"{contact.get_role_display()}. The record’s history keeps who they were.",
+            "child": child,
+            "back_url": child_url(child),
+        },
+    )
+
+
+@login_required
+def siblings_view(request, public_id):
+    child = child_for_user(request.user, public_id)
+    if not request.user.can_see_caseloads:
+        raise PermissionDenied
+    form = SiblingForm(request.POST or None)
+    if submit(request, form, sibling_change, child=child) is not None:
+        messages.success(request, "Siblings saved.")
+        return redirect(child_url(child))
+    return render_child_page(
+        request,
+        "form_page.html",
+        {"form": form, "title": "Link or unlink a sibling", "child": child, "back_url": child_url(child)},
     )
 
 

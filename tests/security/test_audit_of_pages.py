@@ -15,7 +15,17 @@ from .test_permission_matrix import MORE_ARGS, RULES, world  # noqa: F401 (world
 pytestmark = pytest.mark.django_db
 
 # The objects whose pages show a child's details (the kinds of the matrix's rules).
-ABOUT_A_CHILD = {"child", "held_review", "waiting_review", "meeting", "missing", "escalation", "stage", "action"}
+ABOUT_A_CHILD = {
+    "child",
+    "contact",
+    "held_review",
+    "waiting_review",
+    "meeting",
+    "missing",
+    "escalation",
+    "stage",
+    "action",
+}
 
 
 def test_every_page_about_a_child_writes_one_audit_entry_when_shown(client, world):  # noqa: F811
@@ -39,6 +49,11 @@ def test_every_page_about_a_child_writes_one_audit_entry_when_shown(client, worl
     assert not wrong, "pages shown without exactly one audit entry:\n" + "\n".join(wrong)
     for form_page in [
         "children:allocate",
+        "children:details",
+        "children:siblings",
+        "children:contact_add",
+        "children:contact_edit",
+        "children:contact_remove",
         "children:missing_record",
         "children:missing_edit",
         "reviews:record",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from children.models import Cover
-from children.services import allocation_change, missing_episode_record
+from children.services import allocation_change, contact_add, missing_episode_record
 from consultations.services import consultation_send
 from core.collection_years import CollectionYear
 from escalations.services import escalation_raise
@@ -75,6 +75,11 @@ RULES = {
     "children:cover_record": (None, only("qa"), "get"),
     "children:reallocate": (None, only("qa"), "get"),
     "children:detail": ("child", sees, "get"),
+    "children:details": ("child", sees, "get"),
+    "children:siblings": ("child", sees, "get"),
+    "children:contact_add": ("child", sees, "get"),
+    "children:contact_edit": ("contact", sees, "get"),
+    "children:contact_remove": ("contact", sees, "get"),
     "children:allocate": ("child", qa_only_for_seen, "get"),
     "children:audit": ("child", qa_only_for_seen, "get"),
     "children:missing_record": ("child", sees, "get"),
@@ -248,6 +253,9 @@ def world():
                 today=date(2014, 4, 3),
             ).public_id,
             "escalation": escalation.public_id,
+            "contact": contact_add(
+                actor=users["qa"], child=child, role="social_worker", name="Sam Worker", team="North"
+            ).public_id,
             "consultation": consultation_send(
                 actor=users["qa"], review=waiting, respondent="carer", name="Sam Carer", email="sam@example.org"
             ).public_id,

@@ -43,6 +43,15 @@ def test_an_email_names_the_child_only_by_la_id_and_never_in_the_subject(overdue
     assert message.extra_headers["Message-ID"].startswith("<notification-")
 
 
+def test_emails_link_to_the_services_public_address(overdue, iro, settings):
+    settings.SITE_URL = "https://iro.example.gov.uk/"
+    notifications_send_pending()
+    message = next(m for m in mail.outbox if m.to == [iro.email])
+    link = f"https://iro.example.gov.uk/children/{overdue.public_id}/"
+    assert link in message.body and link in message.alternatives[0][0]
+    assert "127.0.0.1" not in message.body
+
+
 def test_a_mail_server_error_is_recorded_and_raised_for_a_retry(overdue, settings):
     with socket.socket() as unused:  # a port nothing listens on
         unused.bind(("127.0.0.1", 0))

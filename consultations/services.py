@@ -3,6 +3,7 @@ the reminder sweep and the sender of the consultations' emails."""
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from accounts.models import User
 from accounts.notifications import build_email, send_pending, site_url
 from core.calendar import add_working_days
 from reviews.models import PartyRole, Review, ReviewViews
+from reviews.record import EIGHT_TO_12, UNDER_8, age_band
 from reviews.services import views_add
 
 from .models import Audience, Consultation, ConsultationEmail
@@ -42,13 +44,10 @@ ROLE_OF = {
 
 
 def child_audience(date_of_birth: date, on: date) -> str:
-    """The child's questions by their age on the day of the review."""
-    age = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-    if age < 8:
-        return Audience.CHILD_UNDER_8
-    if age < 13:
-        return Audience.CHILD_8_TO_12
-    return Audience.CHILD_13_PLUS
+    """The child's questions by their age on the day of the review, in the age bands of the letter to
+    the child (reviews.record.age_band)."""
+    band = age_band(relativedelta(on, date_of_birth).years)
+    return {UNDER_8: Audience.CHILD_UNDER_8, EIGHT_TO_12: Audience.CHILD_8_TO_12}.get(band, Audience.CHILD_13_PLUS)
 
 
 def review_date(review: Review) -> date:

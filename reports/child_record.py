@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import User
 from children.models import Child
+from core.pdf import html_to_pdf
 from escalations.models import Escalation, EscalationStage, EscalationStatusChange
 from reviews.models import Meeting, MidwayCheck, ReviewAction
 
@@ -160,17 +161,10 @@ def render_json(document: dict) -> str:
 
 
 def render_pdf(document: dict) -> bytes:
-    """The same record as a PDF to read. Raises reports.renderers.pdf.PdfUnavailable where
-    WeasyPrint cannot run."""
-    from .renderers.pdf import PdfUnavailable, unavailable_reason
-
-    reason = unavailable_reason()
-    if reason:
-        raise PdfUnavailable(reason)
-    import weasyprint
-
-    html = render_to_string("reports/child_record.html", {"record": document, "sections": _readable(document)})
-    return weasyprint.HTML(string=html).write_pdf()
+    """The same record as a PDF to read. Raises core.pdf.PdfUnavailable where WeasyPrint cannot run."""
+    return html_to_pdf(
+        render_to_string("reports/child_record.html", {"record": document, "sections": _readable(document)})
+    )
 
 
 def _label(key: str) -> str:

@@ -10,6 +10,7 @@ from datetime import date
 from django.template.loader import render_to_string
 
 from core.dates import uk_date
+from core.pdf import html_to_pdf
 
 from .models import Review
 from .record import EIGHT_TO_12, THIRTEEN_PLUS, UNDER_8, age_band, legal_status_on, placements_in_year_to
@@ -19,10 +20,6 @@ FORMATS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-class PdfUnavailable(RuntimeError):
-    pass
 
 
 @dataclass
@@ -231,11 +228,7 @@ def render_html(document: Document) -> str:
 
 
 def render_pdf(document: Document) -> bytes:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:
-        raise PdfUnavailable(f"the PDF library cannot run on this server ({type(error).__name__})") from None
-    return weasyprint.HTML(string=render_html(document)).write_pdf()
+    return html_to_pdf(render_html(document))
 
 
 def render_docx(document: Document) -> bytes:

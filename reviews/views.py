@@ -21,9 +21,9 @@ from children.forms import ShortBreakAgreementForm
 from children.selectors import child_for_user, children_visible_to, current_allocation_of
 from children.views import child_url
 from core.forms import add_service_errors, submit
+from core.pdf import PdfUnavailable
 
 from . import documents, journey
-from .documents import PdfUnavailable
 from .forms import (
     ActionForm,
     ActionUpdateForm,

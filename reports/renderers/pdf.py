@@ -1,33 +1,16 @@
-"""The annual report as a PDF, laid out by WeasyPrint from the HTML document.
+"""The annual report as a PDF, laid out by WeasyPrint from the HTML document (core/pdf.py)."""
 
-WeasyPrint needs Pango and HarfBuzz from the operating system (Debian: libpango-1.0-0
-libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; `make test` installs them). Without them
-importing it fails; the service then says the PDF is unavailable instead of failing the page."""
-
-from functools import lru_cache
+from core.pdf import PdfUnavailable, html_to_pdf, unavailable_reason
 
 from ..annual import AnnualReport
 from .html import render_html
 
-
-class PdfUnavailable(RuntimeError):
-    pass
-
-
-@lru_cache(maxsize=1)
-def unavailable_reason() -> str | None:
-    """None if PDFs can be made here, else why not (in words for the page)."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:
-        return f"the PDF library cannot run on this server ({type(error).__name__}: {str(error)[:200]})"
-    return None
+__all__ = ["PdfUnavailable", "render_pdf", "unavailable_reason"]
 
 
 def render_pdf(report: AnnualReport) -> bytes:
+    # Asked here as well as in html_to_pdf, so that the pages can be shown what happens without it.
     reason = unavailable_reason()
     if reason:
         raise PdfUnavailable(reason)
-    import weasyprint
-
-    return weasyprint.HTML(string=render_html(report)).write_pdf()
+    return html_to_pdf(render_html(report))

@@ -35,6 +35,7 @@ def case_note_record_view(request, public_id):
         form,
         case_note_record,
         child=child,
+        about=child,
         title="Record a case note",
         back_url=child_url(child),
         done=lambda note: (f"Case note of the contact on {note.contact_on:%d/%m/%Y} saved.", child_url(child)),

@@ -1,6 +1,9 @@
+from django.contrib import messages
 from django.db import connection, models
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from core.forms import submit
 
 from .models import AuditEntry, User
 
@@ -67,3 +70,16 @@ def render_child_page(request, template: str, context: dict, **kwargs) -> HttpRe
         page = request.resolver_match.view_name if request.resolver_match else request.path
         audit_record(actor=request.user, action="child_page_viewed", obj=child, page=page)
     return render(request, template, context, **kwargs)
+
+
+def child_form_page(request, form, service, *, about, title: str, back_url: str, done, lede: str = "", **arguments):
+    """A form page about a child (`about`): the form goes through core.forms.submit to `service`
+    (with `arguments`, and `edits=` for an edit form); once saved, `done(result)` gives the success
+    message and where to go next. Until then the form page is shown, and its viewing audited."""
+    result = submit(request, form, service, **arguments)
+    if result is not None:
+        message, url = done(result)
+        messages.success(request, message)
+        return redirect(url)
+    context = {"form": form, "title": title, "lede": lede, "child": about, "back_url": back_url}
+    return render_child_page(request, "form_page.html", context)

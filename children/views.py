@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_list_viewed, audit_record, render_child_page
+from accounts.audit import audit_list_viewed, audit_record, child_form_page, render_child_page
 from accounts.models import User
 from core.forms import add_service_errors, submit
 from core.periods import periods_of_care
@@ -158,14 +158,16 @@ def child_details_view(request, public_id):
     if not request.user.can_see_caseloads:
         raise PermissionDenied
     form = ChildDetailsForm(request.POST or None, initial=ChildDetailsForm.initial_from(child))
-    saved = submit(request, form, child_details_update, edits=child, child=child)
-    if saved is not None:
-        messages.success(request, f"{saved.full_name}’s details saved.")
-        return redirect(child_url(saved))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Change the child’s details", "child": child, "back_url": child_url(child)},
+        form,
+        child_details_update,
+        edits=child,
+        child=child,
+        about=child,
+        title="Change the child’s details",
+        back_url=child_url(child),
+        done=lambda saved: (f"{saved.full_name}’s details saved.", child_url(saved)),
     )
 
 
@@ -175,14 +177,15 @@ def contact_add_view(request, public_id):
     if not request.user.can_see_caseloads:
         raise PermissionDenied
     form = ContactForm(request.POST or None, submit_label="Add person")
-    contact = submit(request, form, contact_add, child=child)
-    if contact is not None:
-        messages.success(request, f"{contact.name} added.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Add a person around the child", "child": child, "back_url": child_url(child)},
+        form,
+        contact_add,
+        child=child,
+        about=child,
+        title="Add a person around the child",
+        back_url=child_url(child),
+        done=lambda contact: (f"{contact.name} added.", child_url(child)),
     )
 
 
@@ -193,14 +196,16 @@ def contact_edit_view(request, public_id):
         raise PermissionDenied
     child = contact.child
     form = ContactForm(request.POST or None, initial=ContactForm.initial_from(contact), submit_label="Save changes")
-    saved = submit(request, form, contact_update, edits=contact, contact=contact)
-    if saved is not None:
-        messages.success(request, f"{saved.name}’s details saved.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"Change {contact.name}’s details", "child": child, "back_url": child_url(child)},
+        form,
+        contact_update,
+        edits=contact,
+        contact=contact,
+        about=child,
+        title=f"Change {contact.name}’s details",
+        back_url=child_url(child),
+        done=lambda saved: (f"{saved.name}’s details saved.", child_url(child)),
     )
 
 
@@ -211,19 +216,16 @@ def contact_remove_view(request, public_id):
         raise PermissionDenied
     child = contact.child
     form = ContactRemoveForm(request.POST if request.method == "POST" else None)
-    if submit(request, form, contact_remove, contact=contact) is not None:
-        messages.success(request, f"{contact.name} removed.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Remove {contact.name}?",
-            "lede": f"{contact.get_role_display()}. The record’s history keeps who they were.",
-            "child": child,
-            "back_url": child_url(child),
-        },
+        form,
+        contact_remove,
+        contact=contact,
+        about=child,
+        title=f"Remove {contact.name}?",
+        lede=f"{contact.get_role_display()}. The record’s history keeps who they were.",
+        back_url=child_url(child),
+        done=lambda _: (f"{contact.name} removed.", child_url(child)),
     )
 
 
@@ -233,13 +235,15 @@ def siblings_view(request, public_id):
     if not request.user.can_see_caseloads:
         raise PermissionDenied
     form = SiblingForm(request.POST or None)
-    if submit(request, form, sibling_change, child=child) is not None:
-        messages.success(request, "Siblings saved.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Link or unlink a sibling", "child": child, "back_url": child_url(child)},
+        form,
+        sibling_change,
+        child=child,
+        about=child,
+        title="Link or unlink a sibling",
+        back_url=child_url(child),
+        done=lambda _: ("Siblings saved.", child_url(child)),
     )
 
 
@@ -249,14 +253,18 @@ def missing_episode_record_view(request, public_id):
     if not request.user.can_see_caseloads:
         raise PermissionDenied
     form = MissingEpisodeForm(request.POST or None, submit_label="Record missing episode")
-    missing = submit(request, form, missing_episode_record, child=child)
-    if missing is not None:
-        messages.success(request, f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Record a missing episode", "child": child, "back_url": child_url(child)},
+        form,
+        missing_episode_record,
+        child=child,
+        about=child,
+        title="Record a missing episode",
+        back_url=child_url(child),
+        done=lambda missing: (
+            f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.",
+            child_url(child),
+        ),
     )
 
 
@@ -269,14 +277,16 @@ def missing_episode_edit_view(request, public_id):
     form = MissingEpisodeForm(
         request.POST or None, initial=MissingEpisodeForm.initial_from(missing), submit_label="Save changes"
     )
-    saved = submit(request, form, missing_episode_update, edits=missing, missing=missing)
-    if saved is not None:
-        messages.success(request, f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Change a missing episode", "child": child, "back_url": child_url(child)},
+        form,
+        missing_episode_update,
+        edits=missing,
+        missing=missing,
+        about=child,
+        title="Change a missing episode",
+        back_url=child_url(child),
+        done=lambda saved: (f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.", child_url(child)),
     )
 
 

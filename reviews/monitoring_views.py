@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import render_child_page
+from accounts.audit import child_form_page, render_child_page
 from children.selectors import child_for_user
 from children.views import child_url
 from core.dates import uk_date
@@ -30,14 +30,15 @@ def case_note_record_view(request, public_id):
     child = child_for_user(request.user, public_id)
     _may_write(request.user)
     form = CaseNoteForm(request.POST or None, initial={"contact_on": timezone.localdate()})
-    note = submit(request, form, case_note_record, child=child)
-    if note is not None:
-        messages.success(request, f"Case note of the contact on {note.contact_on:%d/%m/%Y} saved.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Record a case note", "child": child, "back_url": child_url(child)},
+        form,
+        case_note_record,
+        child=child,
+        about=child,
+        title="Record a case note",
+        back_url=child_url(child),
+        done=lambda note: (f"Case note of the contact on {note.contact_on:%d/%m/%Y} saved.", child_url(child)),
     )
 
 

@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import render_child_page
 from core.forms import add_service_errors, submit
 from reviews.selectors import review_for_user
+from reviews.views import may_write
 from security.lockout import client_address
 
 from . import ratelimit
@@ -45,15 +46,10 @@ SESSION_KEY = "consultation"
 # --- Asking (signed in) ---
 
 
-def _may_write(user) -> None:
-    if not user.can_see_caseloads:
-        raise PermissionDenied
-
-
 @login_required
 def consultation_send_view(request, public_id):
     review = review_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     form = ConsultationForm(request.POST or None)
     if submit(request, form, consultation_send, review=review) is not None:
         messages.success(request, f"Link sent to {form.cleaned_data['name']}.")
@@ -72,7 +68,7 @@ def consultation_send_view(request, public_id):
 
 def _change(request, public_id, service, done: str):
     consultation = consultation_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     try:
         service(actor=request.user, consultation=consultation)
     except ValidationError as error:

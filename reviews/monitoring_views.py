@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,18 +16,13 @@ from .models import ReviewAction
 from .monitoring_forms import CaseNoteForm, MidwayCheckForm
 from .monitoring_selectors import midway_interval
 from .monitoring_services import case_note_record, midway_check_record
-
-
-def _may_write(user) -> None:
-    # IROs and QA managers monitor children; other roles never reach a child in the first place.
-    if not user.can_see_caseloads:
-        raise PermissionDenied
+from .views import may_write
 
 
 @login_required
 def case_note_record_view(request, public_id):
     child = child_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     form = CaseNoteForm(request.POST or None, initial={"contact_on": timezone.localdate()})
     return child_form_page(
         request,
@@ -45,7 +39,7 @@ def case_note_record_view(request, public_id):
 @login_required
 def midway_check_record_view(request, public_id):
     child = child_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     interval = midway_interval(child)
     if interval is None or interval.check is not None:
         messages.info(request, "No midway check is waiting to be recorded for this child.")

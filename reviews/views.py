@@ -68,8 +68,9 @@ from .services import (
 )
 
 
-def _may_write(user) -> None:
-    # IROs and QA managers record reviews; other roles never reach a child in the first place.
+def may_write(user) -> None:
+    """IROs and QA managers write about the children they see; other roles never reach a child in
+    the first place (a second guard, for every writing page of reviews and consultations)."""
     if not user.can_see_caseloads:
         raise PermissionDenied
 
@@ -100,7 +101,7 @@ def _chair_of(user, child) -> int | None:
 @login_required
 def review_record_view(request, public_id):
     child = child_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     form = ReviewForm(
         request.POST or None, initial={"chair": _chair_of(request.user, child)}, submit_label="Record review"
     )
@@ -124,7 +125,7 @@ def review_record_view(request, public_id):
 @login_required
 def review_edit_view(request, public_id):
     review = review_for_user(request.user, public_id, to_finish_paperwork=True)
-    _may_write(request.user)
+    may_write(request.user)
     if not review.is_held:
         return redirect("reviews:record", public_id=review.child.public_id)
     form = ReviewForm(
@@ -148,7 +149,7 @@ def review_edit_view(request, public_id):
 @login_required
 def meeting_book_view(request, public_id):
     review = review_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     form = MeetingForm(request.POST or None)
     meeting = submit(request, form, meeting_book, review=review)
     if meeting is not None:
@@ -170,7 +171,7 @@ def meeting_book_view(request, public_id):
 @login_required
 def meeting_cancel_view(request, public_id):
     meeting = meeting_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     child = meeting.review.child
     form = MeetingCancelForm(request.POST or None)
     if submit(request, form, meeting_cancel, meeting=meeting) is not None:
@@ -214,7 +215,7 @@ def short_break_agreement_view(request, public_id):
 
 def _review_for_writer(request, public_id, *, to_finish_paperwork: bool = False) -> Review:
     review = review_for_user(request.user, public_id, to_finish_paperwork=to_finish_paperwork)
-    _may_write(request.user)
+    may_write(request.user)
     return review
 
 
@@ -270,7 +271,7 @@ def views_add_view(request, public_id):
 @require_POST
 def participant_remove_view(request, public_id):
     participant = participant_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     participant_remove(actor=request.user, participant=participant)
     messages.success(request, f"{participant.name} removed.")
     return redirect("reviews:prepare", public_id=participant.review.public_id)
@@ -280,7 +281,7 @@ def participant_remove_view(request, public_id):
 @require_POST
 def views_remove_view(request, public_id):
     views = views_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     views_remove(actor=request.user, views=views)
     messages.success(request, "Views removed.")
     return redirect("reviews:prepare", public_id=views.review.public_id)
@@ -469,7 +470,7 @@ def journey_discard_view(request, public_id):
 @login_required
 def action_update_view(request, public_id):
     action = action_for_user(request.user, public_id)
-    _may_write(request.user)
+    may_write(request.user)
     form = ActionUpdateForm(request.POST or None, initial=ActionUpdateForm.initial_from(action))
     if submit(request, form, action_update, edits=action, action=action) is not None:
         messages.success(request, "Action updated.")

@@ -106,6 +106,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection kept between requests is checked before each request reuses it: one dropped by the
 # database (a restart, a failover) is replaced instead of failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the reports' short queries for longer than they run (about a second
+    # each); any options given in DATABASE_URL (?options=...) are kept after it.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options", "")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "iro_service.User"

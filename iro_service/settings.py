@@ -257,7 +257,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IRO service <iro-ser
 SITE_URL = env.str("SITE_URL", default="")
 if not SITE_URL:
     if not DEBUG:
-        raise environ.ImproperlyConfigured("Set SITE_URL to the service's public address, e.g. https://iro.example.gov.uk.")
+        raise environ.ImproperlyConfigured(
+            "Set SITE_URL to the service's public address, e.g. https://iro.example.gov.uk."
+        )
     SITE_URL = "http://127.0.0.1:8000"
 if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", SITE_URL):
     raise environ.ImproperlyConfigured(f"SITE_URL must be an address starting http:// or https://, not {SITE_URL!r}.")

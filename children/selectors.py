@@ -374,13 +374,15 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         sort = "due"
     page = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
     page = page.get_page(filters.page)
+    # One query for every row's siblings: shown beside the child's name, and each sibling group together.
+    prefetch_related_objects([*page.object_list, *covering], "siblings")
+    page.object_list = siblings_together(list(page.object_list))
+    covering = siblings_together(covering)
     add_midway(page.object_list, today=today)
     add_midway(covering, today=today)
     flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
     for child in [*page, *covering]:
         child.flags = flags.get(child.pk, [])
-    # One query for every row's siblings, shown beside the child's name.
-    prefetch_related_objects([*page, *covering], "siblings")
     return CaseloadPage(
         page=page,
         total=counts["total"],
@@ -396,6 +398,23 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         actions_overdue=with_actions_overdue([c.pk for c in [*page, *covering]], today=today),
         covering=covering,
     )
+
+
+def siblings_together(children: list[Child]) -> list[Child]:
+    """The rows in their order, except that a child's brothers and sisters on the same list follow
+    straight after the first of them, so that a sibling group is read together (siblings prefetched;
+    a sibling group is linked all to all, see children.services.sibling_change)."""
+    position = {child.pk: i for i, child in enumerate(children)}
+    rows: list[Child] = []
+    placed: set[int] = set()
+    for child in children:
+        if child.pk in placed:
+            continue
+        group = {child.pk, *(s.pk for s in child.siblings.all() if s.pk in position)} - placed
+        for pk in sorted(group, key=position.__getitem__):
+            rows.append(children[position[pk]])
+            placed.add(pk)
+    return rows
 
 
 class Unaccent(Func):

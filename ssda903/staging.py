@@ -9,7 +9,7 @@ transaction.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sqlite3
 import tempfile
@@ -26,9 +26,8 @@ _SCHEMA = """
         file INTEGER NOT NULL,
         tbl TEXT NOT NULL,
         child TEXT NOT NULL,
-        name TEXT NOT NULL,
         line INTEGER NOT NULL,
-        cells TEXT NOT NULL  -- the row's cells as a JSON object, in the file's order of columns
+        cells BLOB NOT NULL  -- the row's values (marshal), in the order of its file's columns
     );
 """
 
@@ -46,6 +45,8 @@ class StagedRows:
         self.db.execute(_SCHEMA)
         self.db.execute("BEGIN")
         self._buffer: list[tuple] = []
+        # Each file's name and columns, kept once rather than with each of its rows.
+        self._files: dict[int, tuple[str, tuple[str, ...]]] = {}
         self.children = 0
 
     def __enter__(self) -> StagedRows:
@@ -56,7 +57,8 @@ class StagedRows:
         os.unlink(self.path)
 
     def add(self, file: int, table: str, src: Source, cells: dict[str, str]) -> None:
-        self._buffer.append((file, table, cells["CHILD"], src.file, src.row, json.dumps(cells)))
+        self._files.setdefault(file, (src.file, tuple(cells)))
+        self._buffer.append((file, table, cells["CHILD"], src.row, marshal.dumps(tuple(cells.values()))))
         if len(self._buffer) >= _WRITE_EVERY:
             self._flush()
 
@@ -66,9 +68,7 @@ class StagedRows:
         self.db.execute("DELETE FROM row WHERE file = ?", (file,))
 
     def _flush(self) -> None:
-        self.db.executemany(
-            "INSERT INTO row (file, tbl, child, name, line, cells) VALUES (?, ?, ?, ?, ?, ?)", self._buffer
-        )
+        self.db.executemany("INSERT INTO row (file, tbl, child, line, cells) VALUES (?, ?, ?, ?, ?)", self._buffer)
         self._buffer = []
 
     def sort(self) -> None:
@@ -95,11 +95,12 @@ class StagedRows:
             tables: dict[str, Table] = defaultdict(Table)
             rows = self.db.execute(
                 """
-                SELECT row.tbl, row.name, row.line, row.cells FROM child JOIN row ON row.child = child.child
+                SELECT row.file, row.tbl, row.line, row.cells FROM child JOIN row ON row.child = child.child
                 WHERE child.n BETWEEN ? AND ? ORDER BY row.seq
                 """,
                 (first, first + size - 1),
             )
-            for table, name, line, cells in rows:
-                tables[table].rows.append((Source(name, line), json.loads(cells)))
+            for file, table, line, cells in rows:
+                name, columns = self._files[file]
+                tables[table].rows.append((Source(name, line), dict(zip(columns, marshal.loads(cells), strict=True))))
             yield tables

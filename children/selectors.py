@@ -369,10 +369,15 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         # The IRO's own children, and apart from them those they cover for a colleague now.
         own = Exists(IROAllocation.objects.filter(allocated_on(today), child=OuterRef("pk"), iro=user))
         children = with_next_review(Child.objects.filter(own), today=today, soon=soon)
-        covered = with_next_review(Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon)
-        if filters.search:
-            covered = matching(covered, filters.search)
-        covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
+        # Most IROs cover no one: one cheap look at their covers spares the query of the children
+        # covered, whose plan the database cannot size (it guesses thousands of rows).
+        if Cover.objects.filter(iro=user, start_on__lte=today, end_on__gte=today).exists():
+            covered = with_next_review(
+                Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon
+            )
+            if filters.search:
+                covered = matching(covered, filters.search)
+            covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
     else:
         children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
     unallocated = iros is not None and filters.iro == "none"

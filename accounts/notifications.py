@@ -80,7 +80,8 @@ BATCH_SIZE = 1000
 def notices(
     *, kind: str, recipient_ids: Iterable[int], child_id: int, subject_type: str, subject_id: int, deadline: date
 ) -> list[Notification]:
-    """The outbox rows (unsaved) telling each recipient (by id) of one deadline about the child."""
+    """The outbox rows (unsaved) telling each recipient (by id) of one deadline about the child (by
+    id: the outbox sits below the children app, so it does not import it)."""
     return [
         Notification(
             kind=kind,
@@ -109,23 +110,6 @@ def outbox_write(rows: Iterable[Model], *, batch_size: int = BATCH_SIZE) -> int:
 def notify_all(rows: Iterable[Notification]) -> None:
     """Put the notifications (from `notices`) in the outbox, once each (see outbox_write)."""
     outbox_write(rows)
-
-
-def notify(
-    *, kind: str, recipients: Iterable[User], child: Model, subject_type: str, subject_id: int, deadline: date
-) -> None:
-    """Put one row per recipient in the outbox about `child` (a children.Child: the outbox sits
-    below the children app, so it does not import it), as `notify_all` does."""
-    notify_all(
-        notices(
-            kind=kind,
-            recipient_ids=[r.pk for r in recipients],
-            child_id=child.pk,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            deadline=deadline,
-        )
-    )
 
 
 def wording(notification: Notification) -> tuple[str, str]:

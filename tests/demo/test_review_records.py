@@ -20,6 +20,8 @@ from reviews.models import CaseNote, MidwayCheck, Review, ReviewAction, ReviewPa
 TODAY = date(2026, 11, 25)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+pytestmark = pytest.mark.slow  # each builds a demo authority
+
 
 def seed(*extra: str, seed: int = 7, children: int = 40) -> str:
     out = io.StringIO()

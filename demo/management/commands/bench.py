@@ -87,6 +87,7 @@ class Command(BaseCommand):
         children = options["children"]
         iros = options["iros"] or max(1, round(children / CHILDREN_PER_IRO))
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # else whitenoise warns at each start
         built = self._data(children, iros, options["seed"], options["base"], today, options["rebuild"])
         if options["build_only"]:
             return

@@ -270,7 +270,7 @@ def measure_commands(today: date, runs: int, workdir) -> list[Measure]:
 
 
 def measure_lower_bound(today: date, runs: int) -> Measure:
-    """reports.lower_bound.headline_figures(year): the annual report's headline figures in
+    """reports.lower_bound.headline_figures(CollectionYear): the annual report's headline figures in
     hand-written SQL, the least the report could cost. Not every version of the service has it."""
     measure = Measure("lower_bound", "annual report lower bound (hand-written SQL)", "command")
     try:
@@ -278,7 +278,7 @@ def measure_lower_bound(today: date, runs: int) -> Measure:
     except ImportError:
         measure.note = "n/a: reports.lower_bound.headline_figures does not exist"
         return measure
-    year = report_year(today)
+    year = CollectionYear.last_complete(today)
     measure.times, measure.queries = timed(lambda: headline_figures(year), runs)
     return measure
 

@@ -143,7 +143,9 @@ class Command(BaseCommand):
         )
         if copies > 1:
             self.stdout.write(f"Copying it {copies - 1} times...")
+            copying = time.perf_counter()
             replicate(copies)
+            self.stdout.write(f"Copied in {time.perf_counter() - copying:.1f} s.")
         held = {
             **wanted,
             "history_children": Child.objects.count(),

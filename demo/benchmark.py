@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.management import call_command
@@ -89,13 +90,13 @@ class Measure:
         return statistics.median(self.times) if self.times else None
 
 
-def timed(fn: Callable[[], object], runs: int, *, rollback: bool = False) -> tuple[list[float], int]:
+def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], int]:
     """Times of `runs` calls (ms) and the query count of the last one."""
     times, queries = [], 0
     for _ in range(runs):
         with QueryCounter() as counter:
             started = time.perf_counter()
-            in_rollback(fn) if rollback else fn()
+            fn()
             times.append((time.perf_counter() - started) * 1000)
         queries = counter.count
     return times, queries
@@ -200,7 +201,7 @@ def periodic_tasks(today: date) -> list[Task]:
     """Every periodic task in the beat schedule, run on the last working day. The senders run after
     every daily sweep (not timed), so they have that day's outbox to send."""
     day = working_day(today).isoformat()
-    outbox = lambda: _daily_sweeps(day)  # noqa: E731
+    outbox = partial(_daily_sweeps, day)
     return [
         *(Task(f"sweep_{name}", f"sweep: {name}", lambda name=name: sweep(name, day)) for name in SWEEPS),
         Task("sweep_stages_overdue", "sweep: escalation stages overdue", lambda: sweep_stages_overdue(day)),

@@ -10,7 +10,7 @@ COPY requirements/runtime.txt requirements/runtime.txt
 RUN pip install --no-cache-dir -r requirements/runtime.txt
 COPY . .
 RUN pip install --no-cache-dir --no-deps .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
+RUN SECRET_KEY=collectstatic-only SITE_URL=http://localhost python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 iro && mkdir -p /app/var/903-imports && chown -R iro /app/var
 USER iro
 EXPOSE 8000

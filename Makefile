@@ -66,10 +66,11 @@ test: install-test chromium weasyprint-libs frontend/node_modules/axe-core/axe.m
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest
 
-# While working: everything but the browser, integration and slow tests.
+# While working: everything but the browser, integration and slow tests, on the real day only
+# (not the frozen days too), over every core (each pytest worker gets its own test database).
 test-fast: install-test
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		$(PY) -m pytest -m "not browser and not integration and not slow"
+		$(PY) -m pytest -m "not browser and not integration and not slow" --real-day-only -n auto --reuse-db -q
 
 lint: install-test
 	$(VENV)/bin/ruff check .

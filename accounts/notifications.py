@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import islice
 from smtplib import SMTPException, SMTPRecipientsRefused
 from typing import Any
 
@@ -71,26 +72,44 @@ WORDING = {
 }
 
 
-def notify(
-    *, kind: str, recipients: Iterable[User], child: Model, subject_type: str, subject_id: int, deadline: date
-) -> None:
-    """Put one row per recipient in the outbox about `child` (a children.Child: the outbox sits
-    below the children app, so it does not import it). A row with the same key is already there after an
-    earlier or concurrent sweep, and the database's unique key makes this insert a no-op then."""
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                kind=kind,
-                recipient=recipient,
-                child=child,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                deadline=deadline,
-            )
-            for recipient in recipients
-        ],
-        ignore_conflicts=True,
-    )
+# Outbox rows written per INSERT by a sweep: a sweep costs a fixed number of queries per this many
+# rows, however many it writes (or finds written already, on a repeat run).
+BATCH_SIZE = 1000
+
+
+def notices(
+    *, kind: str, recipient_ids: Iterable[int], child_id: int, subject_type: str, subject_id: int, deadline: date
+) -> list[Notification]:
+    """The outbox rows (unsaved) telling each recipient (by id) of one deadline about the child (by
+    id: the outbox sits below the children app, so it does not import it)."""
+    return [
+        Notification(
+            kind=kind,
+            recipient_id=recipient_id,
+            child_id=child_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            deadline=deadline,
+        )
+        for recipient_id in recipient_ids
+    ]
+
+
+def outbox_write(rows: Iterable[Model], *, batch_size: int = BATCH_SIZE) -> int:
+    """Put the unsaved outbox rows (of one model) in the database, `batch_size` to an INSERT. A row
+    whose unique key is there already, after an earlier or concurrent sweep, is skipped by the
+    database: every sweep is safe to run again, and never writes a row twice. Returns the number
+    of rows given."""
+    rows, given = iter(rows), 0
+    while batch := list(islice(rows, batch_size)):
+        type(batch[0]).objects.bulk_create(batch, ignore_conflicts=True)
+        given += len(batch)
+    return given
+
+
+def notify_all(rows: Iterable[Notification]) -> None:
+    """Put the notifications (from `notices`) in the outbox, once each (see outbox_write)."""
+    outbox_write(rows)
 
 
 def wording(notification: Notification) -> tuple[str, str]:

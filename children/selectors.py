@@ -238,30 +238,47 @@ def due_soon_by(today: date) -> date:
     return add_working_days(today, settings.DUE_SOON_WORKING_DAYS, nation=settings.BANK_HOLIDAY_NATION)
 
 
+def _reviews():
+    """The app above's Review rows, reached by the relation it declares (`child.reviews`)."""
+    return Child._meta.get_field("reviews").related_model._default_manager
+
+
+def _waiting_review():
+    """For a query of children: the review due next, the one not yet held on the latest clock
+    (period of care or short-break arrangement). Read straight from the reviews table, so each
+    child costs one probe of the unique index on (child, period_start) of the reviews not held."""
+    return _reviews().filter(child=OuterRef("pk"), held_on__isnull=True).order_by("-period_start")
+
+
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
     """Children looked after or in a short-break arrangement on `today`, each with the review due next (`next_due_on`,
     `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
-    # The review due next is the one not yet held on the latest clock (period of care or short-break
-    # arrangement).
-    next_review = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by(
-        "-reviews__period_start"
-    )
-    return (
-        with_current_iro(children.filter(reviewed_on(today)), day=today)
-        .annotate(
-            next_due_on=Subquery(next_review.values("reviews__due_on")[:1]),
-            next_due_explanation=Subquery(next_review.values("reviews__due_explanation")[:1]),
-        )
-        .annotate(
-            due_status=Case(
-                When(next_due_on__isnull=True, then=Value(DueStatus.NONE)),
-                When(next_due_on__lt=today, then=Value(DueStatus.OVERDUE)),
-                When(next_due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
-                default=Value(DueStatus.ON_TRACK),
-            )
+    waiting = _waiting_review()
+    # The status is worked out inside its own subquery, so that the review due next is looked up
+    # once for it: a CASE over `next_due_on` would repeat that subquery in each of its branches (and
+    # again in each count of a status).
+    status = waiting.annotate(
+        status=Case(
+            When(due_on__lt=today, then=Value(DueStatus.OVERDUE)),
+            When(due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
+            default=Value(DueStatus.ON_TRACK),
         )
     )
+    return with_current_iro(children.filter(reviewed_on(today)), day=today).annotate(
+        next_due_on=Subquery(waiting.values("due_on")[:1]),
+        next_due_explanation=Subquery(waiting.values("due_explanation")[:1]),
+        due_status=Coalesce(Subquery(status.values("status")[:1]), Value(DueStatus.NONE), output_field=CharField()),
+    )
+
+
+def status_counts(children: QuerySet[Child]) -> dict[str, int]:
+    """The number of children of a `with_next_review` query in each DueStatus (every status
+    present, 0 where none): one query, grouped by the status so that each child's is found once."""
+    counts = dict.fromkeys(DueStatus.LABELS, 0)
+    for row in children.order_by().values("due_status").annotate(n=Count("pk")):
+        counts[row["due_status"]] = row["n"]
+    return counts
 
 
 def due_status_of(child: Child, *, today: date) -> str:
@@ -352,10 +369,15 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         # The IRO's own children, and apart from them those they cover for a colleague now.
         own = Exists(IROAllocation.objects.filter(allocated_on(today), child=OuterRef("pk"), iro=user))
         children = with_next_review(Child.objects.filter(own), today=today, soon=soon)
-        covered = with_next_review(Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon)
-        if filters.search:
-            covered = matching(covered, filters.search)
-        covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
+        # Most IROs cover no one: one cheap look at their covers spares the query of the children
+        # covered, whose plan the database cannot size (it guesses thousands of rows).
+        if Cover.objects.filter(iro=user, start_on__lte=today, end_on__gte=today).exists():
+            covered = with_next_review(
+                Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon
+            )
+            if filters.search:
+                covered = matching(covered, filters.search)
+            covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
     else:
         children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
     unallocated = iros is not None and filters.iro == "none"
@@ -363,27 +385,30 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
         children = matching(children, filters.search)
-    counts = children.aggregate(
-        total=Count("pk"), **{status: Count("pk", filter=Q(due_status=status)) for status in DueStatus.LABELS}
-    )
+    counts = status_counts(children)
+    total = sum(counts.values())
     status = filters.status if filters.status in DueStatus.LABELS else ""
     if status:
         children = children.filter(due_status=status)
     sort = filters.sort
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
-    page = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
-    page = page.get_page(filters.page)
+    paginator = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
+    # Counted already, with the statuses: the paginator need not count the children again.
+    paginator.count = counts[status] if status else total
+    page = paginator.get_page(filters.page)
+    # One query for every row's siblings: shown beside the child's name, and each sibling group together.
+    prefetch_related_objects([*page.object_list, *covering], "siblings")
+    page.object_list = siblings_together(list(page.object_list))
+    covering = siblings_together(covering)
     add_midway(page.object_list, today=today)
     add_midway(covering, today=today)
     flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
     for child in [*page, *covering]:
         child.flags = flags.get(child.pk, [])
-    # One query for every row's siblings, shown beside the child's name.
-    prefetch_related_objects([*page, *covering], "siblings")
     return CaseloadPage(
         page=page,
-        total=counts["total"],
+        total=total,
         status_counts=[(key, label, counts[key]) for key, label in DueStatus.LABELS.items()],
         status=status,
         sort=sort,
@@ -396,6 +421,23 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         actions_overdue=with_actions_overdue([c.pk for c in [*page, *covering]], today=today),
         covering=covering,
     )
+
+
+def siblings_together(children: list[Child]) -> list[Child]:
+    """The rows in their order, except that a child's brothers and sisters on the same list follow
+    straight after the first of them, so that a sibling group is read together (siblings prefetched;
+    a sibling group is linked all to all, see children.services.sibling_change)."""
+    position = {child.pk: i for i, child in enumerate(children)}
+    rows: list[Child] = []
+    placed: set[int] = set()
+    for child in children:
+        if child.pk in placed:
+            continue
+        group = {child.pk, *(s.pk for s in child.siblings.all() if s.pk in position)} - placed
+        for pk in sorted(group, key=position.__getitem__):
+            rows.append(children[position[pk]])
+            placed.add(pk)
+    return rows
 
 
 class Unaccent(Func):
@@ -478,16 +520,18 @@ def short_break_arrangements_with_breaks(
 
 def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
     """Adds what `add_midway` needs, in the same query: the next review's due date and clock (period
-    of care), the review last held and its clock, and whether its midway check is recorded."""
-    waiting = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=True).order_by("-reviews__period_start")
-    held = Child.objects.filter(pk=OuterRef("pk"), reviews__held_on__isnull=False).order_by("-reviews__held_on")
-    checked = Child.objects.filter(pk=OuterRef("pk"), midway_checks__after_review=OuterRef("midway_last_held_id"))
+    of care), the review last held and its clock, and whether its midway check is recorded. Each is
+    read straight from the reviews (and midway checks) table by its index on the child."""
+    waiting = _waiting_review()
+    held = _reviews().filter(child=OuterRef("pk"), held_on__isnull=False).order_by("-held_on")
+    checks = Child._meta.get_field("midway_checks").related_model._default_manager
+    checked = checks.filter(child=OuterRef("pk"), after_review=OuterRef("midway_last_held_id"))
     return children.annotate(
-        midway_next_due_on=Subquery(waiting.values("reviews__due_on")[:1]),
-        midway_next_period=Subquery(waiting.values("reviews__period_start")[:1]),
-        midway_last_held_id=Subquery(held.values("reviews__pk")[:1]),
-        midway_last_held_on=Subquery(held.values("reviews__held_on")[:1]),
-        midway_last_period=Subquery(held.values("reviews__period_start")[:1]),
+        midway_next_due_on=Subquery(waiting.values("due_on")[:1]),
+        midway_next_period=Subquery(waiting.values("period_start")[:1]),
+        midway_last_held_id=Subquery(held.values("pk")[:1]),
+        midway_last_held_on=Subquery(held.values("held_on")[:1]),
+        midway_last_period=Subquery(held.values("period_start")[:1]),
     ).annotate(midway_done=Exists(checked))
 
 

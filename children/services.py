@@ -476,7 +476,9 @@ def contact_remove(*, actor: User | None, contact: ChildContact) -> Child:
 
 
 def sibling_change(*, actor: User | None, child: Child, la_child_id: str, link: bool) -> Child:
-    """Link the child with a brother or sister (each is then the other's sibling), or undo the link."""
+    """Link the child with a brother or sister, or undo the link. Linking joins the two sibling
+    groups: every child of the one becomes the sibling of every child of the other, so that a group
+    is found from any of its children (for the caseload and the allocation's suggested IRO)."""
     la_child_id = la_child_id.strip()
     sibling = Child.objects.filter(la_child_id=la_child_id).first()
     if sibling is None:
@@ -490,7 +492,10 @@ def sibling_change(*, actor: User | None, child: Child, la_child_id: str, link: 
             state = "already" if linked else "not"
             raise ValidationError({"la_child_id": f"{la_child_id} is {state} linked as a sibling."})
         if link:
-            child.siblings.add(sibling)
+            ours = [child, *child.siblings.all()]
+            theirs = [sibling, *sibling.siblings.all()]
+            for one in ours:
+                one.siblings.add(*theirs)  # symmetrical: each of theirs gains `one` too
         else:
             child.siblings.remove(sibling)
         audit_record(

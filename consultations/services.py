@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import User
-from accounts.notifications import build_email, send_pending, site_url
+from accounts.notifications import BATCH_SIZE, build_email, outbox_write, send_pending, site_url
 from core.calendar import add_working_days
 from reviews.models import PartyRole, Review, ReviewViews
 from reviews.record import EIGHT_TO_12, UNDER_8, age_band
@@ -222,8 +222,10 @@ def remind_consultations(*, today: date) -> int:
         expires_on__gte=today,
         created_at__date__lt=today,  # not the day the link itself went
     )
-    rows = [ConsultationEmail(consultation=c, kind=ConsultationEmail.Kind.REMINDER) for c in waiting]
-    return len(ConsultationEmail.objects.bulk_create(rows, ignore_conflicts=True))
+    return outbox_write(
+        ConsultationEmail(consultation_id=pk, kind=ConsultationEmail.Kind.REMINDER)
+        for pk in waiting.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+    )
 
 
 class _AuditedEmail:

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.audit import render_child_page
-from core.forms import add_service_errors, submit
+from accounts.audit import child_form_page
+from core.forms import add_service_errors
 from reviews.selectors import review_for_user
 from reviews.views import may_write
 from security.lockout import client_address
@@ -50,19 +50,16 @@ SESSION_KEY = "consultation"
 def consultation_send_view(request, public_id):
     review = review_for_user(request.user, public_id)
     may_write(request.user)
-    form = ConsultationForm(request.POST or None)
-    if submit(request, form, consultation_send, review=review) is not None:
-        messages.success(request, f"Link sent to {form.cleaned_data['name']}.")
-        return redirect("reviews:prepare", public_id=review.public_id)
-    return render_child_page(
+    back = reverse("reviews:prepare", args=[review.public_id])
+    return child_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Ask for views before the review",
-            "child": review.child,
-            "back_url": reverse("reviews:prepare", args=[review.public_id]),
-        },
+        ConsultationForm(request.POST or None),
+        consultation_send,
+        review=review,
+        about=review.child,
+        title="Ask for views before the review",
+        back_url=back,
+        done=lambda consultation: (f"Link sent to {consultation.name}.", back),
     )
 
 

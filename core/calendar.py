@@ -27,6 +27,9 @@ def is_working_day(day: date, *, nation: str = "ENG") -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(nation, day.year)
 
 
+# Kept per (start, n, nation): the reports judge each review held in a year against its paperwork
+# deadlines, thousands of calls over a few hundred distinct days.
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, n: int, *, nation: str = "ENG") -> date:
     """The day n working days after start (start itself is not counted; n=0 gives start)."""
     if n < 0:

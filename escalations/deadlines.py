@@ -5,8 +5,8 @@ from datetime import date
 
 from django.db.models import F
 
-from accounts.models import Notification, User
-from accounts.notifications import notify
+from accounts.models import Notification
+from accounts.notifications import BATCH_SIZE, notices, notify_all
 from accounts.selectors import active_qa_managers
 from children.selectors import current_iro_id
 
@@ -15,31 +15,30 @@ from .models import Escalation, EscalationStage
 
 def stages_waiting_past_deadline(today: date):
     """The stage each open escalation is at, where the response was due before today and none is
-    recorded, with the child and the child's current IRO (`iro_id`). A stage the concern has moved
-    on from is not chased: the next stage is."""
-    return (
-        EscalationStage.objects.filter(
-            responded_on__isnull=True,
-            respond_by__lt=today,
-            escalation__status=Escalation.Status.OPEN,
-            escalation__current_stage=F("pk"),
-        )
-        .select_related("escalation__child")
-        .annotate(iro_id=current_iro_id("escalation__child", day=today))
-    )
+    recorded, with the child (`child_id`) and the child's current IRO (`iro_id`). A stage the
+    concern has moved on from is not chased: the next stage is."""
+    return EscalationStage.objects.filter(
+        responded_on__isnull=True,
+        respond_by__lt=today,
+        escalation__status=Escalation.Status.OPEN,
+        escalation__current_stage=F("pk"),
+    ).annotate(child_id=F("escalation__child"), iro_id=current_iro_id("escalation__child", day=today))
 
 
 def alert_stages_overdue(*, today: date) -> None:
-    """The child's IRO and every QA manager hear of a stage past its respond-by date, once."""
-    stages = list(stages_waiting_past_deadline(today))
-    qa = active_qa_managers()
-    iros = User.objects.in_bulk({s.iro_id for s in stages if s.iro_id})
-    for stage in stages:
-        notify(
+    """The child's IRO and every QA manager hear of a stage past its respond-by date, once. The
+    stages are read, and their rows written, BATCH_SIZE at a time."""
+    qa = [user.pk for user in active_qa_managers()]
+    stages = stages_waiting_past_deadline(today).values_list("pk", "respond_by", "child_id", "iro_id")
+    notify_all(
+        row
+        for pk, respond_by, child_id, iro_id in stages.iterator(chunk_size=BATCH_SIZE)
+        for row in notices(
             kind=Notification.Kind.ESCALATION_STAGE_OVERDUE,
-            recipients=[*([iros[stage.iro_id]] if stage.iro_id else []), *qa],
-            child=stage.escalation.child,
+            recipient_ids=[*([iro_id] if iro_id else []), *qa],
+            child_id=child_id,
             subject_type="escalation_stage",
-            subject_id=stage.pk,
-            deadline=stage.respond_by,
+            subject_id=pk,
+            deadline=respond_by,
         )
+    )

@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_list_viewed, audit_record, render_child_page
+from accounts.audit import audit_list_viewed, audit_record, child_form_page
 from children.selectors import child_for_user
 from children.views import child_url
 from core.collection_years import CollectionYear
-from core.forms import submit
 from reviews.selectors import review_for_user
 
 from .codes import STAGE_ORDER, Stage, Theme, stages_after
@@ -47,31 +46,30 @@ def escalation_url(escalation: Escalation) -> str:
     return reverse("escalations:detail", args=[escalation.public_id])
 
 
-def _form_page(request, form, *, title: str, child, back_url: str, lede: str = ""):
-    return render_child_page(
-        request,
-        "form_page.html",
-        {"form": form, "title": title, "child": child, "back_url": back_url, "lede": lede},
-    )
-
-
 # --- Raising ---------------------------------------------------------------------------------------
 
 
 def _raise(request, child, *, review=None, back_url: str):
     if not request.user.is_iro:
         raise PermissionDenied  # the IRO's power to challenge: QA managers see and act, IROs raise
-    form = RaiseForm(request.POST or None)
-    escalation = submit(request, form, escalation_raise, child=child, review=review)
-    if escalation is not None:
+
+    def done(escalation):
         stage = escalation.current_stage
-        messages.success(
-            request,
-            f"Escalation raised. The response from {stage.sent_to} is due by {stage.respond_by:%-d %B %Y}.",
-        )
-        return redirect(escalation_url(escalation))
-    lede = f"From the review held on {review.held_on:%-d %B %Y}." if review else ""
-    return _form_page(request, form, title="Raise an escalation", child=child, back_url=back_url, lede=lede)
+        message = f"Escalation raised. The response from {stage.sent_to} is due by {stage.respond_by:%-d %B %Y}."
+        return message, escalation_url(escalation)
+
+    return child_form_page(
+        request,
+        RaiseForm(request.POST or None),
+        escalation_raise,
+        child=child,
+        review=review,
+        about=child,
+        title="Raise an escalation",
+        lede=f"From the review held on {review.held_on:%-d %B %Y}." if review else "",
+        back_url=back_url,
+        done=done,
+    )
 
 
 @login_required
@@ -127,25 +125,25 @@ def escalation_stage_view(request, public_id, refer: bool = False):
     if not escalation.is_open or (Stage.CAFCASS not in stages_after(escalation.stage) if refer else not later):
         messages.info(request, "This escalation cannot be taken further.")
         return redirect(escalation_url(escalation))
-    form = StageForm(request.POST or None, stages=None if refer else later)
     # A referral's form has no stage field: the stage is Cafcass.
     cafcass = {"stage": Stage.CAFCASS} if refer else {}
-    stage = submit(request, form, escalation_stage_add, escalation=escalation, **cafcass)
-    if stage is not None:
-        messages.success(
-            request,
-            f"{'Referred to Cafcass' if refer else f'Escalated to {stage.get_stage_display().lower()}'}. "
-            f"The response is due by {stage.respond_by:%-d %B %Y}.",
-        )
-        return redirect(escalation_url(escalation))
-    return _form_page(
+
+    def done(stage):
+        action = "Referred to Cafcass" if refer else f"Escalated to {stage.get_stage_display().lower()}"
+        return f"{action}. The response is due by {stage.respond_by:%-d %B %Y}.", escalation_url(escalation)
+
+    return child_form_page(
         request,
-        form,
+        StageForm(request.POST or None, stages=None if refer else later),
+        escalation_stage_add,
+        escalation=escalation,
+        **cafcass,
+        about=escalation.child,
         title="Refer to Cafcass" if refer else "Escalate to a later stage",
-        child=escalation.child,
-        back_url=escalation_url(escalation),
         lede=f"The escalation is at the {Stage(escalation.stage).label.lower()} stage."
         + ("" if refer else " To refer the concern to Cafcass, go back and choose Refer to Cafcass."),
+        back_url=escalation_url(escalation),
+        done=done,
     )
 
 
@@ -165,19 +163,19 @@ def stage_response_view(request, public_id):
             request, "The response to this stage is already recorded, the concern has moved on, or it is closed."
         )
         return redirect(escalation_url(escalation))
-    form = ResponseForm(request.POST or None)
-    answered = submit(request, form, escalation_stage_respond, stage=stage)
-    if answered is not None:
-        when = "late" if answered.answered_late else "in time"
-        messages.success(request, f"Response from {answered.sent_to} recorded ({when}).")
-        return redirect(escalation_url(escalation))
-    return _form_page(
+    return child_form_page(
         request,
-        form,
+        ResponseForm(request.POST or None),
+        escalation_stage_respond,
+        stage=stage,
+        about=escalation.child,
         title=f"Record the response: {stage.get_stage_display().lower()}",
-        child=escalation.child,
-        back_url=escalation_url(escalation),
         lede=f"Sent to {stage.sent_to} on {stage.sent_on:%-d %B %Y}; response due by {stage.respond_by:%-d %B %Y}.",
+        back_url=escalation_url(escalation),
+        done=lambda answered: (
+            f"Response from {answered.sent_to} recorded ({'late' if answered.answered_late else 'in time'}).",
+            escalation_url(escalation),
+        ),
     )
 
 
@@ -188,11 +186,16 @@ def _close_view(request, public_id, *, form_class, service, title: str, done: st
     if not escalation.is_open:
         messages.info(request, f"This escalation is already {escalation.get_status_display().lower()}.")
         return redirect(escalation_url(escalation))
-    form = form_class(request.POST or None)
-    if submit(request, form, service, escalation=escalation) is not None:
-        messages.success(request, done)
-        return redirect(escalation_url(escalation))
-    return _form_page(request, form, title=title, child=escalation.child, back_url=escalation_url(escalation))
+    return child_form_page(
+        request,
+        form_class(request.POST or None),
+        service,
+        escalation=escalation,
+        about=escalation.child,
+        title=title,
+        back_url=escalation_url(escalation),
+        done=lambda _: (done, escalation_url(escalation)),
+    )
 
 
 @login_required

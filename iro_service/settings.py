@@ -8,6 +8,7 @@ filesystem broker for Celery and emails printed to the console. Production and C
 DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis) and EMAIL_URL.
 """
 
+import re
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -105,6 +106,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection kept between requests is checked before each request reuses it: one dropped by the
 # database (a restart, a failover) is replaced instead of failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the reports' short queries for longer than they run (about a second
+    # each); any options given in DATABASE_URL (?options=...) are kept after it.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options", "")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "iro_service.User"
@@ -246,7 +252,17 @@ CONSULTATION_REQUESTS_PER_MINUTE_PER_LINK = env.int("CONSULTATION_REQUESTS_PER_M
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IRO service <iro-service@localhost>")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The service's public address, for the links in emails. A wrong default would send every
+# recipient to a machine they cannot reach, so outside local use it must be set.
+SITE_URL = env.str("SITE_URL", default="")
+if not SITE_URL:
+    if not DEBUG:
+        raise environ.ImproperlyConfigured(
+            "Set SITE_URL to the service's public address, e.g. https://iro.example.gov.uk."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", SITE_URL):
+    raise environ.ImproperlyConfigured(f"SITE_URL must be an address starting http:// or https://, not {SITE_URL!r}.")
 
 # --- Celery --------------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: no server needed for the quick start

@@ -53,16 +53,29 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+# Drawing a chart costs more than computing every figure of the report, and a chart is a pure
+# function of the few values it shows: each is kept, per process, under exactly those values, so a
+# changed figure draws a new chart and an unchanged one is never drawn twice. Nothing read from the
+# database is cached, so no chart can be stale.
+CHARTS_KEPT = 64
+
+
 def trend_chart(report: AnnualReport) -> bytes:
     """NI66 and C63 (percent) over the year and the three before it."""
-    plt = _pyplot()
     years = report.years
-    labels = [y.year.label for y in years]
+    return _trend_png(
+        tuple(y.year.label for y in years), tuple(y.ni66.percent for y in years), tuple(y.c63.percent for y in years)
+    )
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _trend_png(labels: tuple[str, ...], ni66: tuple, c63: tuple) -> bytes:
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 3.4))
     # NI66's values are labelled above its points and C63's below, so close values stay readable.
     for name, values, colour, marker, style, offset, align in (
-        ("NI66: reviews in timescale", [y.ni66.percent for y in years], BLUE, "o", "-", 7, "bottom"),
-        ("C63: participation", [y.c63.percent for y in years], ORANGE, "s", "--", -8, "top"),
+        ("NI66: reviews in timescale", ni66, BLUE, "o", "-", 7, "bottom"),
+        ("C63: participation", c63, ORANGE, "s", "--", -8, "top"),
     ):
         points = [(i, float(v)) for i, v in enumerate(values) if v is not None]
         if not points:
@@ -73,7 +86,7 @@ def trend_chart(report: AnnualReport) -> bytes:
             axes.annotate(
                 f"{y:.1f}%", (x, y), textcoords="offset points", xytext=(0, offset), ha="center", va=align, fontsize=8
             )
-    lowest = min((float(v) for y in years for v in (y.ni66.percent, y.c63.percent) if v is not None), default=0)
+    lowest = min((float(v) for v in (*ni66, *c63) if v is not None), default=0)
     axes.set_ylim(max(0, min(80, lowest - 10)), 106)  # room above 100% for the labels
     axes.set_yticks([tick for tick in axes.get_yticks() if 0 <= tick <= 100])
     axes.set_xticks(range(len(labels)), labels)
@@ -91,8 +104,12 @@ def trend_chart(report: AnnualReport) -> bytes:
 
 def participation_chart(report: AnnualReport) -> bytes:
     """Reviews held in the year by participation code."""
+    return _participation_png(report.year.label, tuple(report.participation[code] for code in PARTICIPATION_CODES))
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _participation_png(year_label: str, counts: tuple[int, ...]) -> bytes:
     plt = _pyplot()
-    counts = [report.participation[code] for code in PARTICIPATION_CODES]
     figure, axes = plt.subplots(figsize=(6.4, 3.2))
     bars = axes.barh(list(PARTICIPATION_CODES), counts, color=BLUE)
     axes.invert_yaxis()  # PN0 at the top, as in the table
@@ -101,7 +118,7 @@ def participation_chart(report: AnnualReport) -> bytes:
     axes.set_xlim(0, max(max(counts, default=0), 1) * 1.15)
     axes.xaxis.grid(True, color=GREY, linewidth=0.5)
     axes.set_axisbelow(True)
-    axes.set_title(f"Participation of children in their reviews, {report.year.label}", fontsize=10)
+    axes.set_title(f"Participation of children in their reviews, {year_label}", fontsize=10)
     return _png(figure)
 
 

@@ -116,15 +116,22 @@ class Ratio:
 # --- Who is counted ---------------------------------------------------------------------------------
 
 
-def short_breaks_only(window: Window, child: str = "pk") -> Q:
-    """The child (`child` names the child's id from the outer query) had episodes in the window and
-    every one of them was a short break (legal status V3/V4)."""
-    in_window = Episode.objects.filter(child=OuterRef(child), start_on__lte=window.end).filter(
+def short_breaks_only_children(window: Window) -> QuerySet:
+    """The ids of the children who had episodes in the window and every one of them a short break
+    (legal status V3/V4)."""
+    in_window = Episode.objects.filter(start_on__lte=window.end).filter(
         Q(end_on__isnull=True) | Q(end_on__gte=window.start)
     )
-    return Q(Exists(in_window.filter(legal_status__in=SHORT_BREAK_LEGAL_STATUSES))) & ~Q(
-        Exists(in_window.exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES))
-    )
+    others = in_window.exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES).values("child")
+    return in_window.filter(legal_status__in=SHORT_BREAK_LEGAL_STATUSES).exclude(child__in=others).values("child")
+
+
+def short_breaks_only(window: Window, child: str = "pk") -> Q:
+    """The child (`child` is the lookup leading to the child from the query's rows: "pk", "child",
+    "review__child") had episodes in the window and every one of them was a short break."""
+    # One set of ids, not a subquery per row: PostgreSQL hashes it once, so the cost stays linear in
+    # the number of rows however many children there are.
+    return Q(**{f"{child}__in": short_breaks_only_children(window)})
 
 
 def counted(window: Window, child: str = "pk") -> Q:
@@ -214,19 +221,24 @@ def late_q(window: Window) -> Q:
     return Q(held_on__gt=F("due_on")) | Q(held_on__isnull=True, due_on__lt=window.overdue_from)
 
 
+def _ni66_by_child(window: Window, chair: User | None = None) -> QuerySet:
+    """(child, late) rows: each child with a review due in the window, and how many of those reviews
+    were late. Grouped in one pass over the window's reviews, so the figure and its list cost the
+    same per child at any size (not a subquery per child)."""
+    return reviews_due(window, chair).order_by().values("child").annotate(late=Count("pk", filter=late_q(window)))
+
+
 def _ni66_conditions(window: Window, chair: User | None = None) -> tuple[Q, Q]:
-    due = reviews_due(window, chair).filter(child=OuterRef("pk"))
-    has_due = Q(Exists(due))
-    return has_due, has_due & ~Q(Exists(due.filter(late_q(window))))
+    by_child = _ni66_by_child(window, chair)
+    return Q(pk__in=by_child.values("child")), Q(pk__in=by_child.filter(late=0).values("child"))
 
 
 def ni66(window: Window, chair: User | None = None) -> Ratio:
     """NI66, reviews in timescale (counts children): of the children with at least one review due in
     the window, those for whom every review due in the window was held on or before its due date.
     With `chair`, counted over the reviews that IRO chaired."""
-    denominator, numerator = _ni66_conditions(window, chair)
-    counts = Child.objects.aggregate(
-        denominator=Count("pk", filter=denominator), numerator=Count("pk", filter=numerator)
+    counts = _ni66_by_child(window, chair).aggregate(
+        denominator=Count("child"), numerator=Count("child", filter=Q(late=0))
     )
     return Ratio(counts["numerator"], counts["denominator"])
 
@@ -252,19 +264,28 @@ AGED_4_OR_OVER_CODES = tuple(code for code in PARTICIPATION_CODES if code != "PN
 NOT_CONTRIBUTING_CODES = tuple(code for code in AGED_4_OR_OVER_CODES if code not in CONTRIBUTING_CODES)
 
 
+def _c63_by_child(window: Window, chair: User | None = None) -> QuerySet:
+    """(child, missed) rows: each child with a review held in the window coded PN1-PN7, and how many
+    of those reviews were coded as not contributing. One pass, as for NI66."""
+    coded = reviews_held(window, chair).filter(participation__in=AGED_4_OR_OVER_CODES)
+    return (
+        coded.order_by()
+        .values("child")
+        .annotate(missed=Count("pk", filter=Q(participation__in=NOT_CONTRIBUTING_CODES)))
+    )
+
+
 def _c63_conditions(window: Window, chair: User | None = None) -> tuple[Q, Q]:
-    coded = reviews_held(window, chair).filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)
-    has_coded = Q(Exists(coded))
-    return has_coded, has_coded & ~Q(Exists(coded.filter(participation__in=NOT_CONTRIBUTING_CODES)))
+    by_child = _c63_by_child(window, chair)
+    return Q(pk__in=by_child.values("child")), Q(pk__in=by_child.filter(missed=0).values("child"))
 
 
 def c63(window: Window, chair: User | None = None) -> Ratio:
     """C63, participation (counts children): of the children with at least one review held in the
     window coded PN1-PN7, those whose every such review was coded PN1, PN2, PN3, PN5 or PN6. With
     `chair`, counted over the reviews that IRO chaired."""
-    denominator, numerator = _c63_conditions(window, chair)
-    counts = Child.objects.aggregate(
-        denominator=Count("pk", filter=denominator), numerator=Count("pk", filter=numerator)
+    counts = _c63_by_child(window, chair).aggregate(
+        denominator=Count("child"), numerator=Count("child", filter=Q(missed=0))
     )
     return Ratio(counts["numerator"], counts["denominator"])
 
@@ -504,17 +525,22 @@ def caseloads(*, today: date, soon: date) -> tuple[list[IROCaseload], IROCaseloa
     children whose next review is overdue or due by `soon`; and the children with no IRO. The same
     children, allocations and statuses as the caseload page, so each number links to its list there
     (short-break children included: they are on the IRO's caseload). Two queries."""
+    # Grouped by the status itself, so that each child's review due next is looked up once (a count
+    # filtered on the status would look it up again for each count).
     rows = (
         with_next_review(Child.objects.all(), today=today, soon=soon)
         .order_by()
-        .values("current_allocation__iro")
-        .annotate(
-            children=Count("pk"),
-            overdue=Count("pk", filter=Q(due_status=DueStatus.OVERDUE)),
-            due_soon=Count("pk", filter=Q(due_status=DueStatus.DUE_SOON)),
-        )
+        .values("current_allocation__iro", "due_status")
+        .annotate(n=Count("pk"))
     )
-    by_iro = {row.pop("current_allocation__iro"): row for row in rows}
+    by_iro: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        counts = by_iro.setdefault(row["current_allocation__iro"], {"children": 0, "overdue": 0, "due_soon": 0})
+        counts["children"] += row["n"]
+        if row["due_status"] == DueStatus.OVERDUE:
+            counts["overdue"] += row["n"]
+        elif row["due_status"] == DueStatus.DUE_SOON:
+            counts["due_soon"] += row["n"]
     unallocated = IROCaseload(None, **by_iro.pop(None, {"children": 0, "overdue": 0, "due_soon": 0}))
     iros = (
         User.objects.filter(Q(role=User.Role.IRO, is_active=True) | Q(pk__in=list(by_iro)))

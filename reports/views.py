@@ -43,6 +43,9 @@ from .selectors import iro_timeliness as timeliness_figures
 from .services import budget_set, narrative_save
 
 PAGE_SIZE = 50
+# The dashboard's caseload table: the largest authority's IROs (about 80) on one page; a shared or
+# national service's thousands over several, so the page stays the same size whatever their number.
+IROS_PER_PAGE = 100
 
 
 # --- The dashboard ----------------------------------------------------------------------------------
@@ -73,6 +76,7 @@ def dashboard(request):
         return f"{reverse('reports:figures')}?{query}"
 
     now = figures.now
+    page = Paginator(figures.caseloads, IROS_PER_PAGE).get_page(request.GET.get("page"))
     escalation_list = reverse("escalations:list")
     return render(
         request,
@@ -92,9 +96,8 @@ def dashboard(request):
                 ),
                 ("Children without an IRO", "unallocated", now["unallocated"], f"{caseload}?iro=none"),
             ],
-            "rows": [
-                (row, caseload_urls(row.iro), figures.actions_overdue.get(row.iro.pk, 0)) for row in figures.caseloads
-            ],
+            "page": page,
+            "rows": [(row, caseload_urls(row.iro), figures.actions_overdue.get(row.iro.pk, 0)) for row in page],
             "unallocated": (figures.unallocated, caseload_urls(None), figures.actions_overdue.get(None, 0)),
             "caseload_range": kpis.CASELOAD_RANGE,
             "year": figures.year,

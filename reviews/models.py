@@ -148,6 +148,10 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_on"], condition=Q(held_on__isnull=True), name="review_due_not_held"),
+            # A child's reviews due in a window (NI66, the review that decides it, the next one due).
+            models.Index(fields=["child", "due_on"], name="review_child_due_on"),
+            # The reviews held in a collection year, which most figures of the reports count.
+            models.Index(fields=["held_on"], name="review_held_on"),
         ]
 
     def __str__(self) -> str:

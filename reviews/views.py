@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.audit import audit_record, render_child_page
+from accounts.audit import audit_record, child_form_page, render_child_page
 from children.codes import LegalStatus
 from children.forms import ShortBreakAgreementForm
 from children.selectors import child_for_user, children_visible_to, current_allocation_of
@@ -150,21 +150,16 @@ def review_edit_view(request, public_id):
 def meeting_book_view(request, public_id):
     review = review_for_user(request.user, public_id)
     may_write(request.user)
-    form = MeetingForm(request.POST or None)
-    meeting = submit(request, form, meeting_book, review=review)
-    if meeting is not None:
-        messages.success(request, f"Meeting booked for {meeting.planned_on:%d/%m/%Y}.")
-        return redirect(child_url(review.child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Book the review meeting",
-            "lede": f"The review is {review.due_explanation}.",
-            "child": review.child,
-            "back_url": child_url(review.child),
-        },
+        MeetingForm(request.POST or None),
+        meeting_book,
+        review=review,
+        about=review.child,
+        title="Book the review meeting",
+        lede=f"The review is {review.due_explanation}.",
+        back_url=child_url(review.child),
+        done=lambda meeting: (f"Meeting booked for {meeting.planned_on:%d/%m/%Y}.", child_url(review.child)),
     )
 
 
@@ -173,19 +168,15 @@ def meeting_cancel_view(request, public_id):
     meeting = meeting_for_user(request.user, public_id)
     may_write(request.user)
     child = meeting.review.child
-    form = MeetingCancelForm(request.POST or None)
-    if submit(request, form, meeting_cancel, meeting=meeting) is not None:
-        messages.success(request, f"Meeting on {meeting.planned_on:%d/%m/%Y} cancelled.")
-        return redirect(child_url(child))
-    return render_child_page(
+    return child_form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": f"Cancel the meeting on {meeting.planned_on:%d/%m/%Y}",
-            "child": child,
-            "back_url": child_url(child),
-        },
+        MeetingCancelForm(request.POST or None),
+        meeting_cancel,
+        meeting=meeting,
+        about=child,
+        title=f"Cancel the meeting on {meeting.planned_on:%d/%m/%Y}",
+        back_url=child_url(child),
+        done=lambda _: (f"Meeting on {meeting.planned_on:%d/%m/%Y} cancelled.", child_url(child)),
     )
 
 
@@ -194,19 +185,25 @@ def short_break_agreement_view(request, public_id):
     child = child_for_user(request.user, public_id)
     if not request.user.can_see_caseloads:
         raise PermissionDenied
-    form = ShortBreakAgreementForm(request.POST or None)
-    agreement = submit(request, form, short_break_agreement_record, child=child)
-    if agreement is not None:
-        messages.success(request, f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.")
+
+    def done(agreement):
         if not children_visible_to(request.user).filter(pk=child.pk).exists():
             # The arrangement ended, and the IRO's allocation with it: the child has left their caseload.
             messages.info(request, f"{child.la_child_id} is no longer on your caseload: the IRO allocation ended.")
-            return redirect("children:caseload")
-        return redirect(child_url(child))
-    return render_child_page(
+            where = reverse("children:caseload")
+        else:
+            where = child_url(child)
+        return f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.", where
+
+    return child_form_page(
         request,
-        "form_page.html",
-        {"form": form, "title": "Record a short-break agreement date", "child": child, "back_url": child_url(child)},
+        ShortBreakAgreementForm(request.POST or None),
+        short_break_agreement_record,
+        child=child,
+        about=child,
+        title="Record a short-break agreement date",
+        back_url=child_url(child),
+        done=done,
     )
 
 
@@ -246,13 +243,17 @@ def review_prepare_view(request, public_id):
 
 def _add_to_review(request, public_id, form_class, service, *, title: str, saved: str):
     review = _review_for_writer(request, public_id)
-    form = form_class(request.POST or None)
-    if submit(request, form, service, review=review) is not None:
-        messages.success(request, saved)
-        return redirect("reviews:prepare", public_id=review.public_id)
     back = reverse("reviews:prepare", args=[review.public_id])
-    context = {"form": form, "title": title, "child": review.child, "back_url": back}
-    return render_child_page(request, "form_page.html", context)
+    return child_form_page(
+        request,
+        form_class(request.POST or None),
+        service,
+        review=review,
+        about=review.child,
+        title=title,
+        back_url=back,
+        done=lambda _: (saved, back),
+    )
 
 
 @login_required

@@ -50,6 +50,8 @@ class Ssda903Return:
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # What the DfE will query that the service cannot put right by itself: a person has to.
     warnings: list[str] = field(default_factory=list)
+    # The children in it (by id), in the order of its rows.
+    child_ids: list[int] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -85,6 +87,23 @@ class Ssda903Return:
         return f"ssda903-{self.label}.zip"
 
 
+_EPISODE_FIELDS = (
+    "child_id",
+    "start_on",
+    "end_on",
+    "reason_new",
+    "legal_status",
+    "category_of_need",
+    "placement",
+    "placement_provider",
+    "reason_ceased",
+    "reason_place_change",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+)
+
+
 def _open_in(start_field: str, end_field: str, year: int) -> Q:
     return Q(**{f"{start_field}__lte": CollectionYear(year).end}) & (
         Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": CollectionYear(year).start})
@@ -114,11 +133,23 @@ def _build(year: int | None) -> Ssda903Return:
     episodes = Episode.objects.order_by("child_id", "start_on")
     if year:
         episodes = episodes.filter(_open_in("start_on", "end_on", year))
-    episodes_by_child: dict[int, list[Episode]] = {}
-    for episode in episodes:
+    episodes_by_child: dict[int, list] = {}
+    # Rows as named tuples of the fields written, not model instances: a return has thousands.
+    for episode in episodes.values_list(*_EPISODE_FIELDS, named=True):
         episodes_by_child.setdefault(episode.child_id, []).append(episode)
-    children = {c.pk: c for c in Child.objects.filter(pk__in=list(episodes_by_child)).order_by()}
+    # The children, their reviews and missing episodes are chosen in the database by the same episodes
+    # (a subquery), not by a list of thousands of ids sent back to it.
+    in_return = episodes.order_by().values("child_id")
+    children = {
+        c.pk: c
+        for c in Child.objects.filter(pk__in=in_return)
+        .order_by()
+        .values_list(
+            "pk", "la_child_id", "sex", "date_of_birth", "ethnicity", "upn", "mother", "first_child_born_on", named=True
+        )
+    }
     order = sorted(children, key=lambda pk: children[pk].la_child_id)
+    result.child_ids = order
     # Children looked after only under short breaks in the year have no reviews in the return (rule 399).
     short_breaks_only = {pk for pk in order if year and short_breaks_only_in_year(episodes_by_child[pk], year)}
 
@@ -186,9 +217,7 @@ def _build(year: int | None) -> Ssda903Return:
     result.tables["Episodes"] = rows
 
     # Reviews of short-break arrangements are not in the return (DfE rule 399).
-    reviews = Review.objects.filter(
-        child_id__in=[pk for pk in order if pk not in short_breaks_only], held_on__isnull=False, short_breaks=False
-    )
+    reviews = Review.objects.filter(child__in=in_return, held_on__isnull=False, short_breaks=False)
     if year:
         reviews = reviews.filter(held_on__gte=CollectionYear(year).start, held_on__lte=end)
     result.tables["Reviews"] = [
@@ -202,9 +231,10 @@ def _build(year: int | None) -> Ssda903Return:
             reviews.values_list("child_id", "held_on", "participation"),
             key=lambda r: (children[r[0]].la_child_id, r[1]),
         )
+        if child_id not in short_breaks_only
     ]
 
-    missing = MissingEpisode.objects.filter(child_id__in=order)
+    missing = MissingEpisode.objects.filter(child__in=in_return)
     if year:
         missing = missing.filter(_open_in("start_on", "end_on", year))
     result.tables["Missing"] = [
@@ -215,7 +245,10 @@ def _build(year: int | None) -> Ssda903Return:
             "MIS_START": format_date(m.start_on),
             "MIS_END": format_date(shown_end(m.end_on)),
         }
-        for m in sorted(missing, key=lambda m: (children[m.child_id].la_child_id, m.start_on))
+        for m in sorted(
+            missing.values_list("child_id", "kind", "start_on", "end_on", named=True),
+            key=lambda m: (children[m.child_id].la_child_id, m.start_on),
+        )
     ]
 
     if unknown_sex:

@@ -24,13 +24,18 @@ or updated, the due date of every review is computed by the service's timescale 
 confirmed by reviews.schedule_services.review_schedule_refresh), and each child created or changed gets one
 audit entry. Nothing is ever deleted, and importing the same files again changes nothing.
 
-The steps, each in its module: reading.py reads the files as tables; checking.py checks each cell
-and turns the rows into records, which records.py merges into each child's record (with what the
-service holds), for checking.py to check whole; writing.py writes them.
+The steps, each in its module: reading.py reads the files as tables, row by row, into staging.py,
+which gives them back a batch of children at a time (a child's rows are spread through every file);
+for each batch, checking.py checks each cell and turns the rows into records, which records.py merges
+into each child's record (with what the service holds), for checking.py to check whole; writing.py
+writes them. So the memory an import takes is that of one batch, whatever the history's size. Every
+rule is about one child's record, so each batch is checked on its own; the batches are written as
+they pass, in the one transaction, which is rolled back if a problem is found in any of them.
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -44,7 +49,15 @@ from .checking import Checker, read_rows
 from .problems import ImportResult, Problem, Report
 from .reading import FileData, Limits, Table, read_tables
 from .records import child_records, load_stored, merge_stored
-from .writing import write
+from .staging import StagedRows
+from .writing import analyze_written, write
+
+# Children checked and written together: their records are what an import holds in memory.
+CHILDREN_PER_BATCH = 1000
+
+
+class _Refused(Exception):
+    """A problem was found: what the batches before it wrote is rolled back."""
 
 
 def ssda903_import(
@@ -54,9 +67,11 @@ def ssda903_import(
     today: date | None = None,
     limits: Limits | None = None,
     progress: Callable[[str], None] = lambda stage: None,
+    batch_size: int = CHILDREN_PER_BATCH,
 ) -> ImportResult:
     """Check the files whole and, if nothing is wrong, write them (see the module's docstring).
-    `progress` is told each stage as it starts (for an import run as a job)."""
+    `progress` is told each stage as it starts (for an import run as a job); `batch_size` is how many
+    children's records are held at once."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     report = Report()
@@ -64,36 +79,63 @@ def ssda903_import(
     if not files:
         report.problems.append(Problem("", 0, "", "", "No CSV files were given"))
     progress(f"Reading {len(files)} file{'s' if len(files) != 1 else ''}")
-    tables = read_tables(files, report, limits or Limits())
-    rows = sum(len(t.rows) for t in tables.values())
-    progress(f"Checking {rows:,} rows against the DfE's rules, then saving them if every one passes")
-    with transaction.atomic():
-        parsed, unreadable = read_rows(tables, report, today)
-        header_children = {cells["CHILD"] for _src, cells in tables.get("Header", Table()).rows}
-        records = child_records(parsed, unreadable, header_children, report)
-        result.children_in_files = len(records)
+    with StagedRows() as staged:
+        tables = read_tables(files, report, staged, limits or Limits())
+        staged.sort()
+        rows = sum(tables.values())
+        progress(f"Checking {rows:,} rows against the DfE's rules, then saving them if every one passes")
         # Each child's whole record is checked once every file could be read as its table, so that a
         # missing file or column does not show as a problem with every child.
-        if not report.files_unreadable:
-            load_stored(records)
-            merge_stored(records)
-            checker = Checker(report, today)
-            for record in records.values():
-                if record.readable:
-                    checker.child(record)
-            unchecked = sum(not r.readable for r in records.values())
-            if unchecked:
-                report.notes.append(
-                    f"The records of {unchecked} child{'ren' if unchecked != 1 else ''} could not be checked as a "
-                    "whole (the order of their episodes, their reviews and missing episodes within their care) "
-                    "because some of their rows cannot be read: correct those rows and upload the files again."
-                )
-        if not report.problems:
-            write(records, actor, result, today=today)
+        check_whole = not report.files_unreadable
+        try:
+            with transaction.atomic():
+                unchecked = 0
+                for batch in staged.batches(batch_size):
+                    unchecked += _import_batch(batch, actor, report, result, today=today, check_whole=check_whole)
+                    # A batch's records and model instances refer to each other in cycles (a child and
+                    # its episodes, through Django's caches), which the collector would otherwise free
+                    # only after many batches: freed now, an import holds one batch at a time.
+                    gc.collect()
+                if unchecked:
+                    report.notes.append(
+                        f"The records of {unchecked} child{'ren' if unchecked != 1 else ''} could not be checked "
+                        "as a whole (the order of their episodes, their reviews and missing episodes within their "
+                        "care) because some of their rows cannot be read: correct those rows and upload the files "
+                        "again."
+                    )
+                if report.problems:
+                    raise _Refused
+                if result.changed:
+                    analyze_written()
+        except _Refused:
+            result.counts.clear()  # what the batches before the problem wrote was rolled back
     result.problems = sorted(set(report.problems), key=_problem_order)
     result.notes = report.notes
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _import_batch(
+    batch: dict[str, Table], actor: User | None, report: Report, result: ImportResult, *, today: date, check_whole: bool
+) -> int:
+    """Check one batch of children's rows and, while no problem has been found, write them. Returns the
+    number of children whose records could not be checked whole."""
+    parsed, unreadable = read_rows(batch, report, today)
+    header_children = {cells["CHILD"] for _src, cells in batch.get("Header", Table()).rows}
+    records = child_records(parsed, unreadable, header_children, report)
+    result.children_in_files += len(records)
+    unchecked = 0
+    if check_whole:
+        load_stored(records)
+        merge_stored(records)
+        checker = Checker(report, today)
+        for record in records.values():
+            if record.readable:
+                checker.child(record)
+        unchecked = sum(not r.readable for r in records.values())
+    if not report.problems:
+        write(records, actor, result, today=today)
+    return unchecked
 
 
 def _problem_order(p: Problem):

@@ -12,10 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .layout import COLUMNS, FILE_NAMES, OTHER_TABLES, REQUIRED_TABLES
 from .problems import Problem, Report, Source
+
+if TYPE_CHECKING:
+    from .staging import StagedRows
 
 # A file of the import: its bytes, or a function opening it as a binary stream (read row by row,
 # never decoded whole).
@@ -33,15 +36,24 @@ class Limits:
     value_chars: int = 1_000  # one value (903 values are codes, dates and ids)
 
 
-def files_from_directory(directory: str | Path) -> dict[str, bytes]:
-    """Every CSV file in the directory and its subdirectories (a history as one folder per year), by
-    its path in the directory."""
+def _csv_paths(directory: str | Path) -> dict[str, Path]:
     directory = Path(directory)
     return {
-        p.relative_to(directory).as_posix(): p.read_bytes()
+        p.relative_to(directory).as_posix(): p
         for p in sorted(directory.rglob("*"))
         if p.is_file() and p.suffix.lower() == ".csv" and not p.name.startswith(".")
     }
+
+
+def files_from_directory(directory: str | Path) -> dict[str, bytes]:
+    """Every CSV file in the directory and its subdirectories (a history as one folder per year), by
+    its path in the directory."""
+    return {name: path.read_bytes() for name, path in _csv_paths(directory).items()}
+
+
+def files_in_directory(directory: str | Path) -> dict[str, FileData]:
+    """The same files, each opened as a stream when read: a whole history is never held in memory."""
+    return {name: partial(path.open, "rb") for name, path in _csv_paths(directory).items()}
 
 
 def _csv_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -159,7 +171,7 @@ def _identify(name: str, heading: list[str]) -> str | None:
 @dataclass
 class _File:
     table: str | None = None
-    rows: list[tuple[Source, dict[str, str]]] = field(default_factory=list)
+    rows: int = 0  # kept in the staged rows
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -174,7 +186,10 @@ def _rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, values
 
 
-def _read_file(name: str, data: FileData, *, encoding: str, limits: Limits, rows_left: int) -> _File:
+def _read_file(
+    name: str, data: FileData, *, encoding: str, limits: Limits, rows_left: int, staged: StagedRows, file: int
+) -> _File:
+    """The file's problems and notes; its rows go to `staged`, as the `file`th file."""
     read = _File()
     with _stream(data) as stream:
         rows = _rows(stream, encoding)
@@ -229,7 +244,7 @@ def _read_file(name: str, data: FileData, *, encoding: str, limits: Limits, rows
                 return read
             if not any(v.strip() for v in values):
                 continue
-            if len(read.rows) >= rows_left:
+            if read.rows >= rows_left:
                 read.problems.append(
                     Problem(
                         name,
@@ -256,7 +271,8 @@ def _read_file(name: str, data: FileData, *, encoding: str, limits: Limits, rows
                 read.problems.append(_too_long(name, row, limits))
                 continue
             cells = {c: v.strip() for c, v in zip(heading, values, strict=True) if c in expected}
-            read.rows.append((Source(name, row), cells))
+            staged.add(file, table, Source(name, row), cells)
+            read.rows += 1
 
 
 def _too_long(name: str, row: int, limits: Limits) -> Problem:
@@ -270,25 +286,30 @@ def _too_long(name: str, row: int, limits: Limits) -> Problem:
     )
 
 
-def read_tables(files: Mapping[str, FileData], report: Report, limits: Limits = Limits()) -> dict[str, Table]:
-    """The files' rows by table, each file streamed row by row. UTF-8 (with or without Excel's
-    byte-order mark); else Windows' own encoding, which is what Excel writes "CSV" in. The return's
-    values are codes and digits, so nothing is lost either way."""
-    tables: dict[str, Table] = defaultdict(Table)
+def read_tables(
+    files: Mapping[str, FileData], report: Report, staged: StagedRows, limits: Limits = Limits()
+) -> dict[str, int]:
+    """The number of rows of each table given, each file streamed row by row into `staged`. UTF-8
+    (with or without Excel's byte-order mark); else Windows' own encoding, which is what Excel writes
+    "CSV" in. The return's values are codes and digits, so nothing is lost either way."""
+    tables: dict[str, int] = defaultdict(int)
     rows_left = limits.rows
-    for name in sorted(files):
+    for file, name in enumerate(sorted(files)):
+        read_file = partial(_read_file, name, files[name], limits=limits, rows_left=rows_left, staged=staged, file=file)
         try:
             try:
-                read = _read_file(name, files[name], encoding="utf-8-sig", limits=limits, rows_left=rows_left)
+                read = read_file(encoding="utf-8-sig")
             except UnicodeDecodeError:
-                read = _read_file(name, files[name], encoding="cp1252", limits=limits, rows_left=rows_left)
+                staged.discard(file)
+                read = read_file(encoding="cp1252")
         except (zipfile.BadZipFile, OSError, EOFError) as error:
+            staged.discard(file)
             read = _File(problems=[Problem(name, 0, "", "", f"The file cannot be read from its zip ({error})")])
         report.problems += read.problems
         report.notes += read.notes
         if read.table:
-            tables[read.table].rows += read.rows  # seen, even if its rows cannot be read
-            rows_left -= len(read.rows)
+            tables[read.table] += read.rows  # seen, even if its rows cannot be read
+            rows_left -= read.rows
     for table in REQUIRED_TABLES:
         if table not in tables:
             report.problems.append(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEntry
+from accounts.audit import audit_each_seen
 from children.models import Child, Episode
 from core.collection_years import CollectionYear
 
@@ -116,17 +116,7 @@ def ssda903_download(request):
         raise Http404
     ret = ssda903_return(year=year)
     # Each child in the return has their record seen: one audit entry each, as a page view writes.
-    ids = [row["CHILD"] for row in ret.tables["Header"]]
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=request.user,
-            action="child_exported_903",
-            object_type=Child._meta.label_lower,
-            object_id=pk,
-            detail={"year": year},
-        )
-        for pk in Child.objects.filter(la_child_id__in=ids).values_list("pk", flat=True)
-    )
+    audit_each_seen(actor=request.user, action="child_exported_903", model=Child, ids=ret.child_ids, year=year)
     response = HttpResponse(ret.zip_bytes(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{ret.file_name}"'
     response["Cache-Control"] = "no-store"

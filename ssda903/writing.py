@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
-from children.models import Child, Episode, MissingEpisode, ShortBreakAgreement
+from children.models import Child, Episode, MissingEpisode, ShortBreakAgreement, ShortBreakArrangement
 from reviews.models import Review
 from reviews.schedule_services import agreement_dates, review_schedule_refresh, scheduler_settings
 from reviews.timescales import child_review_schedule
@@ -129,11 +130,22 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
     # arrangements; with each child's records fetched in bulk beforehand, it costs no query when (as it
     # should) nothing changes.
     touched = [records[child_id].child.pk for child_id in changes]
-    for chunk in chunks(touched, 500):
+    for chunk in chunks(touched, 1000):
         for child in Child.objects.filter(pk__in=chunk).prefetch_related(
             "episodes", "reviews", "short_break_agreements", "short_break_arrangements"
         ):
             review_schedule_refresh(child=child, today=plan.today)
+
+
+def analyze_written() -> None:
+    """Refresh PostgreSQL's statistics of the tables an import writes: an import can multiply their
+    rows, and a plan made for the tables as they were (nothing analyses them otherwise when autovacuum
+    is off) can be slower by orders of magnitude. ANALYZE sees the import's own rows, not yet committed."""
+    if connection.vendor != "postgresql":
+        return
+    models = (Child, Episode, MissingEpisode, Review, ShortBreakArrangement, AuditEntry)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(m._meta.db_table) for m in models)}")
 
 
 # --- The due dates of the imported reviews ---------------------------------------------------------

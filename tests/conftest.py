@@ -19,9 +19,19 @@ from .factories import IROFactory, UserFactory
 FROZEN_DAYS = ("2026-11-30", "2027-03-31", "2027-04-01", "2026-12-25", "2028-02-29")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--real-day-only",
+        action="store_true",
+        help="run the tests that ask for `today` on the real day only, not on each of FROZEN_DAYS too "
+        "(make test-fast; make test and CI run every day)",
+    )
+
+
 def pytest_generate_tests(metafunc):
     if "today" in metafunc.fixturenames:
-        metafunc.parametrize("today", ["real", *FROZEN_DAYS], indirect=True)
+        days = [] if metafunc.config.getoption("real_day_only") else list(FROZEN_DAYS)
+        metafunc.parametrize("today", ["real", *days], indirect=True)
 
 
 @pytest.fixture

@@ -93,6 +93,7 @@ def test_the_notifications_page_lists_the_users_own_and_marks_them_done(client, 
     assert "A review is overdue" in client.get(reverse("notifications"), {"show": "done"}).content.decode()
 
 
+@pytest.mark.slow
 def test_the_notifications_page_costs_the_same_queries_for_many_rows(client, iro):
     for _ in range(3):
         make_child(iro=iro, looked_after_from=date(2014, 3, 3))

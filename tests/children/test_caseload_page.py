@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from children.services import sibling_change
 from reviews.models import Review
 from tests.factories import IROFactory, login, make_child
 
@@ -186,3 +187,13 @@ def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(cl
         late_meeting.pk: [Flag.MEETING_LATE],
         paperwork.pk: [Flag.PAPERWORK_LATE],
     }
+
+
+def test_the_caseload_shows_siblings_together(client, iro, today):
+    ann = make_child(iro=iro, looked_after_from=today - timedelta(days=20), first_name="Ann")
+    make_child(iro=iro, looked_after_from=today - timedelta(days=10), first_name="Cal")
+    bea = make_child(iro=iro, looked_after_from=today, first_name="Bea")
+    sibling_change(actor=iro, child=bea, la_child_id=ann.la_child_id, link=True)
+    page = login(client, iro).get(reverse("children:caseload")).context["page"]
+    # By due date Cal comes before Bea; Bea follows her sister instead.
+    assert [c.first_name for c in page] == ["Ann", "Bea", "Cal"]

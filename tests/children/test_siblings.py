@@ -26,6 +26,15 @@ def test_siblings_are_linked_both_ways_and_unlinked_with_audit_entries(iro, othe
     ]
 
 
+def test_linking_joins_the_two_sibling_groups(iro):
+    ann, bea, cal, dan = (make_child(iro=iro, first_name=name) for name in ("Ann", "Bea", "Cal", "Dan"))
+    sibling_change(actor=iro, child=ann, la_child_id=bea.la_child_id, link=True)
+    sibling_change(actor=iro, child=cal, la_child_id=dan.la_child_id, link=True)
+    sibling_change(actor=iro, child=bea, la_child_id=cal.la_child_id, link=True)
+    for child in (ann, bea, cal, dan):
+        assert {s.first_name for s in child.siblings.all()} == {"Ann", "Bea", "Cal", "Dan"} - {child.first_name}
+
+
 @pytest.mark.parametrize(
     ("which", "link", "message"),
     [

@@ -74,7 +74,7 @@ def _ask(iro, review, respondent="child", name="Maya", email="maya@example.org")
 
 
 def _link(message) -> str:
-    return re.search(r"http://[^/]+(/have-your-say/link/[^/\s]+/)", message.body).group(1)
+    return re.search(r"https?://[^/]+(/have-your-say/link/[^/\s]+/)", message.body).group(1)
 
 
 def _token(path: str) -> str:

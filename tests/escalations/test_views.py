@@ -333,6 +333,7 @@ def test_the_qa_managers_list_filters_by_theme_stage_iro_and_status_with_counts(
     assert page.count("govuk-tag--red") == 1 and several.child.la_child_id in page
 
 
+@pytest.mark.slow
 def test_the_list_costs_the_same_queries_for_10_or_500_escalations(client, qa_manager, iro, today):
     child = make_child(iro=iro, looked_after_from=today - timedelta(days=90))
     for n in range(10):

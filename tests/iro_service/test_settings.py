@@ -49,6 +49,8 @@ def _load_settings(**env) -> subprocess.CompletedProcess:
     ("env", "message"),
     [
         ({}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "x", "SITE_URL": ""}, "Set SITE_URL"),
+        ({"SECRET_KEY": "x", "SITE_URL": "iro.example.gov.uk"}, "SITE_URL must be an address starting http"),
         ({"SECRET_KEY": "x", "REVIEW_TIMESCALE_POLICY": "yearly"}, "REVIEW_TIMESCALE_POLICY must be one of"),
         ({"SECRET_KEY": "x", "BANK_HOLIDAY_NATION": "FR"}, "BANK_HOLIDAY_NATION must be one of"),
     ],

@@ -246,6 +246,7 @@ def test_the_command_writes_json_and_audits_it(child, capsys):
         call_command("child_record", "MIA1", "--format", "pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(unavailable_reason() is not None, reason="WeasyPrint cannot run here")
 def test_the_command_writes_a_pdf_to_read(child, tmp_path, qa_manager):
     out = tmp_path / "record.pdf"

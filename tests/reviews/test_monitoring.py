@@ -348,6 +348,7 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.slow
 def test_the_childs_page_costs_the_same_queries_for_a_long_history_and_500_children(client, monitored, iro, today):
     url = reverse("children:detail", args=[monitored.public_id])
     login(client, iro)
@@ -377,6 +378,7 @@ def test_the_childs_page_costs_the_same_queries_for_a_long_history_and_500_child
     assert _queries(client, url) == few
 
 
+@pytest.mark.slow
 def test_the_caseload_costs_the_same_queries_with_midway_checks(client, monitored, iro, today):
     url = reverse("children:caseload")
     login(client, iro)

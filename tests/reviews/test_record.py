@@ -154,6 +154,7 @@ def test_the_letter_is_written_for_the_childs_age(iro, age, band, words):
     assert words in text and f"Dear {child.first_name}," in text
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_old_decisions_text_is_kept_as_the_summary(iro):
     child = make_child(iro=None, looked_after_from=None)

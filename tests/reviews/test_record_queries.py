@@ -74,6 +74,7 @@ def _more_children(iro, n: int, *, start: date, today: date) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_record_pages_cost_the_same_for_10_children_as_for_500(client, iro, qa_manager):
     today = timezone.localdate()
     start = today - timedelta(days=60)

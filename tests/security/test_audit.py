@@ -40,6 +40,7 @@ def test_only_the_demo_reset_empties_the_whole_log(iro):
     assert not AuditEntry.objects.exists()
 
 
+@pytest.mark.slow
 def test_the_quick_starts_sqlite_database_migrates_without_the_trigger(tmp_path):
     """SQLite (the quick start) is not PostgreSQL: the migration leaves it as it is and still runs."""
     environment = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DEBUG": "true"}

@@ -28,6 +28,7 @@ ABOUT_A_CHILD = {
 }
 
 
+@pytest.mark.slow
 def test_every_page_about_a_child_writes_one_audit_entry_when_shown(client, world):  # noqa: F811
     users, objects = world
     qa = users["qa"]

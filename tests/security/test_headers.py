@@ -38,6 +38,7 @@ def production_env(**extra) -> dict:
     return {k: v for k, v in os.environ.items() if k not in TEST_ONLY} | PRODUCTION | extra
 
 
+@pytest.mark.slow
 def test_check_deploy_has_no_warnings_with_the_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -50,6 +51,7 @@ def test_check_deploy_has_no_warnings_with_the_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("debug", "hsts"), [("false", "31536000"), ("true", "0")])
 def test_hsts_is_on_by_default_when_debug_is_off(debug, hsts):
     code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"
@@ -82,6 +84,7 @@ def test_pages_carry_a_strict_csp_and_a_permissions_policy(client, iro):
     assert "Server" not in response.headers
 
 
+@pytest.mark.slow
 def test_gunicorn_does_not_name_itself_in_the_server_header():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

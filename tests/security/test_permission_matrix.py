@@ -286,6 +286,7 @@ ALLOWED = {200, 302}
 REFUSED = {403, 404}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_the_matrix(client, world, role):
     users, objects = world

@@ -5,10 +5,12 @@
 Imports N generated children (tests/ssda903/generator.py) into the database named by
 DATABASE_URL, inside a transaction that is rolled back: it must hold no children with the generated
 ids (G000000...). Prints the time of the first import and of a second import of the same files
-(which changes nothing), and the number of queries of each.
+(which changes nothing), the number of queries of each, and the process's peak memory so far (the
+import holds one batch of children at a time, so it should not grow with N).
 """
 
 import os
+import resource
 import sys
 import time
 from datetime import date
@@ -40,7 +42,10 @@ def run(n: int) -> None:
                     result = ssda903_import(actor=None, files=files, today=date(2026, 11, 25))
                 seconds = time.perf_counter() - started
                 assert result.ok, result.problems[:5]
-                print(f"{n:>6} children ({rows}): {attempt}: {seconds:.1f} s, {len(queries)} queries")
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+                print(
+                    f"{n:>6} children ({rows}): {attempt}: {seconds:.1f} s, {len(queries)} queries, peak {peak:.0f} MB"
+                )
             raise Rollback
     except Rollback:
         pass

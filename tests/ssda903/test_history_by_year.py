@@ -100,6 +100,7 @@ def import_history() -> None:
     assert result.ok, [str(p) for p in result.problems]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_history_with_each_years_codes_imports_and_each_years_return_passes_its_rule_set(tmp_path):
     import_history()
@@ -124,6 +125,7 @@ def test_a_history_with_each_years_codes_imports_and_each_years_return_passes_it
     assert set(placements(2027)) == {("R2", "U6")}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_returns_of_each_year_import_back_as_one_folder_per_year_in_a_zip(tmp_path):
     import_history()

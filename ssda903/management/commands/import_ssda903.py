@@ -7,8 +7,13 @@ reviews.csv and, if present, missing.csv, or the same tables under other names (
 recognised by its columns). A history may be one file per table covering many years, one folder per
 year, or a zip of either. Nothing is written unless every file passes every check; the problems are
 listed one a line, and the command fails.
+
+The files are read as streams and checked a batch of children at a time, so the memory the command
+takes does not grow with the history: unlike an upload, it is not limited in size or rows (a
+national history has millions of rows).
 """
 
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -16,7 +21,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ssda903.importer import ssda903_import
-from ssda903.reading import files_from_directory, files_from_zip
+from ssda903.reading import Limits, files_from_zip, files_in_directory
+
+UNLIMITED = Limits(upload_bytes=sys.maxsize, expanded_bytes=sys.maxsize, rows=sys.maxsize)
 
 
 class Command(BaseCommand):
@@ -29,10 +36,10 @@ class Command(BaseCommand):
     def handle(self, *args, source, today=None, **options):
         path = Path(source)
         if path.is_dir():
-            files = files_from_directory(path)
+            files = files_in_directory(path)
         elif path.is_file():
             try:
-                files = files_from_zip(path.read_bytes())
+                files = files_from_zip(path, max_bytes=UNLIMITED.expanded_bytes)
             except zipfile.BadZipFile:
                 raise CommandError(f"{source} is neither a directory nor a zip file.") from None
         else:
@@ -42,7 +49,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--today must be a date as YYYY-MM-DD, not {today!r}.") from None
 
-        result = ssda903_import(actor=None, files=files, today=today)
+        result = ssda903_import(actor=None, files=files, today=today, limits=UNLIMITED)
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))

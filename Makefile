@@ -90,5 +90,5 @@ bench: install weasyprint-libs
 	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) CELERY_BROKER_URL=$(BENCH_BROKER_URL) DEBUG=false \
 		SECRET_KEY=bench-only-$$RANDOM$$RANDOM REQUIRE_MFA=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
 		EMAIL_URL=memorymail:// STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-		ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=WARNING \
+		ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1 LOG_LEVEL=WARNING \
 		bash -c '$(PY) manage.py migrate -v0 && $(PY) manage.py bench $(BENCH_ARGS)'

@@ -30,6 +30,7 @@ SERVER_ENV = {
     "SECURE_COOKIES": "false",
     "HSTS_SECONDS": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SITE_URL": "http://127.0.0.1",
     "GUNICORN_WORKERS": "2",
     "GUNICORN_TIMEOUT": "600",
     # Templates find the static files without a collectstatic run first.

@@ -36,11 +36,7 @@ PAGES = [
 # Periodic tasks still running queries per notification when this test was written: remove each mark
 # with its fix (strict, so a fixed task fails here until its mark goes).
 KNOWN: dict[str, str] = {
-    "sweep_reviews_due": "the reviews-due sweep runs queries per review reminded",
-    "sweep_reviews_overdue": "the reviews-overdue sweep runs queries per review",
     "sweep_distribution_late": "the distribution-late sweep runs queries per review",
-    "sweep_actions_overdue": "the actions-overdue sweep runs queries per action",
-    "sweep_midway_checks": "the midway-checks sweep runs queries per check",
     "send_notifications": "the notification sender runs queries per email",
 }
 

@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir -r requirements/runtime.txt
 COPY . .
 RUN pip install --no-cache-dir --no-deps .
 RUN SECRET_KEY=collectstatic-only SITE_URL=http://localhost python manage.py collectstatic --noinput -v0
-RUN useradd --system --uid 1000 iro && mkdir -p /app/var && chown -R iro /app/var
+RUN useradd --system --uid 1000 iro && mkdir -p /app/var/903-imports && chown -R iro /app/var
 USER iro
 EXPOSE 8000
 CMD ["gunicorn", "iro_service.wsgi", "--bind", "0.0.0.0:8000"]

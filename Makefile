@@ -9,7 +9,7 @@ UV := $(VENV)/bin/uv
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iro_service
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-fast install install-test lock frontend chromium weasyprint-libs lint
+.PHONY: run test test-fast install install-test lock frontend chromium weasyprint-libs lint bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,20 @@ test-fast: install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The benchmark (README, "Performance"): builds or reuses the largest authority's demo data in this
+# database, then times the pages (gunicorn, DEBUG off), commands and periodic tasks; the figures go
+# to var/bench/. E.g. make bench BENCH_ARGS="--children 8000 --runs 10".
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB ?= iro_service_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+BENCH_ARGS ?=
+
+bench: install weasyprint-libs
+	@psql "$(BENCH_SERVER)/postgres" -tAc "select 1 from pg_database where datname = '$(BENCH_DB)'" | grep -q 1 \
+		|| psql -q "$(BENCH_SERVER)/postgres" -c 'create database "$(BENCH_DB)"'
+	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) CELERY_BROKER_URL=$(BENCH_BROKER_URL) DEBUG=false \
+		SECRET_KEY=bench-only-$$RANDOM$$RANDOM REQUIRE_MFA=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
+		EMAIL_URL=memorymail:// STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+		ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1 LOG_LEVEL=WARNING \
+		bash -c '$(PY) manage.py migrate -v0 && $(PY) manage.py bench $(BENCH_ARGS)'

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 
@@ -18,10 +19,12 @@ from reviews.models import Meeting, Review
 
 from . import review_records
 from .data import (
+    DEFAULT_IROS,
     DEMO_PASSWORD,
     IRO_ETHNICITIES,
     IRO_GENDERS,
     PERMANENT_FTE,
+    PERMANENT_IROS,
     SESSIONAL_FTE,
     STAFF_FIRST_NAMES,
     STAFF_NAME_GROUP,
@@ -45,23 +48,36 @@ def reset() -> None:
         raise CommandError(f"--reset cannot delete the demo data: {', '.join(kinds)} still refer to it.") from None
 
 
-def create_staff(rng: random.Random) -> tuple[list[User], list[float]]:
-    """The IROs (with the share of the caseload each should carry), QA manager, Director and admin."""
+def permanent_iros(iros: int) -> int:
+    """How many of `iros` IROs are permanent: the borough's 4 in 18, at least the demo login "iro"."""
+    return max(1, round(iros * PERMANENT_IROS / len(IRO_GENDERS)))
+
+
+def create_staff(rng: random.Random, iros: int = DEFAULT_IROS) -> tuple[list[User], list[float]]:
+    """The IROs (with the share of the caseload each should carry), QA manager, Director and admin.
+
+    A larger team repeats the borough's mix of genders and ethnicities and keeps its share of
+    permanent staff; 18 IROs draw exactly the same random numbers as they always have."""
     password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
-    genders, ethnicities = IRO_GENDERS[:], IRO_ETHNICITIES[:]
+    genders = [IRO_GENDERS[i % len(IRO_GENDERS)] for i in range(iros)]
+    ethnicities = [IRO_ETHNICITIES[i % len(IRO_ETHNICITIES)] for i in range(iros)]
     rng.shuffle(genders)
     rng.shuffle(ethnicities)
+    permanent_count = permanent_iros(iros)
     names: set[tuple[str, str]] = set()
     plans = []
-    for i in range(18):
+    for i in range(iros):
         group = STAFF_NAME_GROUP.get(ethnicities[i], "white")
         first_names = STAFF_FIRST_NAMES[group]["F" if genders[i] == "female" else "M"]
         name = (rng.choice(first_names), rng.choice(SURNAMES[group]))
-        while name in names:
+        # A large team can use up a small group's names: then two IROs share one, as people do.
+        for _ in range(len(first_names) * len(SURNAMES[group])):
+            if name not in names:
+                break
             name = (rng.choice(first_names), rng.choice(SURNAMES[group]))
         names.add(name)
         # The first IRO (the demo login "iro") is full time; the other permanent staff 1.0 or 0.8 FTE.
-        permanent = i < 4
+        permanent = i < permanent_count
         fte = pick(rng, PERMANENT_FTE if i else {"1.00": 1}) if permanent else pick(rng, SESSIONAL_FTE)
         # Caseloads follow FTE, permanent staff a little heavier, with some unevenness.
         weight = (float(fte) * 1.8 if permanent else float(fte) + 0.17) * rng.uniform(0.88, 1.12)
@@ -116,6 +132,19 @@ def create_staff(rng: random.Random) -> tuple[list[User], list[float]]:
     return iros, [p.weight for p in plans]
 
 
+def analyze() -> None:
+    """Refresh PostgreSQL's statistics of every table of the service's models after a bulk write.
+
+    Without them the planner guesses row counts from an empty table and picks nested loops over
+    thousands of rows; a server without autovacuum would never refresh them. SQLite has no ANALYZE
+    worth running here."""
+    if connection.vendor != "postgresql":
+        return
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in sorted(tables)))
+
+
 def summary(today: date) -> list[tuple[str, object]]:
     """What the authority holds on `today`, one (label, figure) a line."""
     looked_after = Child.objects.filter(
@@ -167,14 +196,14 @@ def logins() -> list[tuple[str, str, str]]:
     return [(username, role, users[username].get_full_name()) for username, role in LOGINS if username in users]
 
 
-def build(*, today: date, children: int, seed: int, through_services: bool) -> None:
+def build(*, today: date, children: int, seed: int, through_services: bool, iros: int = DEFAULT_IROS) -> None:
     """Plan the whole history from one random seed, then write it with one of the two writers."""
     rng = random.Random(seed)
-    iros, weights = create_staff(rng)
+    staff, weights = create_staff(rng, iros)
     planner = Planner(rng, today)
     plans = plan_children(planner, rng, children)
     allocate_iros(plans, weights, rng)
-    writer = (ServiceWriter if through_services else BulkWriter)(iros, today)
+    writer = (ServiceWriter if through_services else BulkWriter)(staff, today)
     for plan in plans:
         write_child(plan, writer, rng, today)
     writer.finish()

@@ -338,6 +338,8 @@ STAFF_NAME_GROUP = {"WOTH": "european", "BAFR": "african", "BCRB": "caribbean", 
 # The IRO team (the seed, para 23: 2 of 18 men, 2 black), a little more varied.
 IRO_ETHNICITIES = ["WBRI"] * 11 + ["WIRI", "WIRI", "WOTH", "BCRB", "BAFR", "MWBC", "AIND"]
 IRO_GENDERS = ["female"] * 15 + ["male"] * 3
+DEFAULT_IROS = len(IRO_GENDERS)
+PERMANENT_IROS = 4  # of the 18 (the seed, para 23); a larger demo team keeps the share
 PERMANENT_FTE = {"1.00": 1, "0.80": 1}
 SESSIONAL_FTE = {"0.20": 1, "0.30": 2, "0.40": 3, "0.50": 2, "0.60": 1}
 

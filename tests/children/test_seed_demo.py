@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test import override_settings
 
@@ -82,6 +82,23 @@ def test_eighteen_iros_four_of_them_permanent(demo):
     assert User.objects.filter(role=User.Role.IRO, username__startswith="iro").count() == 18
     sessional = profiles.filter(employment=StaffProfile.Employment.SESSIONAL)
     assert all(0.2 <= float(p.fte) <= 0.6 for p in sessional)
+
+
+@pytest.mark.django_db
+def test_a_larger_team_keeps_the_share_of_permanent_staff_every_iro_has_children_and_tables_are_analysed():
+    out = seed("--reset", "--iros", "45", children=120)
+    profiles = StaffProfile.objects.filter(user__role=User.Role.IRO)
+    assert profiles.count() == 45
+    assert profiles.filter(employment=StaffProfile.Employment.PERMANENT).count() == 10  # 4 in 18
+    usernames = set(User.objects.filter(role=User.Role.IRO).values_list("username", flat=True))
+    assert usernames == {"iro", *(f"iro{i:02d}" for i in range(2, 46))}
+    assert User.objects.get(username="iro").staff_profile.fte == 1
+    assert "iro02 to iro45 are the other IROs" in out
+    assert IROAllocation.objects.values("iro").distinct().count() == 45
+    # The tables were analysed for the query planner: its statistics count this authority's children.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Child._meta.db_table])
+        assert cursor.fetchone()[0] == Child.objects.count()
 
 
 @pytest.mark.django_db

@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from children.models import Child
-from demo.authority import build, logins, reset, summary
-from demo.data import DEMO_PASSWORD
+from demo.authority import analyze, build, logins, reset, summary
+from demo.data import DEFAULT_IROS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -27,6 +28,12 @@ class Command(BaseCommand):
             help="run with DEBUG off (the demo's accounts share a published password)",
         )
         parser.add_argument("--children", type=int, default=550, help="children looked after on --today")
+        parser.add_argument(
+            "--iros",
+            type=int,
+            default=DEFAULT_IROS,
+            help=f"IROs in the team (default {DEFAULT_IROS}; a larger team keeps the same share of permanent staff)",
+        )
         parser.add_argument("--today", help="the demo's today, YYYY-MM-DD (default: today)")
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
@@ -54,6 +61,9 @@ class Command(BaseCommand):
         n = options["children"]
         if not 1 <= n <= 20000:
             raise CommandError("--children must be between 1 and 20000.")
+        iros = options["iros"]
+        if not 1 <= iros <= 1000:
+            raise CommandError("--iros must be between 1 and 1000.")
         started = time.perf_counter()
 
         with transaction.atomic():
@@ -71,7 +81,10 @@ class Command(BaseCommand):
             if options["reset"]:
                 reset()
                 self.stdout.write("Deleted the existing children, reviews, allocations, audit log and non-superusers.")
-            build(today=today, children=n, seed=options["seed"], through_services=options["through_services"])
+            build(
+                today=today, children=n, seed=options["seed"], through_services=options["through_services"], iros=iros
+            )
+        analyze()
 
         self.stdout.write(self.style.SUCCESS(f"Demo local authority ready in {time.perf_counter() - started:.1f} s."))
         rows = summary(today)
@@ -98,4 +111,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<10}  {'role':<28}  name")
         for username, role, name in rows:
             self.stdout.write(f"  {username:<10}  {role:<28}  {name}")
-        self.stdout.write("  iro02 to iro18 are the other IROs.")
+        last = User.objects.filter(role=User.Role.IRO).count()
+        if last > 1:
+            self.stdout.write(f"  iro02 to iro{last:02d} are the other IROs.")

@@ -1,0 +1,50 @@
+"""National scale for the benchmark: the demo authority copied in SQL is that many authorities, each
+child's rows with its own copy of the child and of the staff."""
+
+import io
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from accounts.models import StaffProfile, User
+from children.models import Child, IROAllocation
+from demo.replicate import replicate
+from reviews.models import Review
+
+TODAY = date(2026, 11, 30)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def test_three_copies_are_three_authorities_each_with_its_own_staff():
+    arguments = ["--children", "30", "--iros", "6", "--today", TODAY.isoformat(), "--i-know-this-is-not-production"]
+    call_command("seed_demo", *arguments, stdout=io.StringIO())
+    children, reviews = Child.objects.count(), Review.objects.count()
+    staff = User.objects.count()
+    held = Counter(Review.objects.filter(held_on__isnull=False).values_list("held_on", flat=True))
+
+    replicate(3)
+
+    assert Child.objects.count() == 3 * children
+    assert Review.objects.count() == 3 * reviews
+    assert User.objects.count() == 3 * staff
+    assert StaffProfile.objects.count() == 3 * StaffProfile.objects.filter(user__username__regex=r"^[a-z]+\d*$").count()
+    assert Counter(Review.objects.filter(held_on__isnull=False).values_list("held_on", flat=True)) == Counter(
+        {day: 3 * n for day, n in held.items()}
+    )
+    assert len(set(Child.objects.values_list("public_id", flat=True))) == 3 * children
+    copy = Child.objects.filter(la_child_id__startswith="R002").order_by("pk").first()
+    original = Child.objects.get(la_child_id="SWK" + copy.la_child_id[4:])
+    assert (copy.first_name, copy.date_of_birth) == (original.first_name, original.date_of_birth)
+    # The copy's IRO is the copy of the original's IRO, never one of the original authority's.
+    for allocation in IROAllocation.objects.filter(child=copy).select_related("iro"):
+        assert allocation.iro.username.endswith(".2")
+    assert not Review.objects.filter(child=copy).exclude(chair__username__endswith=".2").exclude(chair=None).exists()
+    # New rows go after the copies.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('children_child', 'id'))")
+        assert cursor.fetchone()[0] > Child.objects.order_by("-pk").first().pk

@@ -2,6 +2,7 @@
 (accounts.notifications); the unique key of each row makes every sweep safe to run again."""
 
 from datetime import date, timedelta
+from itertools import chain
 
 from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
@@ -127,8 +128,12 @@ def alert_distribution_late(*, today: date) -> None:
                 deadline=deadline,
             )
 
-    notify_all(late(Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS))
-    notify_all(late(Kind.RECORD_LATE, "record_sent_on", RECORD_WORKING_DAYS))
+    notify_all(
+        chain(
+            late(Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS),
+            late(Kind.RECORD_LATE, "record_sent_on", RECORD_WORKING_DAYS),
+        )
+    )
 
 
 def alert_unallocated_children(*, today: date) -> None:

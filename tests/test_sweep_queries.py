@@ -23,7 +23,7 @@ from reviews.services import review_record
 
 from .factories import UserFactory, make_child
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds an authority per case
 
 Sweep = Callable[[], object]
 

@@ -13,7 +13,7 @@ from reports import annual, charts
 from reports.models import ServiceBudget
 from reports.renderers import pdf as pdf_renderer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the hand-built authority, and PDF layout
 
 
 def test_a_chart_is_drawn_once_for_the_same_figures_and_again_when_they_change(authority):

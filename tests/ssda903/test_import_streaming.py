@@ -48,6 +48,7 @@ def test_the_memory_an_import_takes_does_not_grow_with_the_number_of_children():
     assert peaks[160] < 1.5 * peaks[40], peaks
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_each_batch_of_children_takes_the_same_number_of_queries():
     counts = []
@@ -59,6 +60,7 @@ def test_each_batch_of_children_takes_the_same_number_of_queries():
     assert counts[2] - counts[1] == counts[1] - counts[0] > 0, counts
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_problem_in_the_last_batch_leaves_the_batches_before_it_unwritten():
     files = children(6, "A")

@@ -179,7 +179,7 @@ class SiblingForm(forms.Form):
         error_messages={"required": "Enter the sibling's LA child id"},
     )
     link = forms.TypedChoiceField(
-        choices=[("yes", "Link them as siblings"), ("no", "Remove the link")],
+        choices=[("yes", "Link them as siblings"), ("no", "Take this child out of their sibling group")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         label="What do you want to do?",

@@ -1,4 +1,7 @@
-"""Children looked after, their SSDA903 episodes and the history of their IRO."""
+"""Children looked after, their SSDA903 episodes and the history of their IRO.
+
+Longer than 500 lines because Django keeps an app's models in one module; each model's constraints
+are written beside it, where the database rules they enforce are read."""
 
 import uuid
 from collections.abc import Iterable

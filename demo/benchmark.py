@@ -35,7 +35,7 @@ from escalations.tasks import send_director_report, sweep_stages_overdue
 from reviews.tasks import SWEEPS, sweep
 from security.tasks import clear_expired_sessions
 
-# The issue's goals: a page within this many times the bare page.
+# The goals: each page within this many times the bare page.
 PAGE_GOAL, DASHBOARD_GOAL, ANNUAL_PAGE_GOAL, ANNUAL_FILE_GOAL, EXPORT_GOAL = 3, 5, 25, 60, 20
 
 
@@ -135,7 +135,7 @@ def bare_page() -> Page:
 
 
 def pages(today: date) -> list[Page]:
-    """The pages the issue names, each as the user who would open it."""
+    """The pages measured, each as the user who would open it."""
     year = report_year(today)
     child_page = reverse("children:detail", args=[longest_history_child().public_id])
     annual = reverse("reports:annual_download")

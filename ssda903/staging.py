@@ -2,17 +2,15 @@
 through every file (a history is one return per year), so they are gathered by child here, and given
 back a batch of children at a time, so that the memory an import takes does not grow with the history.
 
-The rows are kept in a temporary SQLite file of the process's own (Python's sqlite3, whatever the
-service's database): it is removed when the import ends, and it never takes part in the import's
-transaction.
+The rows are kept in a temporary SQLite database of the process's own (Python's sqlite3, whatever
+the service's database), which spills to a nameless temporary file as it grows: SQLite removes it
+when the import ends, and it never takes part in the import's transaction.
 """
 
 from __future__ import annotations
 
 import marshal
-import os
 import sqlite3
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -36,9 +34,9 @@ class StagedRows:
     """The rows read, by table, to be given back by child. Use as a context manager."""
 
     def __init__(self):
-        handle, self.path = tempfile.mkstemp(prefix="ssda903-", suffix=".sqlite3")
-        os.close(handle)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        # SQLite's own temporary database (an empty name): a file no path reaches, deleted by SQLite
+        # when the connection closes or the process dies, so children's rows never outlive the import.
+        self.db = sqlite3.connect("", isolation_level=None)
         # A scratch file: nothing to recover after a crash, so no journal and no waiting for the disk.
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
@@ -54,7 +52,6 @@ class StagedRows:
 
     def __exit__(self, *exc) -> None:
         self.db.close()
-        os.unlink(self.path)
 
     def add(self, file: int, table: str, src: Source, cells: dict[str, str]) -> None:
         self._files.setdefault(file, (src.file, tuple(cells)))

@@ -131,9 +131,11 @@ def _measure(case, n, iro) -> tuple[int, int, int]:
         run, written = case(n, iro)
         with CaptureQueriesContext(connection) as first:
             run()
+        after_first = written()
         with CaptureQueriesContext(connection) as again:
             run()
-        result = len(first), len(again), written()
+        assert written() == after_first, "a repeat run wrote again"
+        result = len(first), len(again), after_first
         transaction.set_rollback(True)
     mail.outbox.clear()
     return result

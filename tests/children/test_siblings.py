@@ -20,9 +20,12 @@ def test_siblings_are_linked_both_ways_and_unlinked_with_audit_entries(iro, othe
     assert list(sister.siblings.all()) == [child]
     sibling_change(actor=iro, child=sister, la_child_id=child.la_child_id, link=False)
     assert not child.siblings.exists()
-    assert [(e.action, e.detail) for e in AuditEntry.objects.filter(action__startswith="sibling_").order_by("pk")] == [
-        ("sibling_linked", {"sibling": sister.pk}),
-        ("sibling_unlinked", {"sibling": child.pk}),
+    entries = AuditEntry.objects.filter(action__startswith="sibling_").order_by("pk")
+    assert [(e.action, e.object_id, e.detail) for e in entries] == [
+        ("sibling_linked", child.pk, {"siblings": [sister.pk]}),
+        ("sibling_linked", sister.pk, {"siblings": [child.pk]}),
+        ("sibling_unlinked", sister.pk, {"siblings": [child.pk]}),
+        ("sibling_unlinked", child.pk, {"siblings": [sister.pk]}),
     ]
 
 
@@ -33,6 +36,20 @@ def test_linking_joins_the_two_sibling_groups(iro):
     sibling_change(actor=iro, child=bea, la_child_id=cal.la_child_id, link=True)
     for child in (ann, bea, cal, dan):
         assert {s.first_name for s in child.siblings.all()} == {"Ann", "Bea", "Cal", "Dan"} - {child.first_name}
+    # Each of the four records says whom it was linked with when the groups joined.
+    joined = AuditEntry.objects.filter(action="sibling_linked").order_by("pk")[4:]  # after two pairs linked
+    assert sorted((e.object_id, tuple(e.detail["siblings"])) for e in joined) == sorted(
+        [(ann.pk, (cal.pk, dan.pk)), (bea.pk, (cal.pk, dan.pk)), (cal.pk, (ann.pk, bea.pk)), (dan.pk, (ann.pk, bea.pk))]
+    )
+
+
+def test_unlinking_takes_the_child_out_of_the_group(iro):
+    ann, bea, cal = (make_child(iro=iro, first_name=name) for name in ("Ann", "Bea", "Cal"))
+    sibling_change(actor=iro, child=ann, la_child_id=bea.la_child_id, link=True)
+    sibling_change(actor=iro, child=cal, la_child_id=bea.la_child_id, link=True)
+    sibling_change(actor=iro, child=ann, la_child_id=bea.la_child_id, link=False)
+    assert not ann.siblings.exists()
+    assert [s.first_name for s in bea.siblings.all()] == ["Cal"]
 
 
 @pytest.mark.parametrize(

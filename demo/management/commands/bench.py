@@ -12,7 +12,7 @@ Runs against the database of DATABASE_URL (PostgreSQL), which it fills with the 
 
 Then it starts gunicorn (2 workers, DEBUG off, its own gunicorn.conf.py), signs in, and times each
 page interleaved with a bare page (the notifications page of a user with none): the median of
---runs, and its ratio to the bare page's median in the same run, beside the issue's goal. In this
+--runs, and its ratio to the bare page's median in the same run, beside its goal. In this
 process it counts each page's SQL queries (the test client), and times the commands (the annual
 report as JSON, PDF and Word, a year's 903 return, the whole history's export), the periodic tasks
 of the beat schedule (each in a transaction rolled back, so each run writes the same

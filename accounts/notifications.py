@@ -107,9 +107,9 @@ def outbox_write(rows: Iterable[Model], *, batch_size: int = BATCH_SIZE) -> int:
     return given
 
 
-def notify_all(rows: Iterable[Notification]) -> None:
-    """Put the notifications (from `notices`) in the outbox, once each (see outbox_write)."""
-    outbox_write(rows)
+def in_batches(rows: QuerySet):
+    """The rows of a sweep's one query, read from the database BATCH_SIZE at a time."""
+    return rows.iterator(chunk_size=BATCH_SIZE)
 
 
 def wording(notification: Notification) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import User
-from accounts.notifications import BATCH_SIZE, build_email, outbox_write, send_pending, site_url
+from accounts.notifications import build_email, in_batches, outbox_write, send_pending, site_url
 from core.calendar import add_working_days
 from reviews.models import PartyRole, Review, ReviewViews
 from reviews.record import EIGHT_TO_12, UNDER_8, age_band
@@ -224,7 +224,7 @@ def remind_consultations(*, today: date) -> int:
     )
     return outbox_write(
         ConsultationEmail(consultation_id=pk, kind=ConsultationEmail.Kind.REMINDER)
-        for pk in waiting.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+        for pk in in_batches(waiting.values_list("pk", flat=True))
     )
 
 

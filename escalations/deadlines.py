@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import F
 
 from accounts.models import Notification
-from accounts.notifications import BATCH_SIZE, notices, notify_all
+from accounts.notifications import in_batches, notices, outbox_write
 from accounts.selectors import active_qa_managers
 from children.selectors import current_iro_id
 
@@ -27,12 +27,12 @@ def stages_waiting_past_deadline(today: date):
 
 def alert_stages_overdue(*, today: date) -> None:
     """The child's IRO and every QA manager hear of a stage past its respond-by date, once. The
-    stages are read, and their rows written, BATCH_SIZE at a time."""
+    stages are read, and their rows written, a thousand at a time."""
     qa = [user.pk for user in active_qa_managers()]
     stages = stages_waiting_past_deadline(today).values_list("pk", "respond_by", "child_id", "iro_id")
-    notify_all(
+    outbox_write(
         row
-        for pk, respond_by, child_id, iro_id in stages.iterator(chunk_size=BATCH_SIZE)
+        for pk, respond_by, child_id, iro_id in in_batches(stages)
         for row in notices(
             kind=Notification.Kind.ESCALATION_STAGE_OVERDUE,
             recipient_ids=[*([iro_id] if iro_id else []), *qa],

@@ -9,7 +9,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Notification
-from accounts.notifications import BATCH_SIZE, notices, notify_all
+from accounts.notifications import in_batches, notices, outbox_write
 from accounts.selectors import active_qa_managers
 from children.models import Child, Episode, ShortBreakArrangement
 from children.selectors import current_iro_id, has_current_iro, reviewed_on
@@ -54,11 +54,6 @@ def waiting_reviews_in_care(today: date):
     )
 
 
-def _in_batches(rows):
-    """The rows of a sweep's one query, read from the database BATCH_SIZE at a time."""
-    return rows.iterator(chunk_size=BATCH_SIZE)
-
-
 def _qa_ids() -> list[int]:
     return [user.pk for user in active_qa_managers()]
 
@@ -71,9 +66,9 @@ def remind_reviews_due(*, today: date) -> None:
     booked = Meeting.objects.filter(review=OuterRef("pk"), status=Meeting.Status.BOOKED)
     reviews = waiting_reviews_in_care(today).filter(due_on__gte=today, due_on__lte=far).exclude(Exists(booked))
     # Without an IRO, no reminder: the unallocated-children sweep tells the QA managers.
-    notify_all(
+    outbox_write(
         row
-        for review in _in_batches(reviews.filter(iro_id__isnull=False))
+        for review in in_batches(reviews.filter(iro_id__isnull=False))
         for row in notices(
             # Found already within the second window: one reminder, not two on the same day.
             kind=Kind.REVIEW_DUE_VERY_SOON if review.due_on <= near else Kind.REVIEW_DUE_SOON,
@@ -89,9 +84,9 @@ def remind_reviews_due(*, today: date) -> None:
 def alert_reviews_overdue(*, today: date) -> None:
     """A review past its due date: the IRO and every QA manager hear, once per due date."""
     qa = _qa_ids()
-    notify_all(
+    outbox_write(
         row
-        for review in _in_batches(waiting_reviews_in_care(today).filter(due_on__lt=today))
+        for review in in_batches(waiting_reviews_in_care(today).filter(due_on__lt=today))
         for row in notices(
             kind=Kind.REVIEW_OVERDUE,
             recipient_ids=[*([review.iro_id] if review.iro_id else []), *qa],
@@ -112,7 +107,7 @@ def alert_distribution_late(*, today: date) -> None:
     ).annotate(chair_active=F("chair__is_active"))
 
     def late(kind, field, days):
-        for review in _in_batches(recent.filter(**{f"{field}__isnull": True})):
+        for review in in_batches(recent.filter(**{f"{field}__isnull": True})):
             deadline = add_working_days(review.held_on, days, nation=_nation())
             if deadline >= today:
                 continue
@@ -128,7 +123,7 @@ def alert_distribution_late(*, today: date) -> None:
                 deadline=deadline,
             )
 
-    notify_all(
+    outbox_write(
         chain(
             late(Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS),
             late(Kind.RECORD_LATE, "record_sent_on", RECORD_WORKING_DAYS),
@@ -159,7 +154,7 @@ def alert_unallocated_children(*, today: date) -> None:
     )
 
     def unallocated():
-        for child_id, since in _in_batches(children):
+        for child_id, since in in_batches(children):
             if since is None:
                 continue
             deadline = add_working_days(since, 5, nation=_nation())
@@ -173,7 +168,7 @@ def alert_unallocated_children(*, today: date) -> None:
                     deadline=deadline,
                 )
 
-    notify_all(unallocated())
+    outbox_write(unallocated())
 
 
 def alert_actions_overdue(*, today: date) -> None:
@@ -190,9 +185,9 @@ def alert_actions_overdue(*, today: date) -> None:
         .filter(iro_id__isnull=False)
         .values_list("pk", "due_on", "review__child", "iro_id")
     )
-    notify_all(
+    outbox_write(
         row
-        for pk, due_on, child_id, iro_id in _in_batches(actions)
+        for pk, due_on, child_id, iro_id in in_batches(actions)
         for row in notices(
             kind=Kind.ACTION_OVERDUE,
             recipient_ids=[iro_id],
@@ -223,7 +218,7 @@ def remind_midway_checks(*, today: date) -> None:
     window_end = add_working_days(today, MIDWAY_REMINDER_WORKING_DAYS, nation=_nation())
 
     def due():
-        for review in _in_batches(reviews):
+        for review in in_batches(reviews):
             day = midway_due(review.last_held_on, review.due_on)
             if today - timedelta(days=MIDWAY_LOOKBACK_DAYS) <= day <= window_end:
                 yield from notices(
@@ -235,4 +230,4 @@ def remind_midway_checks(*, today: date) -> None:
                     deadline=day,
                 )
 
-    notify_all(due())
+    outbox_write(due())

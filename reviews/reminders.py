@@ -17,9 +17,7 @@ from core.calendar import add_working_days
 from core.midway import midway_due
 
 from .models import (
-    DECISIONS_WORKING_DAYS,
     DISTRIBUTION_LOOKBACK_DAYS,
-    RECORD_WORKING_DAYS,
     Meeting,
     MidwayCheck,
     Review,
@@ -106,9 +104,9 @@ def alert_distribution_late(*, today: date) -> None:
         held_on__gte=today - timedelta(days=DISTRIBUTION_LOOKBACK_DAYS), held_on__lt=today
     ).annotate(chair_active=F("chair__is_active"))
 
-    def late(kind, field, days):
-        for review in in_batches(recent.filter(**{f"{field}__isnull": True})):
-            deadline = add_working_days(review.held_on, days, nation=_nation())
+    def late(kind, sent_field, due):
+        for review in in_batches(recent.filter(**{f"{sent_field}__isnull": True})):
+            deadline = due(review)
             if deadline >= today:
                 continue
             recipients = [review.chair_id] if review.chair_active else []
@@ -125,8 +123,9 @@ def alert_distribution_late(*, today: date) -> None:
 
     outbox_write(
         chain(
-            late(Kind.DECISIONS_LATE, "decisions_sent_on", DECISIONS_WORKING_DAYS),
-            late(Kind.RECORD_LATE, "record_sent_on", RECORD_WORKING_DAYS),
+            # The deadlines are the review's own (Review.decisions_due_on, record_due_on).
+            late(Kind.DECISIONS_LATE, "decisions_sent_on", lambda review: review.decisions_due_on),
+            late(Kind.RECORD_LATE, "record_sent_on", lambda review: review.record_due_on),
         )
     )
 

@@ -221,32 +221,39 @@ def late_q(window: Window) -> Q:
     return Q(held_on__gt=F("due_on")) | Q(held_on__isnull=True, due_on__lt=window.overdue_from)
 
 
+def _by_child(reviews: QuerySet[Review], fails: Q) -> QuerySet:
+    """(child, failed) rows: each child with a review among `reviews`, and how many of those fail.
+    Grouped in one pass over the reviews, so a figure and its list cost the same per child at any
+    size (not a subquery per child)."""
+    return reviews.order_by().values("child").annotate(failed=Count("pk", filter=fails))
+
+
+def _every_review_ratio(by_child: QuerySet) -> Ratio:
+    """Of the children in `by_child`, those none of whose reviews failed."""
+    counts = by_child.aggregate(denominator=Count("child"), numerator=Count("child", filter=Q(failed=0)))
+    return Ratio(counts["numerator"], counts["denominator"])
+
+
+def _every_review_conditions(by_child: QuerySet) -> tuple[Q, Q]:
+    """For a query of children: those the figure counts, and those in its numerator."""
+    return Q(pk__in=by_child.values("child")), Q(pk__in=by_child.filter(failed=0).values("child"))
+
+
 def _ni66_by_child(window: Window, chair: User | None = None) -> QuerySet:
-    """(child, late) rows: each child with a review due in the window, and how many of those reviews
-    were late. Grouped in one pass over the window's reviews, so the figure and its list cost the
-    same per child at any size (not a subquery per child)."""
-    return reviews_due(window, chair).order_by().values("child").annotate(late=Count("pk", filter=late_q(window)))
-
-
-def _ni66_conditions(window: Window, chair: User | None = None) -> tuple[Q, Q]:
-    by_child = _ni66_by_child(window, chair)
-    return Q(pk__in=by_child.values("child")), Q(pk__in=by_child.filter(late=0).values("child"))
+    return _by_child(reviews_due(window, chair), late_q(window))
 
 
 def ni66(window: Window, chair: User | None = None) -> Ratio:
     """NI66, reviews in timescale (counts children): of the children with at least one review due in
     the window, those for whom every review due in the window was held on or before its due date.
     With `chair`, counted over the reviews that IRO chaired."""
-    counts = _ni66_by_child(window, chair).aggregate(
-        denominator=Count("child"), numerator=Count("child", filter=Q(late=0))
-    )
-    return Ratio(counts["numerator"], counts["denominator"])
+    return _every_review_ratio(_ni66_by_child(window, chair))
 
 
 def ni66_children(window: Window) -> QuerySet[Child]:
     """The children NI66 counts, each with `in_time` (in the numerator) and the review that decides
     it (`review_due_on`, `review_held_on`): the latest not held in time, else the latest due."""
-    denominator, numerator = _ni66_conditions(window)
+    denominator, numerator = _every_review_conditions(_ni66_by_child(window))
     deciding = (
         reviews_due(window)
         .filter(child=OuterRef("pk"))
@@ -265,36 +272,22 @@ NOT_CONTRIBUTING_CODES = tuple(code for code in AGED_4_OR_OVER_CODES if code not
 
 
 def _c63_by_child(window: Window, chair: User | None = None) -> QuerySet:
-    """(child, missed) rows: each child with a review held in the window coded PN1-PN7, and how many
-    of those reviews were coded as not contributing. One pass, as for NI66."""
     coded = reviews_held(window, chair).filter(participation__in=AGED_4_OR_OVER_CODES)
-    return (
-        coded.order_by()
-        .values("child")
-        .annotate(missed=Count("pk", filter=Q(participation__in=NOT_CONTRIBUTING_CODES)))
-    )
-
-
-def _c63_conditions(window: Window, chair: User | None = None) -> tuple[Q, Q]:
-    by_child = _c63_by_child(window, chair)
-    return Q(pk__in=by_child.values("child")), Q(pk__in=by_child.filter(missed=0).values("child"))
+    return _by_child(coded, Q(participation__in=NOT_CONTRIBUTING_CODES))
 
 
 def c63(window: Window, chair: User | None = None) -> Ratio:
     """C63, participation (counts children): of the children with at least one review held in the
     window coded PN1-PN7, those whose every such review was coded PN1, PN2, PN3, PN5 or PN6. With
     `chair`, counted over the reviews that IRO chaired."""
-    counts = _c63_by_child(window, chair).aggregate(
-        denominator=Count("child"), numerator=Count("child", filter=Q(missed=0))
-    )
-    return Ratio(counts["numerator"], counts["denominator"])
+    return _every_review_ratio(_c63_by_child(window, chair))
 
 
 def c63_children(window: Window) -> QuerySet[Child]:
     """The children C63 counts, each with `contributed` (in the numerator) and the review that
     decides it (`review_due_on`, `review_held_on`, `review_code`): the latest coded as not
     contributing, else the last held."""
-    denominator, numerator = _c63_conditions(window)
+    denominator, numerator = _every_review_conditions(_c63_by_child(window))
     deciding = (
         reviews_held(window)
         .filter(child=OuterRef("pk"), participation__in=AGED_4_OR_OVER_CODES)

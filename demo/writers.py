@@ -18,7 +18,7 @@ from core.periods import CONTINUES, SHORT_BREAK_LEGAL_STATUSES
 from reviews.models import Meeting, Review
 from reviews.schedule_services import child_schedule, review_schedule_refresh, scheduler_settings
 from reviews.services import meeting_book, review_record
-from reviews.timescales import ChildSchedule, Clock, ScheduledReview, child_review_schedule, pn_code_fits_age
+from reviews.timescales import ChildSchedule, Clock, child_review_schedule, pn_code_fits_age
 
 from .data import (
     DAY,
@@ -228,7 +228,7 @@ class BulkWriter:
             self._refuse(f"late review held {held_on} without a reason")
         review = Review(
             child=draft.child,
-            **_due_fields(item),
+            **item.review_fields,
             **{**recorded, "late_reason": recorded["late_reason"] if held_on > due.due_on else ""},
         )
         self._clean(review, "child", "chair")
@@ -249,7 +249,7 @@ class BulkWriter:
         for draft in self.drafts:
             reviews += draft.held
             waiting = {
-                item.clock.start: Review(child=draft.child, **_due_fields(item))
+                item.clock.start: Review(child=draft.child, **item.review_fields)
                 for item in self._schedule(draft).waiting
             }
             reviews += waiting.values()
@@ -278,17 +278,6 @@ class BulkWriter:
         )
         if stored != expected:
             raise CommandError("seed_demo's due dates differ from those the service computes (a bug in seed_demo).")
-
-
-def _due_fields(item: ScheduledReview) -> dict:
-    return {
-        "period_start": item.clock.start,
-        "short_breaks": item.clock.short_breaks,
-        "sequence": item.due.sequence,
-        "due_on": item.due.due_on,
-        "policy": str(item.due.policy),
-        "due_explanation": item.due.explanation,
-    }
 
 
 def write_child(plan: ChildPlan, writer: ServiceWriter | BulkWriter, rng: random.Random, today: date):

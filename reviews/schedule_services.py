@@ -105,14 +105,7 @@ def short_break_lapses(*, today: date) -> None:
 
 
 def _apply_due(review: Review, item: ScheduledReview) -> None:
-    new = {
-        "period_start": item.clock.start,
-        "short_breaks": item.clock.short_breaks,
-        "sequence": item.due.sequence,
-        "due_on": item.due.due_on,
-        "policy": str(item.due.policy),
-        "due_explanation": item.due.explanation,
-    }
+    new = item.review_fields
     if review.pk and all(getattr(review, k) == v for k, v in new.items()):
         return
     for k, v in new.items():

@@ -198,6 +198,19 @@ class ScheduledReview:
     due: DueReview
     held_on: date | None  # None: the review due next on this clock
 
+    @property
+    def review_fields(self) -> dict:
+        """The stored Review's fields that this schedule decides: the service, the 903 import and
+        the demo all write these, and nothing else, from the one scheduler."""
+        return {
+            "period_start": self.clock.start,
+            "short_breaks": self.clock.short_breaks,
+            "sequence": self.due.sequence,
+            "due_on": self.due.due_on,
+            "policy": str(self.due.policy),
+            "due_explanation": self.due.explanation,
+        }
+
 
 @dataclass(frozen=True)
 class ChildSchedule:

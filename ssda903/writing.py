@@ -202,14 +202,7 @@ class ImportedReviewDueDates:
             else:
                 review = waiting.pop(item.clock.start, None) or Review(child=child)
             kind = "waiting" if review.held_on is None else None
-            values = {
-                "period_start": item.clock.start,
-                "short_breaks": item.clock.short_breaks,
-                "sequence": item.due.sequence,
-                "due_on": item.due.due_on,
-                "policy": str(item.due.policy),
-                "due_explanation": item.due.explanation,
-            }
+            values = item.review_fields
             if review.pk is None:
                 counts[kind or "created"] += 1
                 self.new.append(review)

@@ -24,3 +24,13 @@ class FormSubmission(models.Model):
         if self.result_type is None:
             return None
         return self.result_type.model_class()._base_manager.filter(pk=self.result_id).first()
+
+
+class Change(models.Model):
+    """A statement that changed a watched table: a row of the log behind `core.changes.stamp`. Rows
+    are added by triggers in the database, never by the application."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self):
+        return f"Change {self.pk}"

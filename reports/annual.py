@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from children.models import Episode
 from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
+from core.changes import derived
 from core.collection_years import CollectionYear
 from escalations.codes import Stage, Theme
 from reviews.models import ParticipationCode
@@ -519,10 +520,15 @@ def report_window(year: CollectionYear, *, today: date, part: str = "") -> kpis.
 
 
 def build(year: int, *, today: date | None = None, part: str = "") -> AnnualReport:
-    """Every figure of the annual report for the collection year ending in `year` (about 30 queries):
-    the whole year, the year so far, or its first half (`part` "half"), marked partial."""
+    """Every figure of the annual report for the collection year ending in `year` (about 30 queries,
+    once for each state of the data: core.changes): the whole year, the year so far, or its first
+    half (`part` "half"), marked partial."""
     today = today or timezone.localdate()
     collection_year = check_year(year, today)
+    return derived("annual_report", year, today, part, compute=lambda: _build(collection_year, today, part))
+
+
+def _build(collection_year: CollectionYear, today: date, part: str) -> AnnualReport:
     window = report_window(collection_year, today=today, part=part)
     figures = YearFigures.for_year(collection_year, window)
     return AnnualReport(

@@ -1,5 +1,5 @@
 """The dashboard's figures in one read: every figure from reports/kpis.py, a fixed number of queries
-whatever the number of children."""
+whatever the number of children, kept until the data change (core.changes)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from accounts.models import User
 from children.models import Child
 from children.selectors import due_soon_by
+from consultations.selectors import consultation_figures
+from core.changes import derived
 from core.collection_years import CollectionYear
 from reviews.models import CaseNote, MidwayCheck, Review
 from reviews.selectors import open_actions_of_iro, overdue_actions_by_iro
@@ -30,6 +32,8 @@ class Dashboard:
     short_breaks: kpis.ShortBreakReviews  # counted apart from every figure above
     escalations: dict[str, int]
     actions_overdue: dict[int | None, int]  # open actions of reviews past their date, by the child's IRO
+    record: dict  # kpis.record_figures: the review record and the monitoring between reviews
+    consultations: list[dict]  # views asked for before reviews, by respondent
 
     @property
     def now(self) -> dict[str, int]:
@@ -44,6 +48,11 @@ class Dashboard:
 
 
 def dashboard(*, today: date) -> Dashboard:
+    """Every figure of the dashboard on `today`: computed once for each state of the data."""
+    return derived("dashboard", today, compute=lambda: _dashboard(today))
+
+
+def _dashboard(today: date) -> Dashboard:
     soon = due_soon_by(today)
     caseloads, unallocated = kpis.caseloads(today=today, soon=soon)
     year = CollectionYear.containing(today)
@@ -63,6 +72,8 @@ def dashboard(*, today: date) -> Dashboard:
         short_breaks=kpis.short_break_reviews(window),
         escalations=kpis.escalations_open(today),
         actions_overdue=overdue_actions_by_iro(today=today),
+        record=kpis.record_figures(window),
+        consultations=consultation_figures(window.start, window.end),
     )
 
 

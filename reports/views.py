@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from accounts.audit import audit_list_viewed
 from accounts.models import User
 from children.selectors import DueStatus, with_current_iro
-from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
+from consultations.selectors import CONSULTATIONS_DEFINITION
 from core.collection_years import CollectionYear
 from reviews.models import ParticipationCode
 
@@ -110,7 +110,7 @@ def dashboard(request):
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),
             "short_breaks": figures.short_breaks,
-            "record_figures": record_figure_links(kpis.record_figures(figures.window), figure_url),
+            "record_figures": record_figure_links(figures.record, figure_url),
             "short_break_definition": kpis.SHORT_BREAK_DEFINITION,
             "participation": [
                 (code, annual.meaning(label), figures.participation[code], figure_url("held", code=code))
@@ -121,7 +121,7 @@ def dashboard(request):
                 for reason, label in kpis.LATE_REASONS.items()
             ],
             "escalations": figures.escalations,
-            "consultations": consultation_figures(figures.window.start, figures.window.end),
+            "consultations": figures.consultations,
             "consultations_definition": CONSULTATIONS_DEFINITION,
             "escalation_urls": {
                 "open": f"{escalation_list}?status=open",

@@ -4,12 +4,17 @@ to anything else the document shows) makes them anew, so they are never stale.""
 
 import dataclasses
 import io
+from datetime import date
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from reports import annual, charts
+from core import changes
+from reports import annual, charts, selectors
 from reports.models import ServiceBudget
 from reports.renderers import pdf as pdf_renderer
 
@@ -47,3 +52,20 @@ def test_the_pdf_is_laid_out_once_for_the_same_report_and_again_when_it_changes(
     assert len(laid_out) == 2
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(changed)).pages)
     assert "£4,500.00" in text
+
+
+def test_the_figures_read_no_table_whose_changes_the_stamp_leaves_out(authority):
+    """The figures are kept until the data's stamp moves (core.changes), and the stamp leaves out the
+    tables written as a side effect of reading: so the figures must never read those."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        selectors.dashboard(today=date(2014, 3, 31))
+        annual.build(2014, today=date(2014, 6, 1))
+    read = " ".join(query["sql"] for query in captured)
+    unwatched = {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label_lower in changes.UNWATCHED
+    }
+    assert '"reviews_review"' in read and '"escalations_escalation"' in read  # the figures' queries
+    assert {table for table in unwatched if f'"{table}"' in read} == set()

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Change
 from security.signals import SIGNED_IN_AT
 from security.tasks import clear_expired_sessions
 from tests.factories import PASSWORD
@@ -65,7 +66,7 @@ def test_signing_out_deletes_the_session_with_its_search(client, iro):
     assert not Session.objects.filter(session_key=key).exists()
 
 
-def test_the_beat_task_clears_expired_sessions_only():
+def test_the_beat_task_clears_expired_sessions_only(iro):  # iro: rows in the log of changes
     expired, live = SessionStore(), SessionStore()
     for store in (expired, live):
         store["caseload_search"] = "Smith"
@@ -74,4 +75,5 @@ def test_the_beat_task_clears_expired_sessions_only():
     clear_expired_sessions.apply().get()
     assert not Session.objects.filter(session_key=expired.session_key).exists()
     assert Session.objects.filter(session_key=live.session_key).exists()
+    assert Change.objects.count() == 1  # the log of changes emptied but for the row marking it
     assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == "security.tasks.clear_expired_sessions"

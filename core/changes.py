@@ -1,0 +1,179 @@
+"""Figures derived from the stored data, kept until the data change and never after.
+
+The dashboard and the annual report read every child's reviews of a year; a large authority's take a
+quarter of a second or more to compute, and they change only when somebody records something. So
+`derived(name, *key, compute=...)` keeps what `compute` returns in Django's cache under the data's
+*stamp*, and computes it again once the stamp has moved.
+
+The stamp (PostgreSQL): every watched table has statement-level triggers that add a row to
+`core_change`, an insert-only log, whenever a statement changes a row (so concurrent writers never
+wait on each other, and an UPDATE that changes nothing, or only an ignored column, adds nothing).
+The stamp is the log's (number of rows, largest id) as the reader's snapshot sees it. It cannot
+repeat for different data:
+- between two prunes rows are only added, and every committed change adds one, so two snapshots
+  that see as many rows see the same rows;
+- ids come from a sequence and are never reused, so a rolled-back change (whose rows no snapshot
+  outside it sees) cannot bring back an earlier stamp;
+- `prune` empties the log holding a lock that waits for every transaction writing to it, then adds
+  one row whose id is above every id given out, so no stamp after it equals one before.
+The stamp is read before the figures, so a value kept under it is never older than the data it names.
+
+Tables written as a side effect of reading or signing in (audit entries, notifications, sessions,
+sign-in attempts, one-time-password devices, form keys, drafts, import progress) are not watched:
+the figures never read them (tests/core/test_changes.py holds that), and watching them would throw
+the figures away at every page view. A user's `last_login` is ignored for the same reason.
+
+Keys also carry the database's name and the code's fingerprint, so a cache shared by several
+databases or across a release never answers for another. On SQLite (the quick start) there is no
+stamp and nothing is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import OperationalError, connection, connections, transaction
+
+T = TypeVar("T")
+
+# Model labels (lower case) whose tables carry no trigger; see the module's docstring.
+UNWATCHED = frozenset(
+    {
+        "admin.logentry",
+        "axes.accessattempt",
+        "axes.accessattemptexpiration",
+        "axes.accessfailurelog",
+        "axes.accesslog",
+        "consultations.ratecount",
+        "core.change",
+        "core.formsubmission",
+        "iro_service.auditentry",
+        "iro_service.notification",
+        "otp_static.staticdevice",
+        "otp_static.statictoken",
+        "otp_totp.totpdevice",
+        "reviews.reviewdraft",
+        "sessions.session",
+        "ssda903.importjob",
+    }
+)
+# Columns whose change alone is not a change of the data the figures read.
+IGNORED_COLUMNS = {"iro_service.user": ("last_login",)}
+
+TRIGGER = "core_change_logged"
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
+KEPT_FOR = 24 * 60 * 60  # seconds: a day's figures are asked for again within it, or not at all
+
+
+def watched_tables() -> dict[str, tuple[str, ...]]:
+    """Every table of a model but the unwatched, with the columns whose changes are ignored."""
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.managed and not meta.proxy and meta.label_lower not in UNWATCHED:
+            tables[meta.db_table] = IGNORED_COLUMNS.get(meta.label_lower, ())
+    return tables
+
+
+# The triggers each watched table has, and the function each calls (created by core's migrations).
+EVENTS = {
+    "insert": ("INSERT", "REFERENCING NEW TABLE AS changed", "core_change_rows"),
+    "delete": ("DELETE", "REFERENCING OLD TABLE AS changed", "core_change_rows"),
+    "update": ("UPDATE", "REFERENCING OLD TABLE AS before NEW TABLE AS changed", "core_change_update"),
+    "truncate": ("TRUNCATE", "", "core_change_truncate"),
+}
+
+
+def install_triggers(using: str = "default") -> None:
+    """Give every watched table the triggers it lacks, so a table added by a later migration is
+    watched too. Runs after every `migrate` (and every test's flush: one query when nothing lacks)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    q = conn.ops.quote_name
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid "
+            "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+        )
+        tables, triggers = set(), set()
+        for table, trigger in cursor.fetchall():
+            tables.add(table)
+            triggers.add((table, trigger))
+        for table, ignored in watched_tables().items():
+            for event, (sql_event, referencing, function) in EVENTS.items():
+                name = f"{TRIGGER}_{event}"
+                if table not in tables or (table, name) in triggers:
+                    continue
+                arguments = ", ".join(f"'{column}'" for column in ignored) if event == "update" else ""
+                cursor.execute(
+                    f"CREATE TRIGGER {name} AFTER {sql_event} ON {q(table)} {referencing} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
+                )
+
+
+def stamp() -> str | None:
+    """The data's stamp as this connection sees it now, or None where there is none (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), max(id) FROM core_change")
+        count, largest = cursor.fetchone()
+    return f"{count}.{largest or 0}"
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the project's own apps' Python source: a release that changes how a figure is
+    computed changes every key."""
+    base = Path(settings.BASE_DIR).resolve()
+    digest = hashlib.blake2b(digest_size=8)
+    for app in apps.get_app_configs():
+        path = Path(app.path).resolve()
+        if path.is_relative_to(base) and ".venv" not in path.relative_to(base).parts:
+            for source in sorted(path.rglob("*.py")):
+                digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def derived(name: str, *key, compute: Callable[[], T]) -> T:
+    """What `compute()` returns for these data: kept under the stamp and `key` (which must name
+    everything else the value depends on, such as the day), computed again once the data change."""
+    current = stamp()
+    if current is None:
+        return compute()
+    parts = (connection.settings_dict["NAME"], code_fingerprint(), current, *key)
+    cache_key = f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
+    value = django_cache.get(cache_key)
+    if value is None:
+        value = compute()
+        django_cache.set(cache_key, value, KEPT_FOR)
+    return value
+
+
+def prune(wait: str = "5s") -> bool:
+    """Empty the log (it grows by a row per changing statement). Gives up, changing nothing, if a
+    long transaction (an import) keeps it waiting longer than `wait`: the next run prunes. Returns
+    whether it pruned."""
+    if connection.vendor != "postgresql":
+        return False
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [wait])
+            # EXCLUSIVE waits for every transaction that has written to the log to end, and keeps
+            # new writers out until this one commits: see the module's docstring.
+            cursor.execute("LOCK TABLE core_change IN EXCLUSIVE MODE")
+            cursor.execute("DELETE FROM core_change")
+            cursor.execute("INSERT INTO core_change DEFAULT VALUES")
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            return False
+        raise
+    return True

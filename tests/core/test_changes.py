@@ -1,0 +1,121 @@
+"""The data's stamp (core.changes) moves with every committed change to a watched table and with
+nothing else, so what is kept under it is computed again exactly when the data change."""
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from children.models import Child
+from core import changes
+from core.models import Change, FormSubmission
+from reports.selectors import dashboard
+from tests.factories import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_watched_table_has_its_triggers_and_no_other_table_has_any():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, array_agg(t.tgname::text ORDER BY t.tgname) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE %s GROUP BY c.relname",
+            [f"{changes.TRIGGER}%"],
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == set(changes.watched_tables())
+    expected = sorted(f"{changes.TRIGGER}_{event}" for event in changes.EVENTS)
+    assert {table: sorted(names) for table, names in found.items()} == dict.fromkeys(found, expected)
+    assert "reviews_review" in found
+    assert not {"iro_service_auditentry", "django_session", "core_change"} & set(found)
+
+
+def test_a_change_moves_the_stamp_and_nothing_else_does(iro):
+    child = make_child(iro=iro)
+    before = changes.stamp()
+    Child.objects.filter(pk=child.pk).update(first_name=child.first_name)  # the same value
+    Child.objects.filter(pk=-1).delete()  # no row
+    User.objects.filter(pk=iro.pk).update(last_login=timezone.now())  # signing in
+    FormSubmission.objects.create(user=iro, key=uuid4())  # an unwatched table
+    assert changes.stamp() == before
+
+    stamps = [before]
+    for change in (
+        lambda: Child.objects.filter(pk=child.pk).update(first_name="Zed"),
+        lambda: User.objects.filter(pk=iro.pk).update(last_login=None, first_name="Ida"),
+        lambda: make_child(iro=iro),
+        lambda: Child.objects.filter(pk=child.pk).delete(),
+        lambda: connection.cursor().execute("TRUNCATE children_cover_children"),
+    ):
+        change()
+        stamps.append(changes.stamp())
+    assert len(set(stamps)) == len(stamps)
+
+
+def test_a_change_rolled_back_leaves_the_stamp_as_it_was_and_never_comes_back(iro):
+    child = make_child(iro=iro)
+    before = changes.stamp()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Child.objects.filter(pk=child.pk).update(first_name="Other")
+        inside = changes.stamp()
+        raise RuntimeError("rolled back")
+    assert inside != before
+    assert changes.stamp() == before
+    Child.objects.filter(pk=child.pk).update(first_name="Other")
+    assert changes.stamp() not in (before, inside)
+
+
+def test_what_is_kept_is_computed_again_once_the_data_change(iro):
+    cache.clear()
+    computed = []
+
+    def count_children():
+        computed.append(1)
+        return Child.objects.count()
+
+    make_child(iro=iro)
+    assert changes.derived("children", compute=count_children) == 1
+    assert changes.derived("children", compute=count_children) == 1
+    assert changes.derived("children", "another key", compute=count_children) == 1
+    assert len(computed) == 2
+    make_child(iro=iro)
+    assert changes.derived("children", compute=count_children) == 2
+    assert len(computed) == 3
+
+
+def test_the_dashboard_is_never_stale(iro):
+    today = date(2026, 11, 30)
+    before = dashboard(today=today).now["looked_after"]
+    make_child(iro=iro, looked_after_from=date(2026, 11, 2))
+    assert dashboard(today=today).now["looked_after"] == before + 1
+
+
+def test_pruning_empties_the_log_and_no_earlier_stamp_comes_back(iro):
+    make_child(iro=iro)
+    before = changes.stamp()
+    assert changes.prune() is True
+    assert Change.objects.count() == 1
+    assert changes.stamp() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pruning_gives_up_while_a_writer_holds_the_log(iro, django_db_blocker):
+    """A long import writing children: pruning waits a few seconds, then leaves the log for the next run."""
+    from django.db import connections
+
+    writer = connections.create_connection("default")
+    try:
+        with writer.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("UPDATE iro_service_user SET first_name = 'Writer' WHERE id = %s", [iro.pk])
+            before = Change.objects.count()
+            assert changes.prune(wait="100ms") is False
+            assert Change.objects.count() == before
+            cursor.execute("ROLLBACK")
+        assert changes.prune(wait="100ms") is True
+    finally:
+        writer.close()

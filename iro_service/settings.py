@@ -113,6 +113,12 @@ if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options", "")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What is kept until the data change (the dashboard's and annual report's figures, core.changes) and
+# the annual report's PDF. Each process's own memory unless CACHE_URL names a Redis database, which
+# several web servers and workers then share (keys name the database and the code, so a cache
+# shared by several services or releases never answers for another).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "iro_service.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,9 +1,11 @@
 """The data's stamp (core.changes) moves with every committed change to a watched table and with
 nothing else, so what is kept under it is computed again exactly when the data change."""
 
+import os
 from datetime import date
 from uuid import uuid4
 
+import environ
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -119,3 +121,16 @@ def test_pruning_gives_up_while_a_writer_holds_the_log(iro, django_db_blocker):
         assert changes.prune(wait="100ms") is True
     finally:
         writer.close()
+
+
+def test_a_cache_in_redis_is_shared_and_keyed_by_the_database(iro, settings, monkeypatch):
+    """CACHE_URL: every web server and worker shares the figures one computed; a Redis database
+    shared by two services' databases never gives one the other's."""
+    settings.CACHES = {
+        "default": environ.Env.cache_url_config(os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0] + "/13")
+    }
+    make_child(iro=iro)
+    assert changes.derived("children", compute=Child.objects.count) == 1
+    assert changes.derived("children", compute=lambda: pytest.fail("computed again")) == 1
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_service")  # the name keys carry
+    assert changes.derived("children", compute=lambda: "computed for another") == "computed for another"

@@ -82,12 +82,13 @@ lint: install-test
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 BENCH_DB ?= iro_service_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/10
 BENCH_ARGS ?=
 
 bench: install weasyprint-libs
 	@psql "$(BENCH_SERVER)/postgres" -tAc "select 1 from pg_database where datname = '$(BENCH_DB)'" | grep -q 1 \
 		|| psql -q "$(BENCH_SERVER)/postgres" -c 'create database "$(BENCH_DB)"'
-	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) CELERY_BROKER_URL=$(BENCH_BROKER_URL) DEBUG=false \
+	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) CELERY_BROKER_URL=$(BENCH_BROKER_URL) CACHE_URL=$(BENCH_CACHE_URL) DEBUG=false \
 		SECRET_KEY=bench-only-$$RANDOM$$RANDOM REQUIRE_MFA=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
 		EMAIL_URL=memorymail:// STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 		ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1 LOG_LEVEL=WARNING \

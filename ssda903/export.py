@@ -77,7 +77,9 @@ class Ssda903Return:
 
     def zip_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # The fastest compression: a large authority's return is a few hundred kilobytes either way,
+        # and level 1 makes it in a fifth of the default's time for a third more bytes.
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for table in COLUMNS:
                 archive.writestr(FILE_NAMES[table], self.csv_text(table))
         return buffer.getvalue()

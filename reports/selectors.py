@@ -26,7 +26,7 @@ class Dashboard:
     window: kpis.Window
     participation: dict[str, int]  # reviews held by PN code, and `total`
     late: dict[str, int]  # reviews held late by reason
-    paperwork_late: dict[str, list[int]]  # reviews whose decisions or full record are late, by document
+    paperwork_late: dict[str, int]  # reviews whose decisions or full record are late, by document
     ni66: kpis.Ratio
     c63: kpis.Ratio
     short_breaks: kpis.ShortBreakReviews  # counted apart from every figure above
@@ -66,7 +66,8 @@ def _dashboard(today: date) -> Dashboard:
         window=window,
         participation=kpis.participation(window),
         late=kpis.late_reviews_by_reason(window),
-        paperwork_late=kpis.late_paperwork(window),
+        # Counts, not the reviews' ids: what is kept for the data stays small at any size.
+        paperwork_late={document: len(ids) for document, ids in kpis.late_paperwork(window).items()},
         ni66=kpis.ni66(window),
         c63=kpis.c63(window),
         short_breaks=kpis.short_break_reviews(window),

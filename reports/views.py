@@ -105,7 +105,7 @@ def dashboard(request):
             "reviews_held": (figures.participation["total"], figure_url("held")),
             "late_total": (sum(figures.late.values()), figure_url("late")),
             "paperwork_late": {
-                document: (len(ids), figure_url(f"{document}_late")) for document, ids in figures.paperwork_late.items()
+                document: (n, figure_url(f"{document}_late")) for document, n in figures.paperwork_late.items()
             },
             "ni66": (figures.ni66, figure_url("ni66"), figure_url("ni66_late")),
             "c63": (figures.c63, figure_url("c63"), figure_url("c63_not_contributing")),

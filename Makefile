@@ -85,7 +85,9 @@ BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/10
 BENCH_ARGS ?=
 
-bench: install weasyprint-libs
+# It installs the test set, a superset of the runtime's: installing the runtime set over it would swap
+# numpy under the DfE validator's pandas, and the next test run would have to swap it back.
+bench: install-test weasyprint-libs
 	@psql "$(BENCH_SERVER)/postgres" -tAc "select 1 from pg_database where datname = '$(BENCH_DB)'" | grep -q 1 \
 		|| psql -q "$(BENCH_SERVER)/postgres" -c 'create database "$(BENCH_DB)"'
 	DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) CELERY_BROKER_URL=$(BENCH_BROKER_URL) CACHE_URL=$(BENCH_CACHE_URL) DEBUG=false \

@@ -22,6 +22,7 @@ from django.db.models import (
     FilteredRelation,
     Func,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -258,8 +259,8 @@ def _waiting_review():
 
 
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
-    """Children looked after or in a short-break arrangement on `today`, each with the review due next (`next_due_on`,
-    `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
+    """Children looked after or in a short-break arrangement on `today`, each with the due date of the
+    review due next (`next_due_on`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
     waiting = _waiting_review()
     # The status is worked out inside its own subquery, so that the review due next is looked up
@@ -274,7 +275,6 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     )
     return with_current_iro(children.filter(reviewed_on(today)), day=today).annotate(
         next_due_on=Subquery(waiting.values("due_on")[:1]),
-        next_due_explanation=Subquery(waiting.values("due_explanation")[:1]),
         due_status=Coalesce(Subquery(status.values("status")[:1]), Value(DueStatus.NONE), output_field=CharField()),
     )
 
@@ -405,8 +405,10 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     # Counted already, with the statuses: the paginator need not count the children again.
     paginator.count = counts[status] if status else total
     page = paginator.get_page(filters.page)
-    # One query for every row's siblings: shown beside the child's name, and each sibling group together.
-    prefetch_related_objects([*page.object_list, *covering], "siblings")
+    # One query for every row's siblings (`sibling_list`, their names): shown beside the child's
+    # name, and each sibling group together.
+    siblings = Prefetch("siblings", queryset=Child.objects.only("first_name", "last_name"), to_attr="sibling_list")
+    prefetch_related_objects([*page.object_list, *covering], siblings)
     page.object_list = siblings_together(list(page.object_list))
     covering = siblings_together(covering)
     add_midway(page.object_list, today=today)
@@ -433,7 +435,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
 
 def siblings_together(children: list[Child]) -> list[Child]:
     """The rows in their order, except that a child's brothers and sisters on the same list follow
-    straight after the first of them, so that a sibling group is read together (siblings prefetched;
+    straight after the first of them, so that a sibling group is read together (`sibling_list` prefetched;
     a sibling group is linked all to all, see children.services.sibling_change)."""
     position = {child.pk: i for i, child in enumerate(children)}
     rows: list[Child] = []
@@ -441,7 +443,7 @@ def siblings_together(children: list[Child]) -> list[Child]:
     for child in children:
         if child.pk in placed:
             continue
-        group = {child.pk, *(s.pk for s in child.siblings.all() if s.pk in position)} - placed
+        group = {child.pk, *(s.pk for s in child.sibling_list if s.pk in position)} - placed
         for pk in sorted(group, key=position.__getitem__):
             rows.append(children[position[pk]])
             placed.add(pk)
@@ -527,15 +529,15 @@ def short_break_arrangements_with_breaks(
 
 
 def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Adds what `add_midway` needs, in the same query: the next review's due date and clock (period
-    of care), the review last held and its clock, and whether its midway check is recorded. Each is
-    read straight from the reviews (and midway checks) table by its index on the child."""
+    """Adds to a `with_next_review` query (which gives the next review's due date) what `add_midway`
+    needs besides, in the same query: the next review's clock (period of care), the review last held
+    and its clock, and whether its midway check is recorded. Each is read straight from the reviews
+    (and midway checks) table by its index on the child."""
     waiting = _waiting_review()
     held = _reviews().filter(child=OuterRef("pk"), held_on__isnull=False).order_by("-held_on")
     checks = Child._meta.get_field("midway_checks").related_model._default_manager
     checked = checks.filter(child=OuterRef("pk"), after_review=OuterRef("midway_last_held_id"))
     return children.annotate(
-        midway_next_due_on=Subquery(waiting.values("due_on")[:1]),
         midway_next_period=Subquery(waiting.values("period_start")[:1]),
         midway_last_held_id=Subquery(held.values("pk")[:1]),
         midway_last_held_on=Subquery(held.values("held_on")[:1]),
@@ -550,6 +552,6 @@ def add_midway(children, *, today: date) -> None:
     for child in children:
         child.midway = None
         same_clock = child.midway_last_period == child.midway_next_period
-        if child.midway_next_due_on and child.midway_last_held_on and same_clock:
-            due_on = midway_due(child.midway_last_held_on, child.midway_next_due_on)
+        if child.next_due_on and child.midway_last_held_on and same_clock:
+            due_on = midway_due(child.midway_last_held_on, child.next_due_on)
             child.midway = (midway_status(due_on=due_on, done=child.midway_done, today=today), due_on)

@@ -14,10 +14,12 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
@@ -156,9 +158,15 @@ def current_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
     return child.allocations.filter(allocated_on(today)).select_related("iro").first()
 
 
-def pending_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
-    """A handover planned for a later date, with its IRO."""
-    return child.allocations.filter(start_on__gt=today).select_related("iro").first()
+def allocation_history(child: Child, *, today: date) -> list[IROAllocation]:
+    """The child's allocations, newest first, with their IROs, each marked `in_force` on `today`
+    (allocated_on). Read once for the child object and kept on it, so that every part of the child's
+    page showing them (the IRO now, a handover planned, the IRO history, the timeline) shares one
+    query: for a page that reads, not for a change and its check."""
+    in_force = ExpressionWrapper(allocated_on(today), output_field=BooleanField())
+    history = IROAllocation.objects.select_related("iro").annotate(in_force=in_force).order_by("-start_on", "-pk")
+    prefetch_related_objects([child], Prefetch("allocations", queryset=history))
+    return list(child.allocations.all())
 
 
 def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[User, int, int]]:

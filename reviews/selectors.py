@@ -8,6 +8,7 @@ from children.models import Child, Episode, IROAllocation
 from children.selectors import allocated_on, children_visible_to
 
 from .models import Meeting, Review, ReviewAction, ReviewParticipant, ReviewViews
+from .monitoring_selectors import monitoring_of_child
 
 
 def review_for_user(user: User, public_id, *, to_finish_paperwork: bool = False) -> Review:
@@ -32,7 +33,8 @@ def meeting_for_user(user: User, public_id) -> Meeting:
 
 def child_page_reviews(child: Child, *, today) -> dict:
     """The reviews part of the child's page (children/pages.py): held reviews newest first, the
-    review due next, and any never held in an earlier period of care."""
+    review due next, and any never held in an earlier period of care; and from the same reviews,
+    the monitoring between them (the midway check due, the timeline of the IRO's involvement)."""
     reviews = reviews_of_child(child)
     waiting = [r for r in reviews if not r.is_held]
     return {
@@ -40,6 +42,7 @@ def child_page_reviews(child: Child, *, today) -> dict:
         "next_review": waiting[-1] if waiting else None,
         "missed_reviews": waiting[:-1],
         "open_actions": open_actions_of_child(child),
+        **monitoring_of_child(child, reviews=reviews, today=today),
     }
 
 

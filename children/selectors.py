@@ -303,6 +303,24 @@ def due_status_of(child: Child, *, today: date) -> str:
     return status.values_list("due_status", flat=True).first() or DueStatus.NONE
 
 
+def caseload_counts_by_iro(*, today: date, soon: date) -> dict[int | None, dict[str, int]]:
+    """The children of every caseload (those of `with_next_review`), counted by their IRO now (None:
+    no IRO) and by the DueStatus of their next review (every status present, 0 where none): one
+    query, grouped by both, which gives the caseload's size of each IRO (the same children as
+    iros_with_caseload_counts) and the counts by status of any of them, or of all."""
+    rows = (
+        with_next_review(Child.objects.all(), today=today, soon=soon)
+        .order_by()
+        .values("current_allocation__iro", "due_status")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        group = counts.setdefault(row["current_allocation__iro"], dict.fromkeys(DueStatus.LABELS, 0))
+        group[row["due_status"]] = row["n"]
+    return counts
+
+
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     """Active IROs with the number of children looked after now (or in a short-break arrangement)
     allocated to each (`caseload_size`): the allocations in force joined to the IROs and counted in
@@ -378,7 +396,13 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
     with each child's next review and status, and the count by status: a fixed number of queries."""
     soon = due_soon_by(today)
-    iros = list(iros_with_caseload_counts(today=today)) if user.sees_every_child else None
+    iros = by_iro = None
+    if user.sees_every_child:
+        # Each IRO's caseload size, and the counts by status of any IRO's children, from one query.
+        by_iro = caseload_counts_by_iro(today=today, soon=soon)
+        iros = list(User.objects.filter(role=User.Role.IRO, is_active=True).order_by("first_name", "last_name"))
+        for iro in iros:
+            iro.caseload_size = sum(by_iro.get(iro.pk, {}).values())
     chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
     covering: list[Child] = []
     if user.is_iro:
@@ -401,7 +425,12 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
         children = matching(children, filters.search)
-    counts = status_counts(children)
+    if by_iro is None or filters.search:
+        counts = status_counts(children)
+    elif chosen_iro is not None or unallocated:
+        counts = by_iro.get(chosen_iro.pk if chosen_iro else None, dict.fromkeys(DueStatus.LABELS, 0))
+    else:
+        counts = {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS}
     total = sum(counts.values())
     status = filters.status if filters.status in DueStatus.LABELS else ""
     if status:

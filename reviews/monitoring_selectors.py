@@ -119,7 +119,7 @@ def involvement_timeline(
                 "Review held",
                 details=details,
                 by=str(review.chair or ""),
-                url=reverse("reviews:detail", args=[review.public_id]),
+                url=review.url,
             )
         )
     for check in checks:

@@ -10,30 +10,34 @@ from ..selectors import DueStatus
 
 register = template.Library()
 
-DUE_STATUS_COLOURS = {
-    DueStatus.OVERDUE: "red",
-    DueStatus.DUE_SOON: "yellow",
-    DueStatus.ON_TRACK: "green",
-    DueStatus.NONE: "grey",
+
+def _tag(colour: str, label: str) -> str:
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+
+
+# Each status's tag, made once: the labels and colours are fixed.
+DUE_STATUS_TAGS = {
+    status: _tag(colour, DueStatus.LABELS[status])
+    for status, colour in [
+        (DueStatus.OVERDUE, "red"),
+        (DueStatus.DUE_SOON, "yellow"),
+        (DueStatus.ON_TRACK, "green"),
+        (DueStatus.NONE, "grey"),
+    ]
 }
-MIDWAY_STATUS_COLOURS = {MidwayStatus.DONE: "green", MidwayStatus.NOT_DONE: "red", MidwayStatus.DUE: "blue"}
+MIDWAY_STATUS_TAGS = {
+    status: _tag(colour, MidwayStatus.LABELS[status])
+    for status, colour in [(MidwayStatus.DONE, "green"), (MidwayStatus.NOT_DONE, "red"), (MidwayStatus.DUE, "blue")]
+}
 
 
 @register.filter
 def due_status_tag(status: str) -> str:
     """The review's status (a DueStatus; anything else reads as no review due)."""
-    if status not in DUE_STATUS_COLOURS:
-        status = DueStatus.NONE
-    return _tag(DUE_STATUS_COLOURS[status], DueStatus.LABELS[status])
+    return DUE_STATUS_TAGS.get(status, DUE_STATUS_TAGS[DueStatus.NONE])
 
 
 @register.filter
 def midway_status_tag(status: str) -> str:
     """The midway check's status (a MidwayStatus; anything else reads as due)."""
-    if status not in MIDWAY_STATUS_COLOURS:
-        status = MidwayStatus.DUE
-    return _tag(MIDWAY_STATUS_COLOURS[status], MidwayStatus.LABELS[status])
-
-
-def _tag(colour: str, label: str) -> str:
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+    return MIDWAY_STATUS_TAGS.get(status, MIDWAY_STATUS_TAGS[MidwayStatus.DUE])

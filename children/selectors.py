@@ -14,14 +14,17 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -41,10 +44,12 @@ from core.periods import breaks_and_full_time_care
 from .models import Child, ChildContact, Cover, Episode, IROAllocation, MissingEpisode, ShortBreakArrangement
 
 
-def allocated_on(day: date) -> Q:
+def allocated_on(day: date, *, through: str = "") -> Q:
     """Allocations in force on `day`: an IRO handing over loses the child on the handover date
-    (their allocation's `end_on`), the new IRO has them from it."""
-    return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
+    (their allocation's `end_on`), the new IRO has them from it. `through` names the relation that
+    leads to the allocations, for a query of children or of IROs ("allocations")."""
+    to = f"{through}__" if through else ""
+    return Q(**{f"{to}start_on__lte": day}) & (Q(**{f"{to}end_on__isnull": True}) | Q(**{f"{to}end_on__gt": day}))
 
 
 def covers_in_force(user: User, day: date) -> QuerySet[Cover]:
@@ -142,9 +147,7 @@ def has_current_iro(day: date) -> Exists:
 
 def with_current_iro(children: QuerySet[Child], *, day: date) -> QuerySet[Child]:
     """Adds `current_allocation` (with its IRO), the allocation in force on `day`, in the same query."""
-    in_force = Q(allocations__start_on__lte=day) & (
-        Q(allocations__end_on__isnull=True) | Q(allocations__end_on__gt=day)
-    )
+    in_force = allocated_on(day, through="allocations")
     return children.annotate(current_allocation=FilteredRelation("allocations", condition=in_force)).select_related(
         "current_allocation__iro"
     )
@@ -155,9 +158,15 @@ def current_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
     return child.allocations.filter(allocated_on(today)).select_related("iro").first()
 
 
-def pending_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
-    """A handover planned for a later date, with its IRO."""
-    return child.allocations.filter(start_on__gt=today).select_related("iro").first()
+def allocation_history(child: Child, *, today: date) -> list[IROAllocation]:
+    """The child's allocations, newest first, with their IROs, each marked `in_force` on `today`
+    (allocated_on). Read once for the child object and kept on it, so that every part of the child's
+    page showing them (the IRO now, a handover planned, the IRO history, the timeline) shares one
+    query: for a page that reads, not for a change and its check."""
+    in_force = ExpressionWrapper(allocated_on(today), output_field=BooleanField())
+    history = IROAllocation.objects.select_related("iro").annotate(in_force=in_force).order_by("-start_on", "-pk")
+    prefetch_related_objects([child], Prefetch("allocations", queryset=history))
+    return list(child.allocations.all())
 
 
 def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[User, int, int]]:
@@ -258,8 +267,8 @@ def _waiting_review():
 
 
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
-    """Children looked after or in a short-break arrangement on `today`, each with the review due next (`next_due_on`,
-    `next_due_explanation`), its `due_status` (overdue: due before today; due soon: due by `soon`;
+    """Children looked after or in a short-break arrangement on `today`, each with the due date of the
+    review due next (`next_due_on`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
     waiting = _waiting_review()
     # The status is worked out inside its own subquery, so that the review due next is looked up
@@ -274,7 +283,6 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> Q
     )
     return with_current_iro(children.filter(reviewed_on(today)), day=today).annotate(
         next_due_on=Subquery(waiting.values("due_on")[:1]),
-        next_due_explanation=Subquery(waiting.values("due_explanation")[:1]),
         due_status=Coalesce(Subquery(status.values("status")[:1]), Value(DueStatus.NONE), output_field=CharField()),
     )
 
@@ -295,15 +303,34 @@ def due_status_of(child: Child, *, today: date) -> str:
     return status.values_list("due_status", flat=True).first() or DueStatus.NONE
 
 
+def caseload_counts_by_iro(*, today: date, soon: date) -> dict[int | None, dict[str, int]]:
+    """The children of every caseload (those of `with_next_review`), counted by their IRO now (None:
+    no IRO) and by the DueStatus of their next review (every status present, 0 where none): one
+    query, grouped by both, which gives the caseload's size of each IRO (the same children as
+    iros_with_caseload_counts) and the counts by status of any of them, or of all."""
+    rows = (
+        with_next_review(Child.objects.all(), today=today, soon=soon)
+        .order_by()
+        .values("current_allocation__iro", "due_status")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        group = counts.setdefault(row["current_allocation__iro"], dict.fromkeys(DueStatus.LABELS, 0))
+        group[row["due_status"]] = row["n"]
+    return counts
+
+
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     """Active IROs with the number of children looked after now (or in a short-break arrangement)
-    allocated to each (`caseload_size`)."""
-    current = IROAllocation.objects.filter(allocated_on(today), iro=OuterRef("pk")).filter(
-        child__in=Child.objects.filter(reviewed_on(today))
-    )
+    allocated to each (`caseload_size`): the allocations in force joined to the IROs and counted in
+    one pass, rather than a count run again for each IRO."""
+    current = FilteredRelation("allocations", condition=allocated_on(today, through="allocations"))
+    reviewed = Child.objects.filter(reviewed_on(today))
     return (
         User.objects.filter(role=User.Role.IRO, is_active=True)
-        .annotate(caseload_size=Coalesce(Subquery(current.values("iro").annotate(n=Count("pk")).values("n")), 0))
+        .annotate(current_allocation=current)
+        .annotate(caseload_size=Count("current_allocation", filter=Q(current_allocation__child__in=reviewed)))
         .order_by("first_name", "last_name")
     )
 
@@ -369,7 +396,13 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
     with each child's next review and status, and the count by status: a fixed number of queries."""
     soon = due_soon_by(today)
-    iros = list(iros_with_caseload_counts(today=today)) if user.sees_every_child else None
+    iros = by_iro = None
+    if user.sees_every_child:
+        # Each IRO's caseload size, and the counts by status of any IRO's children, from one query.
+        by_iro = caseload_counts_by_iro(today=today, soon=soon)
+        iros = list(User.objects.filter(role=User.Role.IRO, is_active=True).order_by("first_name", "last_name"))
+        for iro in iros:
+            iro.caseload_size = sum(by_iro.get(iro.pk, {}).values())
     chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
     covering: list[Child] = []
     if user.is_iro:
@@ -392,7 +425,12 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
         children = matching(children, filters.search)
-    counts = status_counts(children)
+    if by_iro is None or filters.search:
+        counts = status_counts(children)
+    elif chosen_iro is not None or unallocated:
+        counts = by_iro.get(chosen_iro.pk if chosen_iro else None, dict.fromkeys(DueStatus.LABELS, 0))
+    else:
+        counts = {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS}
     total = sum(counts.values())
     status = filters.status if filters.status in DueStatus.LABELS else ""
     if status:
@@ -404,8 +442,10 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     # Counted already, with the statuses: the paginator need not count the children again.
     paginator.count = counts[status] if status else total
     page = paginator.get_page(filters.page)
-    # One query for every row's siblings: shown beside the child's name, and each sibling group together.
-    prefetch_related_objects([*page.object_list, *covering], "siblings")
+    # One query for every row's siblings (`sibling_list`, their names): shown beside the child's
+    # name, and each sibling group together.
+    siblings = Prefetch("siblings", queryset=Child.objects.only("first_name", "last_name"), to_attr="sibling_list")
+    prefetch_related_objects([*page.object_list, *covering], siblings)
     page.object_list = siblings_together(list(page.object_list))
     covering = siblings_together(covering)
     add_midway(page.object_list, today=today)
@@ -432,7 +472,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
 
 def siblings_together(children: list[Child]) -> list[Child]:
     """The rows in their order, except that a child's brothers and sisters on the same list follow
-    straight after the first of them, so that a sibling group is read together (siblings prefetched;
+    straight after the first of them, so that a sibling group is read together (`sibling_list` prefetched;
     a sibling group is linked all to all, see children.services.sibling_change)."""
     position = {child.pk: i for i, child in enumerate(children)}
     rows: list[Child] = []
@@ -440,7 +480,7 @@ def siblings_together(children: list[Child]) -> list[Child]:
     for child in children:
         if child.pk in placed:
             continue
-        group = {child.pk, *(s.pk for s in child.siblings.all() if s.pk in position)} - placed
+        group = {child.pk, *(s.pk for s in child.sibling_list if s.pk in position)} - placed
         for pk in sorted(group, key=position.__getitem__):
             rows.append(children[position[pk]])
             placed.add(pk)
@@ -526,15 +566,15 @@ def short_break_arrangements_with_breaks(
 
 
 def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Adds what `add_midway` needs, in the same query: the next review's due date and clock (period
-    of care), the review last held and its clock, and whether its midway check is recorded. Each is
-    read straight from the reviews (and midway checks) table by its index on the child."""
+    """Adds to a `with_next_review` query (which gives the next review's due date) what `add_midway`
+    needs besides, in the same query: the next review's clock (period of care), the review last held
+    and its clock, and whether its midway check is recorded. Each is read straight from the reviews
+    (and midway checks) table by its index on the child."""
     waiting = _waiting_review()
     held = _reviews().filter(child=OuterRef("pk"), held_on__isnull=False).order_by("-held_on")
     checks = Child._meta.get_field("midway_checks").related_model._default_manager
     checked = checks.filter(child=OuterRef("pk"), after_review=OuterRef("midway_last_held_id"))
     return children.annotate(
-        midway_next_due_on=Subquery(waiting.values("due_on")[:1]),
         midway_next_period=Subquery(waiting.values("period_start")[:1]),
         midway_last_held_id=Subquery(held.values("pk")[:1]),
         midway_last_held_on=Subquery(held.values("held_on")[:1]),
@@ -549,6 +589,6 @@ def add_midway(children, *, today: date) -> None:
     for child in children:
         child.midway = None
         same_clock = child.midway_last_period == child.midway_next_period
-        if child.midway_next_due_on and child.midway_last_held_on and same_clock:
-            due_on = midway_due(child.midway_last_held_on, child.midway_next_due_on)
+        if child.next_due_on and child.midway_last_held_on and same_clock:
+            due_on = midway_due(child.midway_last_held_on, child.next_due_on)
             child.midway = (midway_status(due_on=due_on, done=child.midway_done, today=today), due_on)

@@ -25,6 +25,7 @@ from .pages import child_page_context
 from .selectors import (
     CaseloadFilters,
     DueStatus,
+    allocation_history,
     audit_of_child,
     caseload_for,
     caseload_page,
@@ -34,7 +35,6 @@ from .selectors import (
     current_allocation_of,
     due_status_of,
     missing_episode_for_user,
-    pending_allocation_of,
     reallocation_preview,
     short_break_arrangements_with_breaks,
     siblings_iro,
@@ -99,6 +99,7 @@ def child_detail(request, public_id):
     audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
     today = timezone.localdate()
+    allocations = allocation_history(child, today=today)
     return render(
         request,
         "children/child_detail.html",
@@ -106,9 +107,11 @@ def child_detail(request, public_id):
             "child": child,
             "episodes": episodes,
             "periods": periods_of_care(episodes),
-            "allocations": child.allocations.select_related("iro").order_by("-start_on", "-pk"),
-            "current_allocation": current_allocation_of(child, today=today),
-            "pending_allocation": pending_allocation_of(child, today=today),
+            "allocations": allocations,
+            # Oldest first, as current_allocation_of finds them: the allocation in force, the first
+            # handover planned for a later date.
+            "current_allocation": next((a for a in reversed(allocations) if a.in_force), None),
+            "pending_allocation": next((a for a in reversed(allocations) if a.start_on > today), None),
             "due_status": due_status_of(child, today=today),
             "age": child.age_on(today),
             "today": today,

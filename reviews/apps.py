@@ -12,7 +12,6 @@ class ReviewsConfig(AppConfig):
         from children.pages import register_child_page_context
         from children.signals import episodes_changed
         from core.calendar import NATIONS
-        from reviews.monitoring_selectors import child_page_monitoring
         from reviews.selectors import child_page_reviews
         from reviews.timescales import Policy
 
@@ -31,7 +30,6 @@ class ReviewsConfig(AppConfig):
                 f"not {settings.SHORT_BREAK_GAP_MONTHS!r}."
             )
         register_child_page_context(child_page_reviews)
-        register_child_page_context(child_page_monitoring)
         episodes_changed.connect(_refresh_review_schedule, dispatch_uid="review_schedule_refresh")
 
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from children.models import Child
+from children.selectors import allocation_history
 from core.midway import midway_due, midway_status
 
-from .models import MidwayCheck
+from .models import MidwayCheck, Review
 
 
 @dataclass(frozen=True)
@@ -33,23 +35,26 @@ class MidwayInterval:
 
 
 def midway_interval(child: Child) -> MidwayInterval | None:
-    """The child's interval now, or None when no midway check falls due (no review due, or none held
-    yet on the clock of the one due: its period of care or short-break arrangement). Three queries."""
+    """The child's interval now (interval_among), read from their reviews and midway checks: two
+    queries."""
+    reviews = child.reviews.only("pk", "period_start", "held_on", "due_on")
+    return interval_among(list(reviews), list(child.midway_checks.select_related("recorded_by")))
+
+
+def interval_among(reviews: list[Review], checks: list[MidwayCheck]) -> MidwayInterval | None:
+    """The interval a child is in now, from all their reviews and midway checks, or None when no
+    midway check falls due (no review due, or none held yet on the clock of the one due: its period
+    of care or short-break arrangement)."""
     # The review due next: the one not yet held on the latest clock.
-    waiting = child.reviews.filter(held_on__isnull=True).order_by("-period_start").values("due_on", "period_start")
-    waiting = waiting.first()
+    waiting = max((r for r in reviews if r.held_on is None), key=lambda r: r.period_start, default=None)
     if waiting is None:
         return None
-    last_held = (
-        child.reviews.filter(period_start=waiting["period_start"], held_on__isnull=False)
-        .order_by("-held_on")
-        .values("pk", "held_on")
-        .first()
-    )
+    same_clock = [r for r in reviews if r.held_on is not None and r.period_start == waiting.period_start]
+    last_held = max(same_clock, key=lambda r: r.held_on, default=None)
     if last_held is None:
         return None
-    check = MidwayCheck.objects.filter(after_review=last_held["pk"]).select_related("recorded_by").first()
-    return MidwayInterval(last_held["pk"], last_held["held_on"], waiting["due_on"], check)
+    check = next((c for c in checks if c.after_review_id == last_held.pk), None)
+    return MidwayInterval(last_held.pk, last_held.held_on, waiting.due_on, check)
 
 
 # --- The timeline of the IRO's involvement ---------------------------------------------------------
@@ -74,12 +79,20 @@ class InvolvementEvent:
         return (self.on, self.RANK[self.kind])
 
 
-def involvement_timeline(child: Child) -> list[InvolvementEvent]:
+def involvement_timeline(
+    child: Child, *, reviews: list[Review] | None = None, checks: list[MidwayCheck] | None = None
+) -> list[InvolvementEvent]:
     """Everything the IRO service did on the child's case, newest first: IROs allocated and handing
     over, reviews held, midway checks, case notes and escalations. Five queries, however long the
-    child's history."""
+    child's history; fewer where the child's page has read the reviews (with their chairs), the
+    midway checks (with who recorded them) or the allocations (allocation_history) already."""
+    if reviews is None:
+        reviews = list(child.reviews.filter(held_on__isnull=False).select_related("chair"))
+    if checks is None:
+        checks = list(child.midway_checks.select_related("recorded_by"))
     events: list[InvolvementEvent] = []
-    for allocation in child.allocations.select_related("iro"):
+    # Oldest first, as the allocations are ordered, so that two on one day keep their order.
+    for allocation in reversed(allocation_history(child, today=timezone.localdate())):
         events.append(
             InvolvementEvent(
                 "allocated",
@@ -93,7 +106,7 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
             events.append(
                 InvolvementEvent("allocation_ended", allocation.end_on, f"{allocation.iro} no longer the IRO")
             )
-    for review in child.reviews.filter(held_on__isnull=False).select_related("chair"):
+    for review in (r for r in reviews if r.held_on is not None):
         clock = "short-break arrangement" if review.short_breaks else "period of care"
         details = [f"Review {review.sequence} of the {clock} from {review.period_start:%-d %B %Y}"]
         details.append(f"Participation: {review.get_participation_display()}")
@@ -106,10 +119,10 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
                 "Review held",
                 details=details,
                 by=str(review.chair or ""),
-                url=reverse("reviews:detail", args=[review.public_id]),
+                url=review.url,
             )
         )
-    for check in child.midway_checks.select_related("recorded_by"):
+    for check in checks:
         details = [f"Actions on track: {check.get_actions_on_track_display().lower()}"]
         if check.escalate:
             details.append("To be escalated")
@@ -151,15 +164,16 @@ def involvement_timeline(child: Child) -> list[InvolvementEvent]:
     return sorted(events, key=lambda e: e.order, reverse=True)
 
 
-def child_page_monitoring(child: Child, *, today: date) -> dict:
-    """The child's page's part from the monitoring between reviews (`monitoring`): the interval the
-    child is in now with its midway check, and the timeline of the IRO's involvement. Eight queries,
-    whatever the child's history."""
-    interval = midway_interval(child)
+def monitoring_of_child(child: Child, *, reviews: list[Review], today: date) -> dict:
+    """The child's page's part from the monitoring between reviews (`monitoring`), given all the
+    child's reviews (with their chairs): the interval the child is in now with its midway check, and
+    the timeline of the IRO's involvement. Four queries, whatever the child's history."""
+    checks = list(child.midway_checks.select_related("recorded_by"))
+    interval = interval_among(reviews, checks)
     return {
         "monitoring": {
             "interval": interval,
             "midway_status": interval.status(today) if interval else None,
-            "timeline": involvement_timeline(child),
+            "timeline": involvement_timeline(child, reviews=reviews, checks=checks),
         }
     }

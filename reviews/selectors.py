@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -8,6 +8,7 @@ from children.models import Child, Episode, IROAllocation
 from children.selectors import allocated_on, children_visible_to
 
 from .models import Meeting, Review, ReviewAction, ReviewParticipant, ReviewViews
+from .monitoring_selectors import monitoring_of_child
 
 
 def review_for_user(user: User, public_id, *, to_finish_paperwork: bool = False) -> Review:
@@ -32,24 +33,27 @@ def meeting_for_user(user: User, public_id) -> Meeting:
 
 def child_page_reviews(child: Child, *, today) -> dict:
     """The reviews part of the child's page (children/pages.py): held reviews newest first, the
-    review due next, and any never held in an earlier period of care."""
+    review due next, and any never held in an earlier period of care; and from the same reviews,
+    the monitoring between them (the midway check due, the timeline of the IRO's involvement)."""
     reviews = reviews_of_child(child)
     waiting = [r for r in reviews if not r.is_held]
+    next_review = waiting[-1] if waiting else None
+    if next_review is not None:
+        # Only the review due next shows its meeting: the latest planned first.
+        meetings = Meeting.objects.order_by("-planned_on", "-pk")
+        prefetch_related_objects([next_review], Prefetch("meetings", queryset=meetings))
     return {
         "held_reviews": [r for r in reversed(reviews) if r.is_held],
-        "next_review": waiting[-1] if waiting else None,
+        "next_review": next_review,
         "missed_reviews": waiting[:-1],
         "open_actions": open_actions_of_child(child),
+        **monitoring_of_child(child, reviews=reviews, today=today),
     }
 
 
 def reviews_of_child(child: Child) -> list[Review]:
-    """Every review of the child, oldest first, with chair and meetings, in two queries."""
-    return list(
-        child.reviews.select_related("chair", "draft")
-        .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by("-planned_on", "-pk")))
-        .order_by("period_start", "sequence")
-    )
+    """Every review of the child, oldest first, with its chair and any draft record, in one query."""
+    return list(child.reviews.select_related("chair", "draft").order_by("period_start", "sequence"))
 
 
 def participant_for_user(user: User, public_id) -> ReviewParticipant:

@@ -41,7 +41,7 @@ from django.db.models.lookups import GreaterThan
 
 from accounts.models import StaffProfile, User
 from children.models import Child, Episode, IROAllocation, MissingEpisode
-from children.selectors import DueStatus, looked_after_on, with_next_review
+from children.selectors import DueStatus, caseload_counts_by_iro, looked_after_on
 from core.collection_years import CollectionYear
 from core.periods import SHORT_BREAK_LEGAL_STATUSES
 from escalations.codes import Stage, Theme
@@ -518,22 +518,10 @@ def caseloads(*, today: date, soon: date) -> tuple[list[IROCaseload], IROCaseloa
     children whose next review is overdue or due by `soon`; and the children with no IRO. The same
     children, allocations and statuses as the caseload page, so each number links to its list there
     (short-break children included: they are on the IRO's caseload). Two queries."""
-    # Grouped by the status itself, so that each child's review due next is looked up once (a count
-    # filtered on the status would look it up again for each count).
-    rows = (
-        with_next_review(Child.objects.all(), today=today, soon=soon)
-        .order_by()
-        .values("current_allocation__iro", "due_status")
-        .annotate(n=Count("pk"))
-    )
-    by_iro: dict[int | None, dict[str, int]] = {}
-    for row in rows:
-        counts = by_iro.setdefault(row["current_allocation__iro"], {"children": 0, "overdue": 0, "due_soon": 0})
-        counts["children"] += row["n"]
-        if row["due_status"] == DueStatus.OVERDUE:
-            counts["overdue"] += row["n"]
-        elif row["due_status"] == DueStatus.DUE_SOON:
-            counts["due_soon"] += row["n"]
+    by_iro = {
+        iro: {"children": sum(n.values()), "overdue": n[DueStatus.OVERDUE], "due_soon": n[DueStatus.DUE_SOON]}
+        for iro, n in caseload_counts_by_iro(today=today, soon=soon).items()
+    }
     unallocated = IROCaseload(None, **by_iro.pop(None, {"children": 0, "overdue": 0, "due_soon": 0}))
     iros = (
         User.objects.filter(Q(role=User.Role.IRO, is_active=True) | Q(pk__in=list(by_iro)))

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from accounts.models import StaffProfile, User
 from children.models import Child, IROAllocation
-from demo.replicate import replicate
+from demo.replicate import empty, replicate
 from reviews.models import Review
 
 TODAY = date(2026, 11, 30)
@@ -83,3 +83,11 @@ def test_a_row_breaking_a_foreign_key_fails_the_copy(authority):
     assert Child.objects.filter(la_child_id__startswith="R002").count() == 0  # nothing was copied
     # Put right, or the test's own check of the foreign keys at its end would fail.
     Review.objects.filter(pk=review.pk).update(chair_id=review.chair_id)
+
+
+def test_emptying_the_database_leaves_no_authority(authority):
+    assert Child.objects.exists()
+    empty()
+    assert not Child.objects.exists()
+    assert not Review.objects.exists()
+    assert not User.objects.exists()

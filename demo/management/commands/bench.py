@@ -4,11 +4,11 @@
     python manage.py bench [--children 2000] [--iros N] [--runs 30] [--command-runs 3] [--base 2000]
                            [--no-import] [--rebuild]
 
-Runs against the database of DATABASE_URL (PostgreSQL), which it fills with the demo authority
-(seed_demo) unless it holds that authority already, built today with the same arguments
-(var/bench/data-DATABASE.json says what was built). Beyond --base children, the demo authority of
---base children is built once and copied in set-based SQL (demo/replicate.py): --children 80000 is
-40 copies of the 2,000-children authority, in minutes.
+Runs against the database of DATABASE_URL (PostgreSQL), which it empties (every table of the
+service's apps) and fills with the demo authority (seed_demo) unless it holds that authority
+already, built today with the same arguments (var/bench/data-DATABASE.json says what was built).
+Beyond --base children, the demo authority of --base children is built once and copied in set-based
+SQL (demo/replicate.py): --children 80000 is 40 copies of the 2,000-children authority, in minutes.
 
 Then it starts gunicorn (2 workers, DEBUG off, its own gunicorn.conf.py), signs in, and times each
 page interleaved with a bare page (the notifications page of a user with none): the median of
@@ -48,7 +48,7 @@ from demo import benchmark
 from demo.bench_http import Session, gunicorn
 from demo.benchmark import Measure
 from demo.data import DEMO_PASSWORD
-from demo.replicate import replicate
+from demo.replicate import empty, replicate
 from ssda903.export import ssda903_history
 from ssda903.importer import ssda903_import
 from ssda903.reading import UNLIMITED, files_in_directory
@@ -130,6 +130,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Reusing the authority in the database ({children} children, {iros} IROs).")
                 return held
         started = time.perf_counter()
+        if User.objects.exists():
+            self.stdout.write("Emptying the database...")
+            empty()
         self.stdout.write(f"Building the demo authority: {children // copies} children, {iros // copies} IROs...")
         call_command(
             "seed_demo",

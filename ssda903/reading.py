@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -34,6 +35,11 @@ class Limits:
     expanded_bytes: int = 200 * 1024 * 1024  # the CSV files, unzipped, together
     rows: int = 300_000  # every file's rows together
     value_chars: int = 1_000  # one value (903 values are codes, dates and ids)
+
+
+# For files on the server's own disk (import_ssda903): read as streams, so no limit on their size or
+# rows is needed (a national history has millions of rows).
+UNLIMITED = Limits(upload_bytes=sys.maxsize, expanded_bytes=sys.maxsize, rows=sys.maxsize)
 
 
 def _csv_paths(directory: str | Path) -> dict[str, Path]:

@@ -31,6 +31,22 @@ def test_each_notification_is_emailed_once(overdue, iro, qa_manager):
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
+def test_the_sender_looks_for_each_row_after_the_one_before(overdue, iro, qa_manager):
+    make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    reminders.alert_reviews_overdue(today=date(2014, 4, 1))
+    # Rows written in the same instant (as one INSERT of a sweep can write them) are told apart by id.
+    Notification.objects.update(created_at=Notification.objects.earliest("created_at").created_at)
+    with CaptureQueriesContext(connection) as queries:
+        assert notifications_send_pending() == 4
+    lookups = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert len(lookups) == 5  # one a row, then one finding no more
+    # Not from the first unsent row each time, past every row sent already: a run of thousands of
+    # emails would cost the square of their number.
+    assert all('"created_at" >= ' in sql and '"id" > ' in sql for sql in lookups[1:])
+    assert len(mail.outbox) == 4
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
 def test_an_email_names_the_child_only_by_la_id_and_never_in_the_subject(overdue, iro):
     notifications_send_pending()
     message = next(m for m in mail.outbox if m.to == [iro.email])

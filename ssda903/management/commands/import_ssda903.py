@@ -13,7 +13,6 @@ takes does not grow with the history: unlike an upload, it is not limited in siz
 national history has millions of rows).
 """
 
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,9 +20,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ssda903.importer import ssda903_import
-from ssda903.reading import Limits, files_from_zip, files_in_directory
-
-UNLIMITED = Limits(upload_bytes=sys.maxsize, expanded_bytes=sys.maxsize, rows=sys.maxsize)
+from ssda903.reading import UNLIMITED, files_from_zip, files_in_directory
 
 
 class Command(BaseCommand):

@@ -482,21 +482,26 @@ CASELOAD_RANGE = (50, 70)
 
 
 @dataclass(frozen=True)
+class IROName:
+    """An IRO as the caseload table shows them. Plain values rather than the user: they are kept with
+    the dashboard's figures (core.changes), and loading thousands of user objects from the cache
+    would cost a national service's dashboard more than the rest of its page."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class IROCaseload:
-    iro: User | None  # None: the children with no IRO
+    iro: IROName | None  # None: the children with no IRO
     children: int
     overdue: int
     due_soon: int
-
-    @property
-    def fte(self) -> Decimal | None:
-        profile = getattr(self.iro, "staff_profile", None) if self.iro else None
-        return profile.fte if profile else None
-
-    @property
-    def employment(self) -> str:
-        profile = getattr(self.iro, "staff_profile", None) if self.iro else None
-        return profile.get_employment_display() if profile else ""
+    fte: Decimal | None = None  # from the staff profile, if any
+    employment: str = ""
 
     @property
     def per_fte(self) -> Decimal | None:
@@ -529,7 +534,18 @@ def caseloads(*, today: date, soon: date) -> tuple[list[IROCaseload], IROCaseloa
         .order_by("first_name", "last_name", "pk")
     )
     empty = {"children": 0, "overdue": 0, "due_soon": 0}
-    return [IROCaseload(iro, **by_iro.get(iro.pk, empty)) for iro in iros], unallocated
+    rows = []
+    for iro in iros:
+        profile = getattr(iro, "staff_profile", None)
+        rows.append(
+            IROCaseload(
+                IROName(iro.pk, str(iro)),
+                **by_iro.get(iro.pk, empty),
+                fte=profile.fte if profile else None,
+                employment=profile.get_employment_display() if profile else "",
+            )
+        )
+    return rows, unallocated
 
 
 # --- Short-break reviews ------------------------------------------------------------------------------

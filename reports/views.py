@@ -85,6 +85,11 @@ def dashboard(request):
             "today": figures.today,
             "soon": figures.soon,
             "links": links,
+            # Each figure's attribute and hidden text (reports/_number.html), unless its include gives
+            # them: a variable the template looked up and missed would raise and log an exception
+            # for every figure of every row.
+            "attr": "data-kpi",
+            "hidden": "",
             "now": [
                 ("Children looked after", "looked_after", now["looked_after"], caseload),
                 ("Reviews overdue", "overdue", now["overdue"], f"{caseload}?status=overdue"),

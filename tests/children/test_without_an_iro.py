@@ -34,13 +34,13 @@ def test_a_child_who_left_care_today_is_not_without_an_iro(iro, qa_manager):
     # The child had an IRO throughout: no alert about an allocation due in March.
     assert alerts() == []
     # The day before they left they were on their IRO's caseload.
-    mine = {c.iro: c.children for c in kpis.caseloads(today=date(2014, 5, 5), soon=date(2014, 5, 5))[0]}
-    assert mine[iro] == 1
+    mine = {c.iro.pk: c.children for c in kpis.caseloads(today=date(2014, 5, 5), soon=date(2014, 5, 5))[0]}
+    assert mine[iro.pk] == 1
     assert mine_on(iro, LEFT_ON) == 0
 
 
 def mine_on(iro, day) -> int:
-    return {c.iro: c.children for c in kpis.caseloads(today=day, soon=day)[0]}[iro]
+    return {c.iro.pk: c.children for c in kpis.caseloads(today=day, soon=day)[0]}[iro.pk]
 
 
 def test_a_child_back_in_care_needs_an_iro_again_from_the_new_period(iro, qa_manager):

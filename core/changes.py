@@ -8,7 +8,7 @@ quarter of a second or more to compute, and they change only when somebody recor
 The stamp (PostgreSQL): every watched table has statement-level triggers that add a row to
 `core_change`, an insert-only log, whenever a statement changes a row (so concurrent writers never
 wait on each other, and an UPDATE that changes nothing, or only an ignored column, adds nothing).
-The stamp is the log's (number of rows, largest id) as the reader's snapshot sees it. It cannot
+The stamp is the log's (number of rows, largest id, that row's token) as the reader's snapshot sees it. It cannot
 repeat for different data:
 - between two prunes rows are only added, and every committed change adds one, so two snapshots
   that see as many rows see the same rows;
@@ -16,21 +16,25 @@ repeat for different data:
   outside it sees) cannot bring back an earlier stamp;
 - `prune` empties the log holding a lock that waits for every transaction writing to it, then adds
   one row whose id is above every id given out, so no stamp after it equals one before.
-The stamp is read before the figures, so a value kept under it is never older than the data it names.
+The stamp and the figures are read in one REPEATABLE READ snapshot, so a value kept under a stamp is
+exactly the data it names.
 
 Tables written as a side effect of reading or signing in (audit entries, notifications, sessions,
 sign-in attempts, one-time-password devices, form keys, drafts, import progress) are not watched:
 the figures never read them (tests/core/test_changes.py holds that), and watching them would throw
 the figures away at every page view. A user's `last_login` is ignored for the same reason.
 
-Keys also carry the database's name and the code's fingerprint, so a cache shared by several
-databases or across a release never answers for another. On SQLite (the quick start) there is no
-stamp and nothing is kept.
+Keys also carry the database's address and the code's fingerprint (its source, settings and
+packages), and each log row a random token, so a cache shared by several databases, or kept across a
+release, a change of settings or a restore from a backup, never answers for another. On SQLite (the
+quick start) there is no stamp and nothing is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -99,9 +103,12 @@ def install_triggers(using: str = "default") -> None:
         return
     q = conn.ops.quote_name
     with conn.cursor() as cursor:
+        cursor.execute("SELECT to_regproc('core_change_rows') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return  # core's migrations are not applied (or were reversed): nothing to call yet
         cursor.execute(
             "SELECT c.relname, t.tgname FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid "
-            "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
         )
         tables, triggers = set(), set()
         for table, trigger in cursor.fetchall():
@@ -120,19 +127,24 @@ def install_triggers(using: str = "default") -> None:
 
 
 def stamp() -> str | None:
-    """The data's stamp as this connection sees it now, or None where there is none (SQLite)."""
+    """The data's stamp as this connection sees it now, or None where there is none (SQLite). With
+    the random token of the row of the largest id, no other database's stamp, nor this one's after
+    its log's sequence was reset or restored from a backup, can equal it."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), max(id) FROM core_change")
-        count, largest = cursor.fetchone()
-    return f"{count}.{largest or 0}"
+        cursor.execute(
+            "SELECT count(*), max(id), (SELECT token FROM core_change ORDER BY id DESC LIMIT 1) FROM core_change"
+        )
+        count, largest, token = cursor.fetchone()
+    return f"{count}.{largest or 0}.{token}"
 
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the project's own apps' Python source: a release that changes how a figure is
-    computed changes every key."""
+    """A hash of the project's Python source, its settings' values and the versions of the packages
+    installed: a release or a setting that changes how a figure is computed (the bank holidays'
+    nation, the working days that count as "due soon", the time zone) changes every key."""
     base = Path(settings.BASE_DIR).resolve()
     digest = hashlib.blake2b(digest_size=8)
     for app in apps.get_app_configs():
@@ -140,16 +152,33 @@ def code_fingerprint() -> str:
         if path.is_relative_to(base) and ".venv" not in path.relative_to(base).parts:
             for source in sorted(path.rglob("*.py")):
                 digest.update(source.read_bytes())
+    # Each setting as it reads, less any object's address, which differs from one process to the next.
+    names = sorted(name for name in dir(settings) if name.isupper())
+    values = [(name, re.sub(r" at 0x[0-9a-f]+", "", repr(getattr(settings, name)))) for name in names]
+    digest.update(repr(values).encode())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update(repr(packages).encode())
     return digest.hexdigest()
 
 
 def derived(name: str, *key, compute: Callable[[], T]) -> T:
     """What `compute()` returns for these data: kept under the stamp and `key` (which must name
     everything else the value depends on, such as the day), computed again once the data change."""
-    current = stamp()
-    if current is None:
+    if connection.vendor != "postgresql":
         return compute()
-    parts = (connection.settings_dict["NAME"], code_fingerprint(), current, *key)
+    if connection.in_atomic_block:
+        return _derived(name, key, compute)
+    # One snapshot for the stamp and every query of `compute`: otherwise each query sees the data
+    # as of its own start, and a change committed meanwhile would be half in the value kept.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _derived(name, key, compute)
+
+
+def _derived(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    db = connection.settings_dict
+    parts = (db["HOST"], db["PORT"], db["NAME"], code_fingerprint(), stamp(), *key)
     cache_key = f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
     value = django_cache.get(cache_key)
     if value is None:

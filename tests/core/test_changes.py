@@ -134,3 +134,41 @@ def test_a_cache_in_redis_is_shared_and_keyed_by_the_database(iro, settings, mon
     assert changes.derived("children", compute=lambda: pytest.fail("computed again")) == 1
     monkeypatch.setitem(connection.settings_dict, "NAME", "another_service")  # the name keys carry
     assert changes.derived("children", compute=lambda: "computed for another") == "computed for another"
+
+
+def test_a_stamp_does_not_come_back_when_the_log_is_rewound(iro):
+    """A restore from a backup, or a sequence reset: the same count and largest id as before, but
+    not the same rows, so not the same stamp."""
+    make_child(iro=iro)
+    before = changes.stamp()
+    count, largest, _ = before.split(".")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_change")
+        cursor.execute(
+            "INSERT INTO core_change (id) SELECT generate_series(%s, %s)", [int(largest) - int(count) + 1, int(largest)]
+        )
+    after = changes.stamp()
+    assert after.split(".")[:2] == [count, largest]
+    assert after != before
+
+
+def test_a_setting_that_changes_the_figures_changes_every_key(settings):
+    changes.code_fingerprint.cache_clear()
+    before = changes.code_fingerprint()
+    settings.DUE_SOON_WORKING_DAYS = settings.DUE_SOON_WORKING_DAYS + 1
+    changes.code_fingerprint.cache_clear()
+    try:
+        assert changes.code_fingerprint() != before
+    finally:
+        changes.code_fingerprint.cache_clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stamp_and_the_figures_are_read_in_one_snapshot(iro):
+    def isolation():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            return cursor.fetchone()[0]
+
+    cache.clear()
+    assert changes.derived("isolation", compute=isolation) == "repeatable read"

@@ -32,12 +32,13 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
 from core.calendar import add_working_days
+from core.changes import derived
 from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
@@ -266,24 +267,31 @@ def _waiting_review():
     return _reviews().filter(child=OuterRef("pk"), held_on__isnull=True).order_by("-period_start")
 
 
+def next_review_due() -> F | Subquery:
+    """For a query of children: the due date of the review due next. On PostgreSQL the child's own
+    column, kept by a trigger on the reviews (so a caseload is sorted by its index, whatever its
+    size); on SQLite, the quick start's database, read from the reviews."""
+    if connection.vendor == "postgresql":
+        return F("next_review_due_on")
+    return Subquery(_waiting_review().values("due_on")[:1])
+
+
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
     """Children looked after or in a short-break arrangement on `today`, each with the due date of the
     review due next (`next_due_on`), its `due_status` (overdue: due before today; due soon: due by `soon`;
     else on track) and the current IRO, all in the one query whatever the number of children."""
-    waiting = _waiting_review()
-    # The status is worked out inside its own subquery, so that the review due next is looked up
-    # once for it: a CASE over `next_due_on` would repeat that subquery in each of its branches (and
-    # again in each count of a status).
-    status = waiting.annotate(
-        status=Case(
-            When(due_on__lt=today, then=Value(DueStatus.OVERDUE)),
-            When(due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
-            default=Value(DueStatus.ON_TRACK),
+    return (
+        with_current_iro(children.filter(reviewed_on(today)), day=today)
+        .annotate(next_due_on=next_review_due())
+        .annotate(
+            due_status=Case(
+                When(next_due_on__isnull=True, then=Value(DueStatus.NONE)),
+                When(next_due_on__lt=today, then=Value(DueStatus.OVERDUE)),
+                When(next_due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
+                default=Value(DueStatus.ON_TRACK),
+                output_field=CharField(),
+            )
         )
-    )
-    return with_current_iro(children.filter(reviewed_on(today)), day=today).annotate(
-        next_due_on=Subquery(waiting.values("due_on")[:1]),
-        due_status=Coalesce(Subquery(status.values("status")[:1]), Value(DueStatus.NONE), output_field=CharField()),
     )
 
 
@@ -307,7 +315,12 @@ def caseload_counts_by_iro(*, today: date, soon: date) -> dict[int | None, dict[
     """The children of every caseload (those of `with_next_review`), counted by their IRO now (None:
     no IRO) and by the DueStatus of their next review (every status present, 0 where none): one
     query, grouped by both, which gives the caseload's size of each IRO (the same children as
-    iros_with_caseload_counts) and the counts by status of any of them, or of all."""
+    iros_with_caseload_counts) and the counts by status of any of them, or of all. Kept until the
+    data change (core.changes.derived): it counts every child in the service."""
+    return derived("caseload_counts", today, soon, compute=lambda: _caseload_counts_by_iro(today, soon))
+
+
+def _caseload_counts_by_iro(today: date, soon: date) -> dict[int | None, dict[str, int]]:
     rows = (
         with_next_review(Child.objects.all(), today=today, soon=soon)
         .order_by()
@@ -400,7 +413,11 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     if user.sees_every_child:
         # Each IRO's caseload size, and the counts by status of any IRO's children, from one query.
         by_iro = caseload_counts_by_iro(today=today, soon=soon)
-        iros = list(User.objects.filter(role=User.Role.IRO, is_active=True).order_by("first_name", "last_name"))
+        iros = list(
+            User.objects.filter(role=User.Role.IRO, is_active=True)
+            .only("pk", "username", "first_name", "last_name")
+            .order_by("first_name", "last_name")
+        )
         for iro in iros:
             iro.caseload_size = sum(by_iro.get(iro.pk, {}).values())
     chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None

@@ -1,8 +1,9 @@
-"""The GOV.UK tags of a review's status and of a midway check's, as filters: the caseload shows two
-on each of its rows, and a filter costs a small part of an included template rendered per row."""
+"""The caseload page's repeated parts, as filters: the GOV.UK tags of a review's status and of a
+midway check's (two on each row), and the IRO filter's options (one for each IRO: thousands in a
+national service). A filter costs a small part of a template loop or an include rendered per item."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from core.midway import MidwayStatus
 
@@ -41,3 +42,13 @@ def due_status_tag(status: str) -> str:
 def midway_status_tag(status: str) -> str:
     """The midway check's status (a MidwayStatus; anything else reads as due)."""
     return MIDWAY_STATUS_TAGS.get(status, MIDWAY_STATUS_TAGS[MidwayStatus.DUE])
+
+
+@register.filter
+def iro_options(iros, chosen) -> str:
+    """An <option> for each IRO (with `caseload_size`), the `chosen` one selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        ((iro.pk, " selected" if iro == chosen else "", iro, iro.caseload_size) for iro in iros),
+    )

@@ -1,0 +1,96 @@
+"""Keeps children_child.next_review_due_on, the due date of the child's review due next (the one not
+yet held on the latest clock, as children.selectors._waiting_review reads it), by statement-level
+triggers on the reviews table: every path that writes reviews (the services, the 903 import, the
+demo, the admin, a test's factory) keeps it, and a bulk write updates each child it touched once.
+PostgreSQL only: on SQLite (the quick start) the caseload reads the reviews instead."""
+
+from django.db import migrations
+
+# The children whose reviews changed: given by the caller as the transition tables it has.
+REFRESH = """
+CREATE OR REPLACE FUNCTION reviews_next_due_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE children_child c SET next_review_due_on = w.due_on
+    FROM (
+        SELECT id.child_id, (
+            SELECT r.due_on FROM reviews_review r
+            WHERE r.child_id = id.child_id AND r.held_on IS NULL
+            ORDER BY r.period_start DESC LIMIT 1
+        ) AS due_on
+        FROM (SELECT DISTINCT unnest(ids) AS child_id) id
+    ) w
+    WHERE c.id = w.child_id AND c.next_review_due_on IS DISTINCT FROM w.due_on
+$$;
+
+CREATE OR REPLACE FUNCTION reviews_next_due_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM reviews_next_due_refresh(ARRAY(SELECT child_id FROM new_rows));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION reviews_next_due_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Only the rows whose child, due date, date held or clock changed: editing a review's record
+    -- leaves its child's next due date as it was.
+    PERFORM reviews_next_due_refresh(ARRAY(
+        SELECT unnest(ARRAY[n.child_id, o.child_id]) FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.child_id, n.due_on, n.held_on, n.period_start)
+            IS DISTINCT FROM (o.child_id, o.due_on, o.held_on, o.period_start)
+    ));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION reviews_next_due_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM reviews_next_due_refresh(ARRAY(SELECT child_id FROM old_rows));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION reviews_next_due_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE children_child SET next_review_due_on = NULL WHERE next_review_due_on IS NOT NULL;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER reviews_next_due_insert AFTER INSERT ON reviews_review
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_inserted();
+CREATE TRIGGER reviews_next_due_update AFTER UPDATE ON reviews_review
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_updated();
+CREATE TRIGGER reviews_next_due_delete AFTER DELETE ON reviews_review
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_deleted();
+CREATE TRIGGER reviews_next_due_truncate AFTER TRUNCATE ON reviews_review
+    FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_truncated();
+
+-- Every child's, from the reviews already stored.
+SELECT reviews_next_due_refresh(ARRAY(SELECT DISTINCT child_id FROM reviews_review WHERE held_on IS NULL));
+"""
+
+REMOVE = """
+DROP TRIGGER IF EXISTS reviews_next_due_insert ON reviews_review;
+DROP TRIGGER IF EXISTS reviews_next_due_update ON reviews_review;
+DROP TRIGGER IF EXISTS reviews_next_due_delete ON reviews_review;
+DROP TRIGGER IF EXISTS reviews_next_due_truncate ON reviews_review;
+DROP FUNCTION IF EXISTS reviews_next_due_inserted();
+DROP FUNCTION IF EXISTS reviews_next_due_updated();
+DROP FUNCTION IF EXISTS reviews_next_due_deleted();
+DROP FUNCTION IF EXISTS reviews_next_due_truncated();
+DROP FUNCTION IF EXISTS reviews_next_due_refresh(bigint[]);
+"""
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(REFRESH)
+
+
+def remove(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(REMOVE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("children", "0012_child_next_review_due"),
+        ("reviews", "0006_review_indexes_for_reports"),
+    ]
+
+    operations = [migrations.RunPython(install, remove)]

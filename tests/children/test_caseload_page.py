@@ -40,6 +40,17 @@ def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro
     assert "Una" in page and "Zed" not in page and "Olu" not in page
 
 
+def test_the_iro_filter_lists_each_iro_with_their_caseload_size_names_escaped(client, iro, qa_manager, today):
+    odd = IROFactory(first_name="<b>Bea", last_name="O'Neil & Co")
+    make_child(iro=odd, looked_after_from=today)
+    make_child(iro=odd, looked_after_from=today)
+    login(client, qa_manager)
+    page = client.get(reverse("children:caseload"), {"iro": odd.pk}).content.decode()
+    assert f'<option value="{odd.pk}" selected>&lt;b&gt;Bea O&#x27;Neil &amp; Co (2)</option>' in page
+    assert f'<option value="{iro.pk}">Ada Owen (0)</option>' in page
+    assert "<b>Bea" not in page
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200

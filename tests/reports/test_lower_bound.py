@@ -4,6 +4,7 @@ exactly as reports.kpis computes them, on the hand-built authority of conftest.p
 import pytest
 
 from core.collection_years import CollectionYear
+from demo.benchmark import headline_figures_by_kpis
 from reports import annual
 from reports.lower_bound import headline_figures
 
@@ -22,6 +23,8 @@ def test_the_lower_bound_gives_the_report_s_headline_figures(authority, year):
         "c63": {key: report["c63"][key] for key in ("numerator", "denominator")},
         "looked_after_at_31_march": report["looked_after_at_31_march"],
     }
+    # The service's own computation of the same figures, which the benchmark times beside it.
+    assert headline_figures_by_kpis(CollectionYear(year)) == figures
     # The authority's years are not empty: the comparison is of figures, not of zeros.
     assert figures["reviews_held"] and figures["ni66"]["denominator"] and figures["c63"]["denominator"]
 

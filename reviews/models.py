@@ -184,32 +184,43 @@ class Review(models.Model):
         return self._working_days_after_held(RECORD_WORKING_DAYS)
 
     def _working_days_after_held(self, days: int) -> date | None:
-        if self.held_on is None:
-            return None
-        return add_working_days(self.held_on, days, nation=settings.BANK_HOLIDAY_NATION)
+        return None if self.held_on is None else paperwork_due_on(self.held_on, days)
 
     @property
     def decisions_late(self) -> bool:
         """Sent after the deadline, or (held recently) not sent and the deadline has passed."""
-        return self._late(self.decisions_sent_on, self.decisions_due_on, today=timezone.localdate())
+        return self.paperwork_late(today=timezone.localdate())[0]
 
     @property
     def record_late(self) -> bool:
-        return self._late(self.record_sent_on, self.record_due_on, today=timezone.localdate())
+        return self.paperwork_late(today=timezone.localdate())[1]
 
     def paperwork_late(self, *, today: date) -> tuple[bool, bool]:
         """Whether the decisions, and the full record, are late as judged on `today`."""
-        return (
-            self._late(self.decisions_sent_on, self.decisions_due_on, today=today),
-            self._late(self.record_sent_on, self.record_due_on, today=today),
-        )
+        if self.held_on is None:
+            return False, False
+        return paperwork_late(self.held_on, self.decisions_sent_on, self.record_sent_on, today=today)
 
-    def _late(self, sent_on: date | None, due_on: date | None, *, today: date) -> bool:
-        if due_on is None:
-            return False
+
+def paperwork_due_on(held_on: date, working_days: int) -> date:
+    return add_working_days(held_on, working_days, nation=settings.BANK_HOLIDAY_NATION)
+
+
+def paperwork_late(
+    held_on: date, decisions_sent_on: date | None, record_sent_on: date | None, *, today: date
+) -> tuple[bool, bool]:
+    """Whether the decisions (due 5 working days after the review), and the full record (15), of a
+    review held on `held_on` are late as judged on `today`: sent after the deadline, or, held in the
+    last 90 days, not sent and the deadline has passed. From the dates alone, so that the reports judge
+    a year's reviews from one query's values."""
+
+    def late(sent_on: date | None, days: int) -> bool:
+        due_on = paperwork_due_on(held_on, days)
         if sent_on is not None:
             return sent_on > due_on
-        return due_on < today and (today - self.held_on).days <= DISTRIBUTION_LOOKBACK_DAYS
+        return due_on < today and (today - held_on).days <= DISTRIBUTION_LOOKBACK_DAYS
+
+    return late(decisions_sent_on, DECISIONS_WORKING_DAYS), late(record_sent_on, RECORD_WORKING_DAYS)
 
 
 class Meeting(models.Model):

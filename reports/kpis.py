@@ -406,20 +406,19 @@ class Staffing:
 def children_by_iro_on(day: date, window: Window) -> QuerySet:
     """(iro, children) rows: the children looked after on `day` (and counted in the window) by the
     IRO allocated to them that day (the allocation starting later wins on a changeover day)."""
-    allocation = (
-        IROAllocation.objects.filter(child=OuterRef("pk"), start_on__lte=day)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
-        .order_by("-start_on", "-pk")
-        .values("iro")[:1]
+    in_force = IROAllocation.objects.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+    # Read from the allocations in force, each child's latest kept (none later in force that day),
+    # rather than an allocation looked up for every child ever recorded.
+    later = in_force.filter(child=OuterRef("child")).filter(
+        Q(start_on__gt=OuterRef("start_on")) | Q(start_on=OuterRef("start_on"), pk__gt=OuterRef("pk"))
     )
+    looked_after_children = Child.objects.filter(looked_after_on(day)).filter(counted(window))
     return (
-        Child.objects.filter(looked_after_on(day))
-        .filter(counted(window))
-        .annotate(iro_on_day=Subquery(allocation))
-        .filter(iro_on_day__isnull=False)
+        in_force.filter(child__in=looked_after_children)
+        .exclude(Exists(later))
         .order_by()
-        .values("iro_on_day")
-        .annotate(children=Count("pk"))
+        .values("iro")
+        .annotate(children=Count("child"))
     )
 
 
@@ -654,7 +653,9 @@ def actions_due(window: Window) -> QuerySet[ReviewAction]:
     return (
         ReviewAction.objects.filter(due_on__gte=window.start, due_on__lte=window.end, due_on__lt=window.overdue_from)
         .exclude(status=ReviewAction.Status.NO_LONGER_NEEDED)
-        .filter(counted(window, "review__child"))
+        # Not the reviews of the children left out (a few thousand rows at most), rather than every
+        # action joined to its review for the child: the same actions, without reading every review.
+        .exclude(review__in=Review.objects.filter(short_breaks_only(window, "child")))
         .annotate(met=_flag(Q(status=ReviewAction.Status.DONE, outcome_on__lte=F("due_on"))))
     )
 
@@ -681,12 +682,13 @@ def views_reviews(window: Window) -> QuerySet[Review]:
 
 def permanence_drifting(window: Window) -> QuerySet[Child]:
     """Children whose latest review held in the window recorded their permanence plan as drifting."""
-    latest = reviews_held(window).filter(child=OuterRef("pk")).order_by("-held_on")
-    return (
-        counted_children(window)
-        .annotate(permanence_progress=Subquery(latest.values("permanence_progress")[:1]))
-        .filter(permanence_progress=PermanenceProgress.DRIFTING)
+    # The reviews recorded as drifting with none held later in the window, rather than each child's
+    # latest review looked up for every child ever recorded.
+    later = Review.objects.filter(
+        child=OuterRef("child"), short_breaks=False, held_on__gt=OuterRef("held_on"), held_on__lte=window.end
     )
+    drifting = reviews_held(window).filter(permanence_progress=PermanenceProgress.DRIFTING).exclude(Exists(later))
+    return counted_children(window).filter(pk__in=drifting.values("child"))
 
 
 RECORD_FIGURES: dict[str, str] = {

@@ -128,10 +128,10 @@ class Child(models.Model):
     # Brothers and sisters looked after too, so that one IRO can follow them together.
     siblings = models.ManyToManyField("self", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The due date of the review due next (the one not yet held on the latest clock), kept by a
-    # trigger on the reviews table on PostgreSQL (reviews migration 0007) whatever writes the reviews,
-    # so that a caseload of any size is sorted by this index. Read it through
-    # children.selectors.with_next_review, which on SQLite reads the reviews instead.
+    # The due date of the review due next (the one not yet held on the latest clock), kept by
+    # triggers on PostgreSQL (reviews migration 0007) whatever writes the reviews or the child, so
+    # that a caseload of any size is read in its default order (due soonest first) from this index.
+    # Read it through children.selectors.with_next_review, which on SQLite reads the reviews instead.
     next_review_due_on = models.DateField(null=True, editable=False)
 
     class Meta:

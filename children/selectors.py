@@ -269,8 +269,9 @@ def _waiting_review():
 
 def next_review_due() -> F | Subquery:
     """For a query of children: the due date of the review due next. On PostgreSQL the child's own
-    column, kept by a trigger on the reviews (so a caseload is sorted by its index, whatever its
-    size); on SQLite, the quick start's database, read from the reviews."""
+    column, kept by triggers (so a caseload in its default order is read from its index, whatever
+    its size); on SQLite, the quick start's database, read from the reviews, a subquery that the
+    status's CASE repeats in each branch: a few hundred children at most there."""
     if connection.vendor == "postgresql":
         return F("next_review_due_on")
     return Subquery(_waiting_review().values("due_on")[:1])

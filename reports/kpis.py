@@ -57,7 +57,7 @@ from reviews.models import (
     Review,
     ReviewAction,
     ReviewViews,
-    paperwork_late,
+    paperwork_late_by_dates,
 )
 
 from .models import ServiceBudget
@@ -178,7 +178,9 @@ def late_paperwork(window: Window, chair: User | None = None) -> dict[str, list[
     # The dates, not model instances: a national service holds more than 100,000 reviews a year.
     dates = reviews_held(window, chair).values_list("pk", "held_on", "decisions_sent_on", "record_sent_on")
     for pk, held_on, decisions_sent_on, record_sent_on in dates:
-        decisions, record = paperwork_late(held_on, decisions_sent_on, record_sent_on, today=window.overdue_from)
+        decisions, record = paperwork_late_by_dates(
+            held_on, decisions_sent_on, record_sent_on, today=window.overdue_from
+        )
         if decisions:
             late["decisions"].append(pk)
         if record:

@@ -199,14 +199,14 @@ class Review(models.Model):
         """Whether the decisions, and the full record, are late as judged on `today`."""
         if self.held_on is None:
             return False, False
-        return paperwork_late(self.held_on, self.decisions_sent_on, self.record_sent_on, today=today)
+        return paperwork_late_by_dates(self.held_on, self.decisions_sent_on, self.record_sent_on, today=today)
 
 
 def paperwork_due_on(held_on: date, working_days: int) -> date:
     return add_working_days(held_on, working_days, nation=settings.BANK_HOLIDAY_NATION)
 
 
-def paperwork_late(
+def paperwork_late_by_dates(
     held_on: date, decisions_sent_on: date | None, record_sent_on: date | None, *, today: date
 ) -> tuple[bool, bool]:
     """Whether the decisions (due 5 working days after the review), and the full record (15), of a

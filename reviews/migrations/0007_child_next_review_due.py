@@ -1,8 +1,10 @@
 """Keeps children_child.next_review_due_on, the due date of the child's review due next (the one not
 yet held on the latest clock, as children.selectors._waiting_review reads it), by statement-level
 triggers on the reviews table: every path that writes reviews (the services, the 903 import, the
-demo, the admin, a test's factory) keeps it, and a bulk write updates each child it touched once.
-PostgreSQL only: on SQLite (the quick start) the caseload reads the reviews instead."""
+demo, a test's factory, SQL by hand) keeps it, and a bulk write updates each child it touched once.
+A row trigger on the children works it out again whenever a child is inserted or the column is
+written, so a child object saved with a date it read before its reviews changed cannot put that date
+back. PostgreSQL only: on SQLite (the quick start) the caseload reads the reviews instead."""
 
 from django.db import migrations
 
@@ -51,6 +53,18 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE OR REPLACE FUNCTION children_next_due_worked_out() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.next_review_due_on := (
+        SELECT r.due_on FROM reviews_review r
+        WHERE r.child_id = NEW.id AND r.held_on IS NULL
+        ORDER BY r.period_start DESC LIMIT 1
+    );
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER children_next_due_worked_out BEFORE INSERT OR UPDATE OF next_review_due_on ON children_child
+    FOR EACH ROW EXECUTE FUNCTION children_next_due_worked_out();
 CREATE TRIGGER reviews_next_due_insert AFTER INSERT ON reviews_review
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_inserted();
 CREATE TRIGGER reviews_next_due_update AFTER UPDATE ON reviews_review
@@ -60,8 +74,9 @@ CREATE TRIGGER reviews_next_due_delete AFTER DELETE ON reviews_review
 CREATE TRIGGER reviews_next_due_truncate AFTER TRUNCATE ON reviews_review
     FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_truncated();
 
--- Every child's, from the reviews already stored.
-SELECT reviews_next_due_refresh(ARRAY(SELECT DISTINCT child_id FROM reviews_review WHERE held_on IS NULL));
+-- Every child's, from the reviews already stored (whatever an earlier application of this
+-- migration, since reversed, left in the column).
+SELECT reviews_next_due_refresh(ARRAY(SELECT id FROM children_child));
 """
 
 REMOVE = """
@@ -69,6 +84,8 @@ DROP TRIGGER IF EXISTS reviews_next_due_insert ON reviews_review;
 DROP TRIGGER IF EXISTS reviews_next_due_update ON reviews_review;
 DROP TRIGGER IF EXISTS reviews_next_due_delete ON reviews_review;
 DROP TRIGGER IF EXISTS reviews_next_due_truncate ON reviews_review;
+DROP TRIGGER IF EXISTS children_next_due_worked_out ON children_child;
+DROP FUNCTION IF EXISTS children_next_due_worked_out();
 DROP FUNCTION IF EXISTS reviews_next_due_inserted();
 DROP FUNCTION IF EXISTS reviews_next_due_updated();
 DROP FUNCTION IF EXISTS reviews_next_due_deleted();

@@ -24,6 +24,10 @@ sign-in attempts, one-time-password devices, form keys, drafts, import progress)
 the figures never read them (tests/core/test_changes.py holds that), and watching them would throw
 the figures away at every page view. A user's `last_login` is ignored for the same reason.
 
+A value is computed by one process at a time: the others that ask for it meanwhile (many people
+opening the dashboard just after a change) wait for it in the shared cache rather than each loading
+the database with the same work.
+
 Keys also carry the database's address and the code's fingerprint (its source, settings and
 packages), and each log row a random token, so a cache shared by several databases, or kept across a
 release, a change of settings or a restore from a backup, never answers for another. On SQLite (the
@@ -35,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import re
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -44,6 +49,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import OperationalError, connection, connections, transaction
+from django.utils.functional import LazyObject, empty
 
 T = TypeVar("T")
 
@@ -74,6 +80,8 @@ IGNORED_COLUMNS = {"iro_service.user": ("last_login",)}
 TRIGGER = "core_change_logged"
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
 KEPT_FOR = 24 * 60 * 60  # seconds: a day's figures are asked for again within it, or not at all
+COMPUTING_FOR = 120  # seconds: far longer than any computation, even a national service's annual report
+WAIT_STEP = 0.05  # seconds between two looks for a value another process is computing
 
 
 def watched_tables() -> dict[str, tuple[str, ...]]:
@@ -152,13 +160,21 @@ def code_fingerprint() -> str:
         if path.is_relative_to(base) and ".venv" not in path.relative_to(base).parts:
             for source in sorted(path.rglob("*.py")):
                 digest.update(source.read_bytes())
-    # Each setting as it reads, less any object's address, which differs from one process to the next.
+    # Each setting as it reads, less any object's address, which differs from one process to the next,
+    # and lazy ones evaluated: a lazy setting reads as its function until something first uses it (axes
+    # at a sign-in), and a process that had signed someone in would otherwise never share a key.
     names = sorted(name for name in dir(settings) if name.isupper())
-    values = [(name, re.sub(r" at 0x[0-9a-f]+", "", repr(getattr(settings, name)))) for name in names]
+    values = [(name, re.sub(r" at 0x[0-9a-f]+", "", repr(_evaluated(getattr(settings, name))))) for name in names]
     digest.update(repr(values).encode())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update(repr(packages).encode())
     return digest.hexdigest()
+
+
+def _evaluated(value):
+    if isinstance(value, LazyObject) and value._wrapped is empty:
+        value._setup()
+    return value
 
 
 def derived(name: str, *key, compute: Callable[[], T]) -> T:
@@ -181,10 +197,38 @@ def _derived(name: str, key: tuple, compute: Callable[[], T]) -> T:
     parts = (db["HOST"], db["PORT"], db["NAME"], code_fingerprint(), stamp(), *key)
     cache_key = f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
     value = django_cache.get(cache_key)
-    if value is None:
+    if value is not None:
+        return value
+    # One computation of a value at a time, across processes through the shared cache: when many
+    # people open the dashboard just after a change (at a national service, seconds of work each),
+    # one computes it and the others wait for its value instead of each loading the database.
+    computing = f"{cache_key}:computing"
+    mine = django_cache.add(computing, True, COMPUTING_FOR)
+    if not mine:
+        value = _computed_elsewhere(cache_key, computing)
+        if value is not None:
+            return value
+    try:
         value = compute()
         django_cache.set(cache_key, value, KEPT_FOR)
+    finally:
+        if mine:
+            django_cache.delete(computing)
     return value
+
+
+def _computed_elsewhere(cache_key: str, computing: str):
+    """The value another process is computing, once it keeps it; None if that process gave up (an
+    error) or took longer than COMPUTING_FOR, and this one must compute it."""
+    deadline = time.monotonic() + COMPUTING_FOR
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        value = django_cache.get(cache_key)
+        if value is not None:
+            return value
+        if not django_cache.get(computing):
+            return django_cache.get(cache_key)  # kept just before it let go, or None: it gave up
+    return None
 
 
 def prune(wait: str = "5s") -> bool:

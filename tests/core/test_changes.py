@@ -2,6 +2,8 @@
 nothing else, so what is kept under it is computed again exactly when the data change."""
 
 import os
+import threading
+import time
 from datetime import date
 from uuid import uuid4
 
@@ -10,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 from children.models import Child
@@ -89,6 +92,40 @@ def test_what_is_kept_is_computed_again_once_the_data_change(iro):
     assert len(computed) == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_value_asked_for_at_once_by_many_is_computed_once_and_the_others_wait_for_it(iro):
+    """Many people opening the dashboard just after a change: one computes, the others get its value."""
+    cache.clear()
+    computed, answers = [], []
+
+    def slow_count():
+        computed.append(1)
+        time.sleep(0.5)
+        return Child.objects.count()
+
+    def ask():
+        try:
+            answers.append(changes.derived("children", compute=slow_count))
+        finally:
+            connection.close()  # each thread's own connection
+
+    make_child(iro=iro)
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [1, 1, 1, 1]
+    assert len(computed) == 1
+
+
+def test_a_value_whose_computation_failed_elsewhere_is_computed_here(iro):
+    cache.clear()
+    with pytest.raises(ZeroDivisionError):
+        changes.derived("children", compute=lambda: 1 / 0)
+    assert changes.derived("children", compute=Child.objects.count) == 0
+
+
 def test_the_dashboard_is_never_stale(iro):
     today = date(2026, 11, 30)
     before = dashboard(today=today).now["looked_after"]
@@ -161,6 +198,15 @@ def test_a_setting_that_changes_the_figures_changes_every_key(settings):
         assert changes.code_fingerprint() != before
     finally:
         changes.code_fingerprint.cache_clear()
+
+
+def test_the_fingerprint_is_the_same_before_and_after_a_lazy_setting_is_first_used(settings):
+    """Every process must find the same keys, whether or not it has signed someone in (which
+    evaluates axes' lazy username field setting) before it first asks for a figure."""
+    settings.AXES_USERNAME_FORM_FIELD = SimpleLazyObject(lambda: "username")
+    before = changes.code_fingerprint.__wrapped__()
+    assert str(settings.AXES_USERNAME_FORM_FIELD) == "username"
+    assert changes.code_fingerprint.__wrapped__() == before
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,24 +8,24 @@ back. PostgreSQL only: on SQLite (the quick start) the caseload reads the review
 
 from django.db import migrations
 
-# The children whose reviews changed: given by the caller as the transition tables it has.
-REFRESH = """
-CREATE OR REPLACE FUNCTION reviews_next_due_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE children_child c SET next_review_due_on = w.due_on
-    FROM (
-        SELECT id.child_id, (
-            SELECT r.due_on FROM reviews_review r
-            WHERE r.child_id = id.child_id AND r.held_on IS NULL
-            ORDER BY r.period_start DESC LIMIT 1
-        ) AS due_on
-        FROM (SELECT DISTINCT unnest(ids) AS child_id) id
-    ) w
-    WHERE c.id = w.child_id AND c.next_review_due_on IS DISTINCT FROM w.due_on
+SQL = """
+-- The rule: the due date of the review not held with the latest clock.
+CREATE OR REPLACE FUNCTION child_next_review_due_on(child bigint) RETURNS date LANGUAGE sql STABLE AS $$
+    SELECT due_on FROM reviews_review WHERE child_id = child AND held_on IS NULL
+    ORDER BY period_start DESC LIMIT 1
 $$;
 
-CREATE OR REPLACE FUNCTION reviews_next_due_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The children whose reviews changed, given by each trigger from the rows it has; a child's row is
+-- written only if their date changed.
+CREATE OR REPLACE FUNCTION reviews_next_due_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE children_child SET next_review_due_on = child_next_review_due_on(id)
+    WHERE id IN (SELECT unnest(ids)) AND next_review_due_on IS DISTINCT FROM child_next_review_due_on(id)
+$$;
+
+-- Inserted or deleted reviews (each trigger names its rows changed_rows).
+CREATE OR REPLACE FUNCTION reviews_next_due_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM reviews_next_due_refresh(ARRAY(SELECT child_id FROM new_rows));
+    PERFORM reviews_next_due_refresh(ARRAY(SELECT child_id FROM changed_rows));
     RETURN NULL;
 END $$;
 
@@ -41,36 +41,27 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE OR REPLACE FUNCTION reviews_next_due_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM reviews_next_due_refresh(ARRAY(SELECT child_id FROM old_rows));
-    RETURN NULL;
-END $$;
-
 CREATE OR REPLACE FUNCTION reviews_next_due_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE children_child SET next_review_due_on = NULL WHERE next_review_due_on IS NOT NULL;
     RETURN NULL;
 END $$;
 
+-- A child inserted, or saved with the date it read: the date as the reviews give it now.
 CREATE OR REPLACE FUNCTION children_next_due_worked_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.next_review_due_on := (
-        SELECT r.due_on FROM reviews_review r
-        WHERE r.child_id = NEW.id AND r.held_on IS NULL
-        ORDER BY r.period_start DESC LIMIT 1
-    );
+    NEW.next_review_due_on := child_next_review_due_on(NEW.id);
     RETURN NEW;
 END $$;
 
 CREATE TRIGGER children_next_due_worked_out BEFORE INSERT OR UPDATE OF next_review_due_on ON children_child
     FOR EACH ROW EXECUTE FUNCTION children_next_due_worked_out();
 CREATE TRIGGER reviews_next_due_insert AFTER INSERT ON reviews_review
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_inserted();
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_rows();
 CREATE TRIGGER reviews_next_due_update AFTER UPDATE ON reviews_review
     REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_updated();
 CREATE TRIGGER reviews_next_due_delete AFTER DELETE ON reviews_review
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_deleted();
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_rows();
 CREATE TRIGGER reviews_next_due_truncate AFTER TRUNCATE ON reviews_review
     FOR EACH STATEMENT EXECUTE FUNCTION reviews_next_due_truncated();
 
@@ -85,18 +76,18 @@ DROP TRIGGER IF EXISTS reviews_next_due_update ON reviews_review;
 DROP TRIGGER IF EXISTS reviews_next_due_delete ON reviews_review;
 DROP TRIGGER IF EXISTS reviews_next_due_truncate ON reviews_review;
 DROP TRIGGER IF EXISTS children_next_due_worked_out ON children_child;
-DROP FUNCTION IF EXISTS children_next_due_worked_out();
-DROP FUNCTION IF EXISTS reviews_next_due_inserted();
+DROP FUNCTION IF EXISTS reviews_next_due_rows();
 DROP FUNCTION IF EXISTS reviews_next_due_updated();
-DROP FUNCTION IF EXISTS reviews_next_due_deleted();
 DROP FUNCTION IF EXISTS reviews_next_due_truncated();
+DROP FUNCTION IF EXISTS children_next_due_worked_out();
 DROP FUNCTION IF EXISTS reviews_next_due_refresh(bigint[]);
+DROP FUNCTION IF EXISTS child_next_review_due_on(bigint);
 """
 
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REFRESH)
+        schema_editor.execute(SQL)
 
 
 def remove(apps, schema_editor):

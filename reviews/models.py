@@ -154,6 +154,9 @@ class Review(models.Model):
             models.Index(fields=["child", "due_on"], name="review_child_due_on"),
             # The reviews held in a collection year, which most figures of the reports count.
             models.Index(fields=["held_on"], name="review_held_on"),
+            # A child's reviews in their order on each clock, and the one before a review (whose
+            # midway check the midway checks' figure looks for).
+            models.Index(fields=["child", "period_start", "sequence"], name="review_clock_sequence"),
         ]
 
     def __str__(self) -> str:

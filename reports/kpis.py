@@ -686,9 +686,7 @@ def permanence_drifting(window: Window) -> QuerySet[Child]:
     """Children whose latest review held in the window recorded their permanence plan as drifting."""
     # The reviews recorded as drifting with none held later in the window, rather than each child's
     # latest review looked up for every child ever recorded.
-    later = Review.objects.filter(
-        child=OuterRef("child"), short_breaks=False, held_on__gt=OuterRef("held_on"), held_on__lte=window.end
-    )
+    later = reviews_held(window).filter(child=OuterRef("child"), held_on__gt=OuterRef("held_on"))
     drifting = reviews_held(window).filter(permanence_progress=PermanenceProgress.DRIFTING).exclude(Exists(later))
     return counted_children(window).filter(pk__in=drifting.values("child"))
 

@@ -47,6 +47,13 @@ class GovukDateField(DateInputField):
         # Any of day, month or year left blank gives this one message (require_all_fields).
         self.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}, with a day, month and year"
 
+    def clean(self, value):
+        # Parts of spaces only are blank: otherwise they pass the "required" check as filled in, each
+        # part strips to nothing, and the form gives no date and no message.
+        if isinstance(value, list | tuple):
+            value = [part.strip() if isinstance(part, str) else part for part in value]
+        return super().clean(value)
+
     def compress(self, data_list):
         try:
             return super().compress(data_list)

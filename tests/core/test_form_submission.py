@@ -181,3 +181,9 @@ def test_the_nightly_task_forgets_the_keys_of_forms_sent_long_ago(iro):
 def test_a_date_with_a_year_too_large_for_a_number_is_not_a_real_date():
     with pytest.raises(ValidationError, match="Date held must be a real date"):
         date_field("Date held").clean(["2", "4", "99999999999999999999999"])
+
+
+def test_a_date_of_spaces_only_is_a_date_not_given():
+    with pytest.raises(ValidationError, match="Enter the meeting date, with a day, month and year"):
+        date_field("Meeting date").clean([" ", " ", " "])
+    assert date_field("Meeting date", required=False).clean([" ", "", " "]) is None

@@ -402,7 +402,6 @@ class CaseloadPage:
     unallocated: bool
     soon: date
     today: date
-    actions_overdue: set[int]  # the children on this page with an action of a review past its date
     covering: list[Child]  # an IRO's: the children they cover for a colleague now, apart from their own
 
 
@@ -443,20 +442,29 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
         children = matching(children, filters.search)
-    if by_iro is None or filters.search:
-        counts = status_counts(children)
-    elif chosen_iro is not None or unallocated:
-        counts = by_iro.get(chosen_iro.pk if chosen_iro else None, dict.fromkeys(DueStatus.LABELS, 0))
-    else:
-        counts = {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS}
-    total = sum(counts.values())
     status = filters.status if filters.status in DueStatus.LABELS else ""
-    if status:
-        children = children.filter(due_status=status)
     sort = filters.sort
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
-    paginator = Paginator(with_midway_check(children).order_by(*CASELOAD_SORTS[sort]), CASELOAD_PAGE_SIZE)
+    rows = with_midway_check(children).order_by(*CASELOAD_SORTS[sort])
+    if by_iro is None:
+        # An IRO's own caseload, tens of children: read whole in one query, counted by status here,
+        # rather than counted by a second query and read a page at a time.
+        whole = list(rows)
+        counts = dict.fromkeys(DueStatus.LABELS, 0)
+        for child in whole:
+            counts[child.due_status] += 1
+        listed = [child for child in whole if child.due_status == status] if status else whole
+    else:
+        if filters.search:
+            counts = status_counts(children)
+        elif chosen_iro is not None or unallocated:
+            counts = by_iro.get(chosen_iro.pk if chosen_iro else None, dict.fromkeys(DueStatus.LABELS, 0))
+        else:
+            counts = {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS}
+        listed = rows.filter(due_status=status) if status else rows
+    total = sum(counts.values())
+    paginator = Paginator(listed, CASELOAD_PAGE_SIZE)
     # Counted already, with the statuses: the paginator need not count the children again.
     paginator.count = counts[status] if status else total
     page = paginator.get_page(filters.page)
@@ -466,11 +474,8 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     prefetch_related_objects([*page.object_list, *covering], siblings)
     page.object_list = siblings_together(list(page.object_list))
     covering = siblings_together(covering)
-    add_midway(page.object_list, today=today)
-    add_midway(covering, today=today)
-    flags = caseload_flags([c.pk for c in [*page, *covering]], today=today)
-    for child in [*page, *covering]:
-        child.flags = flags.get(child.pk, [])
+    add_midway([*page.object_list, *covering], today=today)
+    add_flags([*page.object_list, *covering], today=today)
     return CaseloadPage(
         page=page,
         total=total,
@@ -483,7 +488,6 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         unallocated=unallocated,
         soon=soon,
         today=today,
-        actions_overdue=with_actions_overdue([c.pk for c in [*page, *covering]], today=today),
         covering=covering,
     )
 
@@ -536,40 +540,42 @@ class Flag:
     MISSING = "Missing, not back yet"
     MEETING_LATE = "Meeting booked after the due date"
     PAPERWORK_LATE = "Paperwork late"
+    SHOWN = (MISSING, MEETING_LATE, PAPERWORK_LATE)  # in this order
 
 
-def caseload_flags(child_ids, *, today: date) -> dict[int, list[str]]:
-    """What an IRO must not miss about each of these children, beside the review's status: missing
-    and not back yet, the meeting booked after the review's due date, and a recent review's
-    decisions or record late. Three queries, through the relations the reviews app declares."""
-    ids = list(child_ids)
-    flags: dict[int, list[str]] = {}
-    for pk in MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True).values_list("child", flat=True):
-        flags.setdefault(pk, []).append(Flag.MISSING)
-    late_meeting = Child.objects.filter(
-        pk__in=ids,
-        reviews__held_on__isnull=True,
-        reviews__meetings__status="booked",
-        reviews__meetings__planned_on__gt=F("reviews__due_on"),
-    ).values_list("pk", flat=True)
-    for pk in set(late_meeting):
-        flags.setdefault(pk, []).append(Flag.MEETING_LATE)
-    reviews = Child._meta.get_field("reviews").related_model  # the app above's Review, by the relation
-    recent = reviews.objects.filter(child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today)
-    for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
-        if any(review.paperwork_late(today=today)) and Flag.PAPERWORK_LATE not in flags.get(review.child_id, []):
-            flags.setdefault(review.child_id, []).append(Flag.PAPERWORK_LATE)
-    return flags
+ACTIONS_OVERDUE = "Actions overdue"  # shown apart, in orange
 
 
-def with_actions_overdue(child_ids, *, today: date) -> set[int]:
-    """Of these children, those with an action of a review still open past its due date: one
-    query, through the relations the reviews app declares."""
-    return set(
-        Child.objects.filter(
-            pk__in=list(child_ids), reviews__actions__status="open", reviews__actions__due_on__lt=today
-        ).values_list("pk", flat=True)
+def add_flags(children: list[Child], *, today: date) -> None:
+    """Sets on each of these children what an IRO must not miss about them: `flags`, the red tags
+    beside the review's status (missing and not back yet; the review due next with a meeting booked
+    after its due date; a recent review's decisions or record late), and `actions_overdue` (an action
+    of a review still open past its due date). Two queries whatever the number of children, through
+    the relations the reviews app declares: the first one joins per question (a union), so that the
+    database probes each child's rows by index rather than reading every review."""
+    ids = [child.pk for child in children]
+    found = set(
+        MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True)
+        .values_list("child", Value(Flag.MISSING))
+        .union(
+            Child.objects.filter(
+                pk__in=ids,
+                reviews__held_on__isnull=True,
+                reviews__meetings__status="booked",
+                reviews__meetings__planned_on__gt=F("reviews__due_on"),
+            ).values_list("pk", Value(Flag.MEETING_LATE)),
+            Child.objects.filter(
+                pk__in=ids, reviews__actions__status="open", reviews__actions__due_on__lt=today
+            ).values_list("pk", Value(ACTIONS_OVERDUE)),
+        )
     )
+    recent = _reviews().filter(child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today)
+    for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
+        if any(review.paperwork_late(today=today)):
+            found.add((review.child_id, Flag.PAPERWORK_LATE))
+    for child in children:
+        child.actions_overdue = (child.pk, ACTIONS_OVERDUE) in found
+        child.flags = [flag for flag in Flag.SHOWN if (child.pk, flag) in found]
 
 
 def short_break_arrangements_with_breaks(

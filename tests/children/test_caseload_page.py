@@ -190,14 +190,12 @@ def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(cl
 
     hold_review(paperwork, date(2014, 3, 28), chair=iro)  # decisions due 4 April, not sent
     quiet = make_child(iro=iro, looked_after_from=date(2014, 5, 12), first_name="Qui")
-    from children.selectors import Flag, caseload_flags
+    from children.selectors import Flag, add_flags
 
-    flags = caseload_flags([missing.pk, late_meeting.pk, paperwork.pk, quiet.pk], today=today)
-    assert flags == {
-        missing.pk: [Flag.MISSING],
-        late_meeting.pk: [Flag.MEETING_LATE],
-        paperwork.pk: [Flag.PAPERWORK_LATE],
-    }
+    children = [missing, late_meeting, paperwork, quiet]
+    add_flags(children, today=today)
+    assert [child.flags for child in children] == [[Flag.MISSING], [Flag.MEETING_LATE], [Flag.PAPERWORK_LATE], []]
+    assert not any(child.actions_overdue for child in children)
 
 
 def test_the_caseload_shows_siblings_together(client, iro, today):

@@ -85,7 +85,8 @@ def caseload(request):
         page=request.GET.get("page"),
     )
     caseload = caseload_page(user, filters, today=timezone.localdate())
-    audit_list_viewed(actor=user, action="caseload_viewed", children=caseload.page.object_list)
+    # Every child the page shows, the children covered for a colleague as much as the IRO's own.
+    audit_list_viewed(actor=user, action="caseload_viewed", children=[*caseload.page.object_list, *caseload.covering])
     return render(
         request,
         "children/caseload.html",

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import AuditEntry
+from children.models import Child
 from children.services import sibling_change
 from reviews.models import Review
 from tests.factories import IROFactory, login, make_child
@@ -152,6 +154,8 @@ def test_an_iro_sees_the_children_they_cover_apart_from_their_own(client, iro, o
     assert ">Cov " in covering_list and ">Named " in covering_list
     assert f"data-covering-for>{other_iro}<" in covering_list
     assert 'data-count="total">1<' in own_list, "the counts are of the IRO's own children"
+    viewed = AuditEntry.objects.filter(action="caseload_viewed").latest("pk")
+    assert viewed.detail["children"] == sorted(c.pk for c in Child.objects.all()), "the covered children too"
     assert client.get(reverse("children:detail", args=[covered.public_id])).status_code == 200
     assert named.allocations.get().iro == other_iro
     # Without cover there is no such list.

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -50,8 +51,10 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import OperationalError, connection, connections, transaction
 from django.utils.functional import LazyObject, empty
+from redis.exceptions import RedisError
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # Model labels (lower case) whose tables carry no trigger; see the module's docstring.
 UNWATCHED = frozenset(
@@ -177,6 +180,36 @@ def _evaluated(value):
     return value
 
 
+class KeptCache:
+    """Django's cache, save that a cache out of reach (Redis down or restarting) reads as empty and
+    keeps nothing: everything kept in it can be computed again, so while Redis is away the pages
+    that read it are slower, not broken."""
+
+    def get(self, key: str):
+        return self._or(None, django_cache.get, key)
+
+    def add(self, key: str, value, timeout: int) -> bool:
+        # Out of reach, every process computes for itself rather than waiting for another.
+        return self._or(True, django_cache.add, key, value, timeout)
+
+    def set(self, key: str, value, timeout: int) -> None:
+        self._or(None, django_cache.set, key, value, timeout)
+
+    def delete(self, key: str) -> None:
+        self._or(None, django_cache.delete, key)
+
+    @staticmethod
+    def _or(fallback, call, *args):
+        try:
+            return call(*args)
+        except RedisError as error:
+            logger.warning("The cache is out of reach (%s): computed without it", type(error).__name__)
+            return fallback
+
+
+kept = KeptCache()
+
+
 def derived(name: str, *key, compute: Callable[[], T]) -> T:
     """What `compute()` returns for these data: kept under the stamp and `key` (which must name
     everything else the value depends on, such as the day), computed again once the data change."""
@@ -196,24 +229,24 @@ def _derived(name: str, key: tuple, compute: Callable[[], T]) -> T:
     db = connection.settings_dict
     parts = (db["HOST"], db["PORT"], db["NAME"], code_fingerprint(), stamp(), *key)
     cache_key = f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
-    value = django_cache.get(cache_key)
+    value = kept.get(cache_key)
     if value is not None:
         return value
     # One computation of a value at a time, across processes through the shared cache: when many
     # people open the dashboard just after a change (at a national service, seconds of work each),
     # one computes it and the others wait for its value instead of each loading the database.
     computing = f"{cache_key}:computing"
-    mine = django_cache.add(computing, True, COMPUTING_FOR)
+    mine = kept.add(computing, True, COMPUTING_FOR)
     if not mine:
         value = _computed_elsewhere(cache_key, computing)
         if value is not None:
             return value
     try:
         value = compute()
-        django_cache.set(cache_key, value, KEPT_FOR)
+        kept.set(cache_key, value, KEPT_FOR)
     finally:
         if mine:
-            django_cache.delete(computing)
+            kept.delete(computing)
     return value
 
 
@@ -223,11 +256,11 @@ def _computed_elsewhere(cache_key: str, computing: str):
     deadline = time.monotonic() + COMPUTING_FOR
     while time.monotonic() < deadline:
         time.sleep(WAIT_STEP)
-        value = django_cache.get(cache_key)
+        value = kept.get(cache_key)
         if value is not None:
             return value
-        if not django_cache.get(computing):
-            return django_cache.get(cache_key)  # kept just before it let go, or None: it gave up
+        if not kept.get(computing):
+            return kept.get(cache_key)  # kept just before it let go, or None: it gave up
     return None
 
 

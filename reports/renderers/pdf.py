@@ -2,8 +2,7 @@
 
 import hashlib
 
-from django.core.cache import cache
-
+from core.changes import kept
 from core.pdf import PdfUnavailable, html_to_pdf, unavailable_reason
 
 from ..annual import AnnualReport
@@ -25,8 +24,8 @@ def render_pdf(report: AnnualReport) -> bytes:
         raise PdfUnavailable(reason)
     html = render_html(report)
     key = "annual-report-pdf:" + hashlib.sha256(html.encode()).hexdigest()
-    pdf = cache.get(key)
+    pdf = kept.get(key)
     if pdf is None:
         pdf = html_to_pdf(html)
-        cache.set(key, pdf, PDF_KEPT_FOR)
+        kept.set(key, pdf, PDF_KEPT_FOR)
     return pdf

@@ -11,6 +11,7 @@ import environ
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -19,7 +20,7 @@ from children.models import Child
 from core import changes
 from core.models import Change, FormSubmission
 from reports.selectors import dashboard
-from tests.factories import make_child
+from tests.factories import login, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +172,18 @@ def test_a_cache_in_redis_is_shared_and_keyed_by_the_database(iro, settings, mon
     assert changes.derived("children", compute=lambda: pytest.fail("computed again")) == 1
     monkeypatch.setitem(connection.settings_dict, "NAME", "another_service")  # the name keys carry
     assert changes.derived("children", compute=lambda: "computed for another") == "computed for another"
+
+
+def test_with_redis_out_of_reach_the_figures_are_computed_and_the_dashboard_answers(client, iro, qa_manager, settings):
+    """Redis down or restarting: nothing kept, everything computed at each request, no page fails."""
+    settings.CACHES = {"default": environ.Env.cache_url_config("redis://127.0.0.1:1/0")}  # nothing listens
+    make_child(iro=iro, looked_after_from=timezone.localdate())
+    computed = []
+    for _ in range(2):
+        assert changes.derived("children", compute=lambda: computed.append(1) or Child.objects.count()) == 1
+    assert len(computed) == 2, "computed each time: there is nowhere to keep it"
+    response = login(client, qa_manager).get(reverse("reports:dashboard"))
+    assert response.status_code == 200 and 'data-figure="looked_after">1<' in response.content.decode()
 
 
 def test_a_stamp_does_not_come_back_when_the_log_is_rewound(iro):

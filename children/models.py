@@ -218,7 +218,9 @@ class Episode(models.Model):
                 fields=["child"],
                 condition=Q(legal_status="V3") | Q(legal_status="V4"),  # core.periods.SHORT_BREAK_LEGAL_STATUSES
                 name="short_break_episode",
-            )
+            ),
+            # The first episode on record, which opens the years the reports and returns offer.
+            models.Index(fields=["start_on"], name="episode_start"),
         ]
 
     def __str__(self) -> str:

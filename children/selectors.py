@@ -23,6 +23,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     Func,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -39,6 +40,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry, User
 from core.calendar import add_working_days
 from core.changes import derived
+from core.collection_years import CollectionYear
 from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
@@ -186,6 +188,13 @@ def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[Use
     rows = [(from_iro, size, size - len(moves))]
     rows += [(iro, iro.caseload_size, iro.caseload_size + gained[iro.pk]) for iro in iros if iro.pk in gained]
     return rows
+
+
+def first_collection_year() -> CollectionYear | None:
+    """The collection year of the earliest episode on record (read from the episodes' index on their
+    start: the years the reports and returns offer)."""
+    first = Episode.objects.aggregate(first=Min("start_on"))["first"]
+    return CollectionYear.containing(first) if first else None
 
 
 def looked_after_on(day: date) -> Q:

@@ -18,10 +18,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Min
 from django.utils import timezone
 
-from children.models import Episode
+from children.selectors import first_collection_year
 from consultations.selectors import CONSULTATIONS_DEFINITION, consultation_figures
 from core.changes import derived
 from core.collection_years import CollectionYear
@@ -481,17 +480,11 @@ def _ratio_json(ratio: Ratio) -> dict:
 # --- Which years have a report ----------------------------------------------------------------------
 
 
-def first_year() -> CollectionYear | None:
-    """The collection year of the earliest episode on record."""
-    first = Episode.objects.aggregate(first=Min("start_on"))["first"]
-    return CollectionYear.containing(first) if first else None
-
-
 def available_years(today: date) -> list[CollectionYear]:
     """The complete collection years since the first episode on record, newest first (at least the
     last complete year, so an empty service still has a report to show)."""
     last = CollectionYear.last_complete(today)
-    first = first_year() or last
+    first = first_collection_year() or last
     return [CollectionYear(y) for y in range(last.year, min(first.year, last.year) - 1, -1)]
 
 

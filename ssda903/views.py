@@ -6,14 +6,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_each_seen
-from children.models import Child, Episode
+from children.models import Child
+from children.selectors import first_collection_year
 from core.collection_years import CollectionYear
 
 from .export import ssda903_return
@@ -34,8 +34,8 @@ def _qa_only(user) -> None:
 def _years(today) -> list[int]:
     """Collection years with any episode, newest first (at least the current one)."""
     current = CollectionYear.containing(today).year
-    first = Episode.objects.aggregate(first=Min("start_on"))["first"]
-    return list(range(current, (CollectionYear.containing(first).year if first else current) - 1, -1))
+    first = first_collection_year()
+    return list(range(current, (first.year if first else current) - 1, -1))
 
 
 def _latest_job(user) -> ImportJob | None:

@@ -20,7 +20,7 @@ from . import kpis
 class Dashboard:
     today: date
     soon: date  # the last due date that counts as "due soon"
-    caseloads: list[kpis.IROCaseload]  # each IRO's caseload now
+    caseload_rows: list[tuple]  # each IRO's caseload now, as kpis.IROCaseload.as_row gives it
     unallocated: kpis.IROCaseload  # the children with no IRO
     year: CollectionYear  # the year to date
     window: kpis.Window
@@ -35,16 +35,7 @@ class Dashboard:
     record: dict  # kpis.record_figures: the review record and the monitoring between reviews
     consultations: list[dict]  # views asked for before reviews, by respondent
 
-    @property
-    def now(self) -> dict[str, int]:
-        """Service-wide: children looked after, reviews overdue and due soon, children without an IRO."""
-        everyone = [*self.caseloads, self.unallocated]
-        return {
-            "looked_after": sum(r.children for r in everyone),
-            "overdue": sum(r.overdue for r in everyone),
-            "due_soon": sum(r.due_soon for r in everyone),
-            "unallocated": self.unallocated.children,
-        }
+    now: dict[str, int]  # service-wide: children looked after, reviews overdue and due soon, without an IRO
 
 
 def dashboard(*, today: date) -> Dashboard:
@@ -57,11 +48,18 @@ def _dashboard(today: date) -> Dashboard:
     caseloads, unallocated = kpis.caseloads(today=today, soon=soon)
     year = CollectionYear.containing(today)
     window = kpis.year_window(year, today)
+    everyone = [*caseloads, unallocated]
     return Dashboard(
         today=today,
         soon=soon,
-        caseloads=caseloads,
+        caseload_rows=[caseload.as_row() for caseload in caseloads],
         unallocated=unallocated,
+        now={
+            "looked_after": sum(r.children for r in everyone),
+            "overdue": sum(r.overdue for r in everyone),
+            "due_soon": sum(r.due_soon for r in everyone),
+            "unallocated": unallocated.children,
+        },
         year=year,
         window=window,
         participation=kpis.participation(window),

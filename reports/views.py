@@ -76,7 +76,8 @@ def dashboard(request):
         return f"{reverse('reports:figures')}?{query}"
 
     now = figures.now
-    page = Paginator(figures.caseloads, IROS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(figures.caseload_rows, IROS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [kpis.IROCaseload.from_row(row) for row in page.object_list]
     escalation_list = reverse("escalations:list")
     return render(
         request,
@@ -85,11 +86,6 @@ def dashboard(request):
             "today": figures.today,
             "soon": figures.soon,
             "links": links,
-            # Each figure's attribute and hidden text (reports/_number.html), unless its include gives
-            # them: a variable the template looked up and missed would raise and log an exception
-            # for every figure of every row.
-            "attr": "data-kpi",
-            "hidden": "",
             "now": [
                 ("Children looked after", "looked_after", now["looked_after"], caseload),
                 ("Reviews overdue", "overdue", now["overdue"], f"{caseload}?status=overdue"),

@@ -344,6 +344,26 @@ def _caseload_counts_by_iro(today: date, soon: date) -> dict[int | None, dict[st
     return counts
 
 
+def caseload_counts_and_iros(
+    *, today: date, soon: date
+) -> tuple[dict[int | None, dict[str, int]], list[tuple[int, str, int]]]:
+    """What a QA manager's caseload page needs of every caseload: the counts of `caseload_counts_by_iro`,
+    and the active IROs to choose among, by name, each as (id, name, caseload size). Kept until the
+    data change as one value (one look in the cache a page), of plain values: a national service
+    lists thousands of IROs."""
+    return derived("caseload_counts_and_iros", today, soon, compute=lambda: _caseload_counts_and_iros(today, soon))
+
+
+def _caseload_counts_and_iros(today: date, soon: date):
+    by_iro = caseload_counts_by_iro(today=today, soon=soon)
+    iros = (
+        User.objects.filter(role=User.Role.IRO, is_active=True)
+        .only("pk", "username", "first_name", "last_name")
+        .order_by("first_name", "last_name")
+    )
+    return by_iro, [(iro.pk, str(iro), sum(by_iro.get(iro.pk, {}).values())) for iro in iros]
+
+
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
     """Active IROs with the number of children looked after now (or in a short-break arrangement)
     allocated to each (`caseload_size`): the allocations in force joined to the IROs and counted in
@@ -406,7 +426,7 @@ class CaseloadPage:
     status: str
     sort: str
     search: str
-    iros: list[User] | None  # QA managers choose among these, with their caseload sizes
+    iros: list[tuple[int, str, int]] | None  # QA managers choose among these: caseload_counts_and_iros
     chosen_iro: User | None
     unallocated: bool
     soon: date
@@ -418,18 +438,11 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
     with each child's next review and status, and the count by status: a fixed number of queries."""
     soon = due_soon_by(today)
-    iros = by_iro = None
+    iros = by_iro = chosen_iro = None
     if user.sees_every_child:
-        # Each IRO's caseload size, and the counts by status of any IRO's children, from one query.
-        by_iro = caseload_counts_by_iro(today=today, soon=soon)
-        iros = list(
-            User.objects.filter(role=User.Role.IRO, is_active=True)
-            .only("pk", "username", "first_name", "last_name")
-            .order_by("first_name", "last_name")
-        )
-        for iro in iros:
-            iro.caseload_size = sum(by_iro.get(iro.pk, {}).values())
-    chosen_iro = next((i for i in iros if str(i.pk) == filters.iro), None) if iros is not None else None
+        by_iro, iros = caseload_counts_and_iros(today=today, soon=soon)
+        if any(str(pk) == filters.iro for pk, _name, _size in iros):
+            chosen_iro = User.objects.get(pk=filters.iro)
     covering: list[Child] = []
     if user.is_iro:
         # The IRO's own children, and apart from them those they cover for a colleague now.

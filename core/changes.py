@@ -107,8 +107,10 @@ EVENTS = {
 
 
 def install_triggers(using: str = "default") -> None:
-    """Give every watched table the triggers it lacks, so a table added by a later migration is
-    watched too. Runs after every `migrate` (and every test's flush: one query when nothing lacks)."""
+    """Give every watched table the triggers it lacks (a table added by a later migration is watched
+    too), make again an update trigger whose ignored columns have changed, and take the triggers
+    from a table no longer watched, so the triggers are always what this code says. Runs after every
+    `migrate` (and every test's flush: one query when nothing is to do)."""
     conn = connections[using]
     if conn.vendor != "postgresql":
         return
@@ -118,23 +120,36 @@ def install_triggers(using: str = "default") -> None:
         if not cursor.fetchone()[0]:
             return  # core's migrations are not applied (or were reversed): nothing to call yet
         cursor.execute(
-            "SELECT c.relname, t.tgname FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid "
-            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+            "SELECT c.relname, t.tgname, t.tgargs FROM pg_class c "
+            "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname LIKE %s "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'",
+            [f"{TRIGGER}_%"],
         )
-        tables, triggers = set(), set()
-        for table, trigger in cursor.fetchall():
+        tables, found = set(), {}
+        for table, trigger, arguments in cursor.fetchall():
             tables.add(table)
-            triggers.add((table, trigger))
-        for table, ignored in watched_tables().items():
-            for event, (sql_event, referencing, function) in EVENTS.items():
-                name = f"{TRIGGER}_{event}"
-                if table not in tables or (table, name) in triggers:
-                    continue
-                arguments = ", ".join(f"'{column}'" for column in ignored) if event == "update" else ""
-                cursor.execute(
-                    f"CREATE TRIGGER {name} AFTER {sql_event} ON {q(table)} {referencing} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
-                )
+            if trigger:
+                # pg_trigger.tgargs: each argument ends with a zero byte.
+                found[table, trigger] = tuple(a.decode() for a in bytes(arguments).split(b"\0")[:-1])
+        wanted = {
+            (table, f"{TRIGGER}_{event}"): (ignored if event == "update" else (), event)
+            for table, ignored in watched_tables().items()
+            if table in tables
+            for event in EVENTS
+        }
+        for table, name in found.keys() - wanted.keys():
+            cursor.execute(f"DROP TRIGGER {name} ON {q(table)}")
+        for (table, name), (ignored, event) in wanted.items():
+            if found.get((table, name)) == ignored:
+                continue
+            if (table, name) in found:
+                cursor.execute(f"DROP TRIGGER {name} ON {q(table)}")
+            sql_event, referencing, function = EVENTS[event]
+            arguments = ", ".join(f"'{column}'" for column in ignored)
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER {sql_event} ON {q(table)} {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
+            )
 
 
 def stamp() -> str | None:

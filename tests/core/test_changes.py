@@ -40,6 +40,32 @@ def test_every_watched_table_has_its_triggers_and_no_other_table_has_any():
     assert not {"iro_service_auditentry", "django_session", "core_change"} & set(found)
 
 
+def test_the_triggers_follow_the_code_when_what_is_watched_or_ignored_changes(iro, monkeypatch):
+    """A release that ignores another column, or stops watching a table, has its triggers made
+    again by the next migrate: otherwise a column no longer ignored would leave the figures stale."""
+    child = make_child(iro=iro)
+
+    def moved(**fields) -> bool:
+        before = changes.stamp()
+        Child.objects.filter(pk=child.pk).update(**fields)
+        return changes.stamp() != before
+
+    assert moved(first_name="Ann")
+    monkeypatch.setattr(changes, "IGNORED_COLUMNS", {**changes.IGNORED_COLUMNS, "children.child": ("first_name",)})
+    changes.install_triggers()
+    assert not moved(first_name="Bea"), "the column is ignored now"
+    assert moved(last_name="Cole")
+    monkeypatch.undo()
+    changes.install_triggers()
+    assert moved(first_name="Dee"), "and watched again once the code says so"
+    monkeypatch.setattr(changes, "UNWATCHED", changes.UNWATCHED | {"children.child"})
+    changes.install_triggers()
+    assert not moved(last_name="Eve")
+    monkeypatch.undo()
+    changes.install_triggers()
+    test_every_watched_table_has_its_triggers_and_no_other_table_has_any()
+
+
 def test_a_change_moves_the_stamp_and_nothing_else_does(iro):
     child = make_child(iro=iro)
     before = changes.stamp()

@@ -157,6 +157,8 @@ class Review(models.Model):
             # A child's reviews in their order on each clock, and the one before a review (whose
             # midway check the midway checks' figure looks for).
             models.Index(fields=["child", "period_start", "sequence"], name="review_clock_sequence"),
+            # The few reviews of short-break arrangements, which the reports count apart.
+            models.Index(fields=["due_on"], condition=Q(short_breaks=True), name="short_break_review"),
         ]
 
     def __str__(self) -> str:

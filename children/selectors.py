@@ -442,7 +442,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     if user.sees_every_child:
         by_iro, iros = caseload_counts_and_iros(today=today, soon=soon)
         if any(str(pk) == filters.iro for pk, _name, _size in iros):
-            chosen_iro = User.objects.get(pk=filters.iro)
+            chosen_iro = User.objects.filter(pk=filters.iro).first()
     covering: list[Child] = []
     if user.is_iro:
         # The IRO's own children, and apart from them those they cover for a colleague now.
@@ -570,27 +570,13 @@ ACTIONS_OVERDUE = "Actions overdue"  # shown apart, in orange
 
 def add_flags(children: list[Child], *, today: date) -> None:
     """Sets on each of these children what an IRO must not miss about them: `flags`, the red tags
-    beside the review's status (missing and not back yet; the review due next with a meeting booked
+    beside the review's status (missing and not back yet; a review not yet held with a meeting booked
     after its due date; a recent review's decisions or record late), and `actions_overdue` (an action
     of a review still open past its due date). Two queries whatever the number of children, through
     the relations the reviews app declares: the first one joins per question (a union), so that the
     database probes each child's rows by index rather than reading every review."""
     ids = [child.pk for child in children]
-    found = set(
-        MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True)
-        .values_list("child", Value(Flag.MISSING))
-        .union(
-            Child.objects.filter(
-                pk__in=ids,
-                reviews__held_on__isnull=True,
-                reviews__meetings__status="booked",
-                reviews__meetings__planned_on__gt=F("reviews__due_on"),
-            ).values_list("pk", Value(Flag.MEETING_LATE)),
-            Child.objects.filter(
-                pk__in=ids, reviews__actions__status="open", reviews__actions__due_on__lt=today
-            ).values_list("pk", Value(ACTIONS_OVERDUE)),
-        )
-    )
+    found = set(flagged(ids, today=today))
     recent = _reviews().filter(child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today)
     for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
         if any(review.paperwork_late(today=today)):
@@ -598,6 +584,29 @@ def add_flags(children: list[Child], *, today: date) -> None:
     for child in children:
         child.actions_overdue = (child.pk, ACTIONS_OVERDUE) in found
         child.flags = [flag for flag in Flag.SHOWN if (child.pk, flag) in found]
+
+
+def flagged(ids: list[int], *, today: date) -> QuerySet:
+    """(child id, flag) for each of these children missing now, with a meeting booked late, or with
+    an action overdue: add_flags' union, each part unordered (SQLite allows no ORDER BY in one)."""
+    return (
+        MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True)
+        .order_by()
+        .values_list("child", Value(Flag.MISSING))
+        .union(
+            Child.objects.filter(
+                pk__in=ids,
+                reviews__held_on__isnull=True,
+                reviews__meetings__status="booked",
+                reviews__meetings__planned_on__gt=F("reviews__due_on"),
+            )
+            .order_by()
+            .values_list("pk", Value(Flag.MEETING_LATE)),
+            Child.objects.filter(pk__in=ids, reviews__actions__status="open", reviews__actions__due_on__lt=today)
+            .order_by()
+            .values_list("pk", Value(ACTIONS_OVERDUE)),
+        )
+    )
 
 
 def short_break_arrangements_with_breaks(

@@ -176,7 +176,7 @@ def test_an_empty_caseload_says_why(client, iro, other_iro, qa_manager, today):
 
 def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(client, iro):
     from children.services import missing_episode_record
-    from reviews.services import meeting_book
+    from reviews.services import meeting_book, review_record
 
     today = date(2014, 6, 2)
     missing = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Mia")
@@ -194,12 +194,43 @@ def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(cl
 
     hold_review(paperwork, date(2014, 3, 28), chair=iro)  # decisions due 4 April, not sent
     quiet = make_child(iro=iro, looked_after_from=date(2014, 5, 12), first_name="Qui")
+    # Everything at once: held late paperwork, an action past its date, then missing.
+    everything = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Eve")
+    action = {"what": "Arrange a PEP", "responsible_role": "social_worker", "due_on": date(2014, 4, 30)}
+    review_record(
+        actor=iro,
+        child=everything,
+        held_on=date(2014, 3, 28),
+        chair=iro,
+        participation="PN1",
+        today=date(2014, 3, 28),
+        actions=[action],
+    )
+    missing_episode_record(actor=iro, child=everything, kind="M", start_on=date(2014, 6, 1), today=today)
     from children.selectors import Flag, add_flags
 
-    children = [missing, late_meeting, paperwork, quiet]
+    children = [missing, late_meeting, paperwork, quiet, everything]
     add_flags(children, today=today)
-    assert [child.flags for child in children] == [[Flag.MISSING], [Flag.MEETING_LATE], [Flag.PAPERWORK_LATE], []]
-    assert not any(child.actions_overdue for child in children)
+    assert [child.flags for child in children] == [
+        [Flag.MISSING],
+        [Flag.MEETING_LATE],
+        [Flag.PAPERWORK_LATE],
+        [],
+        [Flag.MISSING, Flag.PAPERWORK_LATE],
+    ]
+    assert [child.actions_overdue for child in children] == [False, False, False, False, True]
+
+
+def test_the_flags_query_is_one_sqlite_can_run_too():
+    """The quick start's database refuses an ORDER BY inside a UNION (the children's and missing
+    episodes' default orders): the query must compile for SQLite as well as for PostgreSQL."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from children.selectors import flagged
+
+    sqlite = DatabaseWrapper({**connection.settings_dict, "NAME": ":memory:"}, alias="quick-start")
+    sql, _params = flagged([1, 2], today=date(2014, 6, 2)).query.get_compiler(connection=sqlite).as_sql()
+    assert sql.count("UNION") == 2 and "ORDER BY" not in sql
 
 
 def test_the_caseload_shows_siblings_together(client, iro, today):

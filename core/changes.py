@@ -85,6 +85,7 @@ LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
 KEPT_FOR = 24 * 60 * 60  # seconds: a day's figures are asked for again within it, or not at all
 COMPUTING_FOR = 120  # seconds: far longer than any computation, even a national service's annual report
 WAIT_STEP = 0.05  # seconds between two looks for a value another process is computing
+RETRY_CACHE_AFTER = 10  # seconds without the cache after it failed (KeptCache)
 
 
 def watched_tables() -> dict[str, tuple[str, ...]]:
@@ -110,20 +111,21 @@ def install_triggers(using: str = "default") -> None:
     """Give every watched table the triggers it lacks (a table added by a later migration is watched
     too), make again an update trigger whose ignored columns have changed, and take the triggers
     from a table no longer watched, so the triggers are always what this code says. Runs after every
-    `migrate` (and every test's flush: one query when nothing is to do)."""
+    `migrate` (and every test's flush: two queries when nothing is to do), in one transaction, so no
+    write between dropping a trigger and making it again goes unlogged."""
     conn = connections[using]
     if conn.vendor != "postgresql":
         return
     q = conn.ops.quote_name
-    with conn.cursor() as cursor:
+    with transaction.atomic(using=using), conn.cursor() as cursor:
         cursor.execute("SELECT to_regproc('core_change_rows') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return  # core's migrations are not applied (or were reversed): nothing to call yet
         cursor.execute(
             "SELECT c.relname, t.tgname, t.tgargs FROM pg_class c "
-            "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND t.tgname LIKE %s "
+            "LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND starts_with(t.tgname, %s) "
             "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'",
-            [f"{TRIGGER}_%"],
+            [f"{TRIGGER}_"],
         )
         tables, found = set(), {}
         for table, trigger, arguments in cursor.fetchall():
@@ -138,16 +140,16 @@ def install_triggers(using: str = "default") -> None:
             for event in EVENTS
         }
         for table, name in found.keys() - wanted.keys():
-            cursor.execute(f"DROP TRIGGER {name} ON {q(table)}")
+            cursor.execute(f"DROP TRIGGER {q(name)} ON {q(table)}")
         for (table, name), (ignored, event) in wanted.items():
             if found.get((table, name)) == ignored:
                 continue
             if (table, name) in found:
-                cursor.execute(f"DROP TRIGGER {name} ON {q(table)}")
+                cursor.execute(f"DROP TRIGGER {q(name)} ON {q(table)}")
             sql_event, referencing, function = EVENTS[event]
             arguments = ", ".join(f"'{column}'" for column in ignored)
             cursor.execute(
-                f"CREATE TRIGGER {name} AFTER {sql_event} ON {q(table)} {referencing} "
+                f"CREATE TRIGGER {q(name)} AFTER {sql_event} ON {q(table)} {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
             )
 
@@ -198,7 +200,12 @@ def _evaluated(value):
 class KeptCache:
     """Django's cache, save that a cache out of reach (Redis down or restarting) reads as empty and
     keeps nothing: everything kept in it can be computed again, so while Redis is away the pages
-    that read it are slower, not broken."""
+    that read it are slower, not broken. Once a call has failed, the cache is left alone for
+    RETRY_CACHE_AFTER seconds, so a page waits for it once, not at every call, and the log says so
+    once."""
+
+    def __init__(self) -> None:
+        self.out_until = 0.0  # time.monotonic() until which the cache is not asked
 
     def get(self, key: str):
         return self._or(None, django_cache.get, key)
@@ -213,12 +220,18 @@ class KeptCache:
     def delete(self, key: str) -> None:
         self._or(None, django_cache.delete, key)
 
-    @staticmethod
-    def _or(fallback, call, *args):
+    def _or(self, fallback, call, *args):
+        if time.monotonic() < self.out_until:
+            return fallback
         try:
             return call(*args)
         except RedisError as error:
-            logger.warning("The cache is out of reach (%s): computed without it", type(error).__name__)
+            self.out_until = time.monotonic() + RETRY_CACHE_AFTER
+            logger.warning(
+                "The cache is out of reach (%s): figures are computed without it for %d s",
+                type(error).__name__,
+                RETRY_CACHE_AFTER,
+            )
             return fallback
 
 

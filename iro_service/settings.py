@@ -118,6 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # several web servers and workers then share (keys name the database and the code, so a cache
 # shared by several services or releases never answers for another).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis out of reach costs a request a second or two, not the system's TCP timeout: the
+    # figures are then computed without it (core.changes.KeptCache).
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=2)
 
 AUTH_USER_MODEL = "iro_service.User"
 LOGIN_URL = "login"

@@ -11,6 +11,7 @@ import environ
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -64,6 +65,11 @@ def test_the_triggers_follow_the_code_when_what_is_watched_or_ignored_changes(ir
     monkeypatch.undo()
     changes.install_triggers()
     test_every_watched_table_has_its_triggers_and_no_other_table_has_any()
+    with CaptureQueriesContext(connection) as again:
+        changes.install_triggers()
+    assert not [q["sql"] for q in again.captured_queries if "TRIGGER" in q["sql"]], (
+        "nothing to do: no trigger made again"
+    )
 
 
 def test_a_change_moves_the_stamp_and_nothing_else_does(iro):
@@ -200,9 +206,13 @@ def test_a_cache_in_redis_is_shared_and_keyed_by_the_database(iro, settings, mon
     assert changes.derived("children", compute=lambda: "computed for another") == "computed for another"
 
 
-def test_with_redis_out_of_reach_the_figures_are_computed_and_the_dashboard_answers(client, iro, qa_manager, settings):
-    """Redis down or restarting: nothing kept, everything computed at each request, no page fails."""
+def test_with_redis_out_of_reach_the_figures_are_computed_and_the_dashboard_answers(
+    client, iro, qa_manager, settings, monkeypatch, caplog
+):
+    """Redis down or restarting: nothing kept, everything computed at each request, no page fails,
+    and the cache is left alone for a while rather than waited for at every call."""
     settings.CACHES = {"default": environ.Env.cache_url_config("redis://127.0.0.1:1/0")}  # nothing listens
+    monkeypatch.setattr(changes, "kept", changes.KeptCache())  # the process's own stays as it was
     make_child(iro=iro, looked_after_from=timezone.localdate())
     computed = []
     for _ in range(2):
@@ -210,6 +220,9 @@ def test_with_redis_out_of_reach_the_figures_are_computed_and_the_dashboard_answ
     assert len(computed) == 2, "computed each time: there is nowhere to keep it"
     response = login(client, qa_manager).get(reverse("reports:dashboard"))
     assert response.status_code == 200 and 'data-figure="looked_after">1<' in response.content.decode()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "core.changes"]
+    assert len(warnings) == 1, "once, not at every call"
+    assert warnings[0].startswith("The cache is out of reach (ConnectionError)")
 
 
 def test_a_stamp_does_not_come_back_when_the_log_is_rewound(iro):

@@ -441,8 +441,13 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     iros = by_iro = chosen_iro = None
     if user.sees_every_child:
         by_iro, iros = caseload_counts_and_iros(today=today, soon=soon)
-        if any(str(pk) == filters.iro for pk, _name, _size in iros):
-            chosen_iro = User.objects.filter(pk=filters.iro).first()
+        # Any IRO to choose, or one no longer active who still has children (the dashboard links to
+        # their caseload, and moving their children away comes back to it): shown among the choices.
+        chosen_pk = int(filters.iro) if filters.iro.isdigit() else None
+        if chosen_pk in by_iro or any(pk == chosen_pk for pk, _name, _size in iros):
+            chosen_iro = User.objects.filter(pk=chosen_pk, role=User.Role.IRO).first()
+        if chosen_iro is not None and not chosen_iro.is_active:
+            iros = [*iros, (chosen_iro.pk, f"{chosen_iro} (no longer active)", sum(by_iro[chosen_pk].values()))]
     covering: list[Child] = []
     if user.is_iro:
         # The IRO's own children, and apart from them those they cover for a colleague now.

@@ -53,6 +53,18 @@ def test_the_iro_filter_lists_each_iro_with_their_caseload_size_names_escaped(cl
     assert "<b>Bea" not in page
 
 
+def test_a_qa_manager_sees_the_caseload_of_an_iro_no_longer_active_who_still_has_children(client, qa_manager, today):
+    """The dashboard links to it, and moving their children to other IROs comes back to it."""
+    gone = IROFactory(first_name="Gil", last_name="Gone")
+    make_child(iro=gone, looked_after_from=today)
+    gone.is_active = False
+    gone.save()
+    page = login(client, qa_manager).get(reverse("children:caseload"), {"iro": gone.pk}).content.decode()
+    assert "Caseload of Gil Gone" in page and 'data-count="total">1<' in page
+    assert f'<option value="{gone.pk}" selected>Gil Gone (no longer active) (1)</option>' in page
+    assert f'<option value="{gone.pk}"' not in client.get(reverse("children:caseload")).content.decode()
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200

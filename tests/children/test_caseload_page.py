@@ -188,7 +188,7 @@ def test_an_empty_caseload_says_why(client, iro, other_iro, qa_manager, today):
 
 def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(client, iro):
     from children.services import missing_episode_record
-    from reviews.services import meeting_book, review_record
+    from reviews.services import meeting_book
 
     today = date(2014, 6, 2)
     missing = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Mia")
@@ -209,15 +209,7 @@ def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(cl
     # Everything at once: held late paperwork, an action past its date, then missing.
     everything = make_child(iro=iro, looked_after_from=date(2014, 3, 3), first_name="Eve")
     action = {"what": "Arrange a PEP", "responsible_role": "social_worker", "due_on": date(2014, 4, 30)}
-    review_record(
-        actor=iro,
-        child=everything,
-        held_on=date(2014, 3, 28),
-        chair=iro,
-        participation="PN1",
-        today=date(2014, 3, 28),
-        actions=[action],
-    )
+    hold_review(everything, date(2014, 3, 28), chair=iro, actions=[action])
     missing_episode_record(actor=iro, child=everything, kind="M", start_on=date(2014, 6, 1), today=today)
     from children.selectors import Flag, add_flags
 

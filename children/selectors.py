@@ -238,6 +238,15 @@ def reviewed_on(day: date) -> Q:
     return in_care_on(day) | in_short_break_arrangement_on(day)
 
 
+def reviewed_on_each(day: date) -> Exists:
+    """The children of `reviewed_on`, asked of each child's own row, for a list read a page at a
+    time in an indexed order. PostgreSQL hashes the whole of an OR of two subqueries before it reads
+    a row (every child in care: about 50 ms at 80,000 children), however few the page needs; asked
+    of the child's row, they are probed by index for each row read, and the reading stops at the
+    page's end. (Slower for a count of every child: there, reviewed_on.)"""
+    return Exists(Child.objects.filter(reviewed_on(day), pk=OuterRef("pk")))
+
+
 def caseload_for(user: User, *, iro: User | None = None, day: date | None = None) -> QuerySet[Child]:
     """The children on a caseload: an IRO's own (allocated now, and any they cover now); for a QA
     manager everyone's, or one IRO's allocated children."""
@@ -286,12 +295,13 @@ def next_review_due() -> F | Subquery:
     return Subquery(_waiting_review().values("due_on")[:1])
 
 
-def with_next_review(children: QuerySet[Child], *, today: date, soon: date) -> QuerySet[Child]:
+def with_next_review(children: QuerySet[Child], *, today: date, soon: date, paged: bool = False) -> QuerySet[Child]:
     """Children looked after or in a short-break arrangement on `today`, each with the due date of the
     review due next (`next_due_on`), its `due_status` (overdue: due before today; due soon: due by `soon`;
-    else on track) and the current IRO, all in the one query whatever the number of children."""
+    else on track) and the current IRO, all in the one query whatever the number of children. `paged`:
+    for a list read a page at a time (reviewed_on_each)."""
     return (
-        with_current_iro(children.filter(reviewed_on(today)), day=today)
+        with_current_iro(children.filter(reviewed_on_each(today) if paged else reviewed_on(today)), day=today)
         .annotate(next_due_on=next_review_due())
         .annotate(
             due_status=Case(
@@ -463,7 +473,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
                 covered = matching(covered, filters.search)
             covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
     else:
-        children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon)
+        children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon, paged=True)
     unallocated = iros is not None and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)

@@ -454,7 +454,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         # Any IRO to choose, or one no longer active who still has children (the dashboard links to
         # their caseload, and moving their children away comes back to it): shown among the choices.
         chosen_pk = int(filters.iro) if filters.iro.isdigit() else None
-        if chosen_pk in by_iro or any(pk == chosen_pk for pk, _name, _size in iros):
+        if chosen_pk is not None and (chosen_pk in by_iro or any(pk == chosen_pk for pk, _name, _size in iros)):
             chosen_iro = User.objects.filter(pk=chosen_pk, role=User.Role.IRO).first()
         if chosen_iro is not None and not chosen_iro.is_active:
             iros = [*iros, (chosen_iro.pk, f"{chosen_iro} (no longer active)", sum(by_iro[chosen_pk].values()))]

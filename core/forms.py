@@ -27,6 +27,13 @@ def for_users(message: str) -> str:
     return RULE_NUMBER.sub("", message)
 
 
+def query_id(value: str) -> int | None:
+    """A row's id as a query string gives it (a filter's choice, a link's `?iro=`), or None if it is
+    not one: ASCII digits only, at most 18 of them (ids are bigints), so that anything else sent
+    reads as no choice, never as a server error."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names where the form has that
     field, otherwise at the top of the form."""

@@ -23,6 +23,7 @@ from accounts.models import User
 from children.selectors import DueStatus, with_current_iro
 from consultations.selectors import CONSULTATIONS_DEFINITION
 from core.collection_years import CollectionYear
+from core.forms import query_id
 from reviews.models import ParticipationCode
 
 from . import annual, kpis
@@ -146,9 +147,10 @@ def iro_timeliness(request):
             return render(
                 request, "reports/iro_timeliness.html", {"choose": iros, "back_url": reverse("reports:dashboard")}
             )
-        if not iro_id.isdigit() or len(iro_id) > 18:  # a user id fits in a bigint
+        pk = query_id(iro_id)
+        if pk is None:
             raise Http404("No such IRO")
-        iro = get_object_or_404(User, pk=int(iro_id), role=User.Role.IRO)
+        iro = get_object_or_404(User, pk=pk, role=User.Role.IRO)
     elif user.is_iro:
         iro = user
     else:

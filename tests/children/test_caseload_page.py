@@ -65,6 +65,14 @@ def test_a_qa_manager_sees_the_caseload_of_an_iro_no_longer_active_who_still_has
     assert f'<option value="{gone.pk}"' not in client.get(reverse("children:caseload")).content.decode()
 
 
+@pytest.mark.parametrize("given", ["9" * 4301, "9" * 19, "²", "١٢", "-1", " 1"])
+def test_an_iro_id_that_is_no_id_is_no_choice_not_a_server_error(client, qa_manager, given):
+    login(client, qa_manager)
+    assert "All caseloads" in client.get(reverse("children:caseload"), {"iro": given}).content.decode()
+    assert client.get(reverse("children:reallocate"), {"iro": given}).url == reverse("children:caseload")
+    assert client.get(reverse("reports:iro_timeliness"), {"iro": given}).status_code == 404
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200

@@ -41,7 +41,7 @@ from accounts.models import AuditEntry, User
 from core.calendar import add_working_days
 from core.changes import derived
 from core.collection_years import CollectionYear
-from core.forms import query_id
+from core.forms import request_number
 from core.midway import midway_due, midway_status
 from core.periods import breaks_and_full_time_care
 
@@ -454,7 +454,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         by_iro, iros = caseload_counts_and_iros(today=today, soon=soon)
         # Any IRO to choose, or one no longer active who still has children (the dashboard links to
         # their caseload, and moving their children away comes back to it): shown among the choices.
-        chosen_pk = query_id(filters.iro)
+        chosen_pk = request_number(filters.iro)
         if chosen_pk is not None and (chosen_pk in by_iro or any(pk == chosen_pk for pk, _name, _size in iros)):
             chosen_iro = User.objects.filter(pk=chosen_pk, role=User.Role.IRO).first()
         if chosen_iro is not None and not chosen_iro.is_active:

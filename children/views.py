@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_list_viewed, audit_record, child_form_page, render_child_page
 from accounts.models import User
-from core.forms import add_service_errors, query_id, submit
+from core.forms import add_service_errors, request_number, submit
 from core.periods import periods_of_care
 
 from .forms import (
@@ -337,7 +337,7 @@ def caseload_reallocate_view(request):
     chosen, then shown each receiving IRO's caseload before and after, then confirmed."""
     if not request.user.sees_every_child:
         raise PermissionDenied
-    iro_id = query_id(request.GET.get("iro", ""))
+    iro_id = request_number(request.GET.get("iro", ""))
     if iro_id is None:
         return redirect("children:caseload")  # reached from an IRO's caseload, which names them
     from_iro = get_object_or_404(User, pk=iro_id, role=User.Role.IRO)

@@ -27,10 +27,11 @@ def for_users(message: str) -> str:
     return RULE_NUMBER.sub("", message)
 
 
-def query_id(value: str) -> int | None:
-    """A row's id as a query string gives it (a filter's choice, a link's `?iro=`), or None if it is
-    not one: ASCII digits only, at most 18 of them (ids are bigints), so that anything else sent
-    reads as no choice, never as a server error."""
+def request_number(value: str) -> int | None:
+    """A whole number as a request gives it (a row's id in a query string, such as `?iro=`; a list's
+    position on a button), or None if it is not one: ASCII digits only, at most 18 of them (ids are
+    bigints), so that anything else sent reads as no choice, never as a server error (`isdigit`
+    alone takes "²" and 4,301 digits, which `int` refuses)."""
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 

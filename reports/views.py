@@ -23,7 +23,7 @@ from accounts.models import User
 from children.selectors import DueStatus, with_current_iro
 from consultations.selectors import CONSULTATIONS_DEFINITION
 from core.collection_years import CollectionYear
-from core.forms import query_id
+from core.forms import request_number
 from reviews.models import ParticipationCode
 
 from . import annual, kpis
@@ -147,7 +147,7 @@ def iro_timeliness(request):
             return render(
                 request, "reports/iro_timeliness.html", {"choose": iros, "back_url": reverse("reports:dashboard")}
             )
-        pk = query_id(iro_id)
+        pk = request_number(iro_id)
         if pk is None:
             raise Http404("No such IRO")
         iro = get_object_or_404(User, pk=pk, role=User.Role.IRO)

@@ -20,7 +20,7 @@ from children.codes import LegalStatus
 from children.forms import ShortBreakAgreementForm
 from children.selectors import child_for_user, children_visible_to, current_allocation_of
 from children.views import child_url
-from core.forms import add_service_errors, submit
+from core.forms import add_service_errors, request_number, submit
 from core.pdf import PdfUnavailable
 
 from . import documents, journey
@@ -396,8 +396,8 @@ def _actions_page(request, review, draft, pages, current):
     form = ActionForm(saved.get("pending") or None)
     if request.method == "POST":
         if "remove" in request.POST:
-            index = int(request.POST["remove"]) if request.POST["remove"].isdigit() else -1
-            if 0 <= index < len(added):
+            index = request_number(request.POST["remove"])
+            if index is not None and index < len(added):
                 added.pop(index)
             review_draft_save(actor=request.user, review=review, page="actions", data={"added": added})
             return redirect("reviews:journey", public_id=review.public_id, page=current.slug)

@@ -262,3 +262,20 @@ def test_another_iro_cannot_reach_the_review_or_its_documents(client, iro, child
         reverse("reviews:journey_start", args=[_waiting(child).public_id]),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_an_action_added_is_removed_by_its_button_and_anything_else_sent_removes_nothing(client, iro, child, today):
+    review = _waiting(child)
+    login(client, iro)
+    url = _journey(review, "actions")
+    for what in ("Arrange a dental check", "Renew the passport"):
+        assert client.post(url, _action(what, today + timedelta(days=30))).status_code == 302
+    for nothing in ("²", "9" * 4301, "-1", "2"):
+        assert client.post(url, {"remove": nothing}).status_code == 302
+    assert [a["what"] for a in ReviewDraft.objects.get(review=review).data["actions"]["added"]] == [
+        "Arrange a dental check",
+        "Renew the passport",
+    ]
+    assert client.post(url, {"remove": "0"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Renew the passport" in page and "Arrange a dental check" not in page

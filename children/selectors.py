@@ -485,7 +485,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
     rows = with_midway_check(children).order_by(*CASELOAD_SORTS[sort])
-    if by_iro is None:
+    if user.is_iro:
         # An IRO's own caseload, tens of children: read whole in one query, counted by status here,
         # rather than counted by a second query and read a page at a time.
         whole = list(rows)

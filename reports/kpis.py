@@ -511,8 +511,8 @@ class IROCaseload:
     employment: str = ""
 
     def as_row(self) -> tuple:
-        """The caseload as plain values (an IRO's), which a national service's 3,000 IROs' caseloads
-        are read back from the cache as in a millisecond, against ten as objects."""
+        """The caseload as plain values, as the dashboard keeps it: a national service's 3,000 IROs'
+        caseloads are read back from the cache in about a millisecond as rows, ten as objects."""
         return (self.iro.pk, self.iro.name, self.children, self.overdue, self.due_soon, self.fte, self.employment)
 
     @classmethod

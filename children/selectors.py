@@ -604,23 +604,22 @@ def add_flags(children: list[Child], *, today: date) -> None:
 
 def flagged(ids: list[int], *, today: date) -> QuerySet:
     """(child id, flag) for each of these children missing now, with a meeting booked late, or with
-    an action overdue: add_flags' union, each part unordered (SQLite allows no ORDER BY in one)."""
+    an action overdue: add_flags' union, each part unordered (SQLite allows no ORDER BY in one), each
+    from the children's own rows by their index on the child."""
     return (
         MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True)
         .order_by()
         .values_list("child", Value(Flag.MISSING))
         .union(
-            Child.objects.filter(
-                pk__in=ids,
-                reviews__held_on__isnull=True,
-                reviews__meetings__status="booked",
-                reviews__meetings__planned_on__gt=F("reviews__due_on"),
-            )
+            _reviews()
+            .filter(child__in=ids, held_on__isnull=True)
+            .filter(meetings__status="booked", meetings__planned_on__gt=F("due_on"))
             .order_by()
-            .values_list("pk", Value(Flag.MEETING_LATE)),
-            Child.objects.filter(pk__in=ids, reviews__actions__status="open", reviews__actions__due_on__lt=today)
+            .values_list("child", Value(Flag.MEETING_LATE)),
+            _reviews()
+            .filter(child__in=ids, actions__status="open", actions__due_on__lt=today)
             .order_by()
-            .values_list("pk", Value(ACTIONS_OVERDUE)),
+            .values_list("child", Value(ACTIONS_OVERDUE)),
         )
     )
 

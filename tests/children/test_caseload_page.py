@@ -40,6 +40,7 @@ def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro
     page = client.get(reverse("children:caseload"), {"iro": "none"}).content.decode()
     assert "Children without an IRO" in page
     assert "Una" in page and "Zed" not in page and "Olu" not in page
+    assert '<td class="govuk-table__cell">Not allocated</td>' in page
 
 
 def test_the_iro_filter_lists_each_iro_with_their_caseload_size_names_escaped(client, iro, qa_manager, today):
@@ -50,6 +51,7 @@ def test_the_iro_filter_lists_each_iro_with_their_caseload_size_names_escaped(cl
     page = client.get(reverse("children:caseload"), {"iro": odd.pk}).content.decode()
     assert f'<option value="{odd.pk}" selected>&lt;b&gt;Bea O&#x27;Neil &amp; Co (2)</option>' in page
     assert f'<option value="{iro.pk}">Ada Owen (0)</option>' in page
+    assert '<td class="govuk-table__cell">&lt;b&gt;Bea O&#x27;Neil &amp; Co</td>' in page, "the rows' IRO"
     assert "<b>Bea" not in page
 
 
@@ -253,3 +255,13 @@ def test_the_caseload_shows_siblings_together(client, iro, today):
     page = login(client, iro).get(reverse("children:caseload")).context["page"]
     # By due date Cal comes before Bea; Bea follows her sister instead.
     assert [c.first_name for c in page] == ["Ann", "Bea", "Cal"]
+
+
+def test_the_caseload_rows_escape_the_names_they_show(client, iro, today):
+    kit = make_child(iro=iro, looked_after_from=today, first_name="<i>Kit", preferred_name="K&")
+    sam = make_child(iro=iro, looked_after_from=today, first_name="<b>Sam")
+    sibling_change(actor=iro, child=sam, la_child_id=kit.la_child_id, link=True)
+    page = login(client, iro).get(reverse("children:caseload")).content.decode()
+    assert "&lt;i&gt;Kit" in page and "(K&amp;)" in page and "Siblings: &lt;b&gt;Sam" in page
+    assert "<i>Kit" not in page and "<b>Sam" not in page
+    assert f'href="/children/{kit.public_id}/"' in page

@@ -6,9 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from children.models import Child
 from core.calendar import add_working_days
@@ -163,12 +161,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} review {self.sequence} of period from {self.period_start:%d/%m/%Y}"
-
-    @cached_property
-    def url(self) -> str:
-        """The review's page. Worked out once for each review (its public id never changes): the
-        child's page links each review held from its table and from the timeline."""
-        return reverse("reviews:detail", args=[self.public_id])
 
     @property
     def is_held(self) -> bool:

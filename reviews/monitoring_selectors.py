@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from children.models import Child
 from children.selectors import allocation_history
+from core.links import link_for_each
 from core.midway import midway_due, midway_status
 
 from .models import MidwayCheck, Review
@@ -106,6 +107,7 @@ def involvement_timeline(
             events.append(
                 InvolvementEvent("allocation_ended", allocation.end_on, f"{allocation.iro} no longer the IRO")
             )
+    review_page = link_for_each("reviews:detail")
     for review in (r for r in reviews if r.held_on is not None):
         clock = "short-break arrangement" if review.short_breaks else "period of care"
         details = [f"Review {review.sequence} of the {clock} from {review.period_start:%-d %B %Y}"]
@@ -119,7 +121,7 @@ def involvement_timeline(
                 "Review held",
                 details=details,
                 by=str(review.chair or ""),
-                url=review.url,
+                url=review_page(review.public_id),
             )
         )
     for check in checks:

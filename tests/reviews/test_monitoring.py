@@ -289,6 +289,27 @@ def test_an_iro_records_a_case_note_in_the_browser_form(client, monitored, iro, 
     assert "Case note: contact with carer (Jo Ellis)" in page and "Settled; school going well." in page
 
 
+def test_the_childs_page_shows_the_timeline_and_reviews_held_escaped_with_their_links(client, monitored, iro, today):
+    case_note_record(
+        actor=iro,
+        child=monitored,
+        contact_on=today,
+        contact_with="carer",
+        contact_name="Jo & Al",
+        method="phone",
+        summary="Line <b>one</b>\nline two",
+        today=today,
+    )
+    page = login(client, iro).get(reverse("children:detail", args=[monitored.public_id])).content.decode()
+    assert "Line &lt;b&gt;one&lt;/b&gt;<br>line two" in page and "<b>one" not in page
+    assert "Case note: contact with carer (Jo &amp; Al)" in page
+    assert f'<time datetime="{today.isoformat()}">{today.day} {today:%B} {today.year}</time>' in page
+    review = monitored.reviews.get(held_on__isnull=False)
+    for name in ("reviews:detail", "reviews:edit", "escalations:raise_from_review"):
+        assert page.count(f'href="{reverse(name, args=[review.public_id])}"') == (2 if name == "reviews:detail" else 1)
+    assert f"Review 1 of the period from {review.period_start:%d/%m/%Y}" in page
+
+
 def test_an_iro_records_the_midway_check_and_is_taken_to_escalate(client, monitored, iro, today):
     detail = reverse("children:detail", args=[monitored.public_id])
     page = login(client, iro).get(detail).content.decode()

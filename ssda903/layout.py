@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 # The tables this service holds, by the DfE's name for each, with their columns in the DfE's order.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -82,6 +83,9 @@ def parse_date(value: str) -> date | None:
         return None
 
 
+# Kept for each date: a return writes a date in most of its cells, the same dates again and again (a
+# child's date of birth on each of their rows), tens of thousands a year's return.
+@cache
 def format_date(day: date | None) -> str:
     return "" if day is None else f"{day.day:02}/{day.month:02}/{day.year}"
 

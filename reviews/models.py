@@ -6,7 +6,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from children.models import Child
 from core.calendar import add_working_days
@@ -183,17 +182,9 @@ class Review(models.Model):
     def _working_days_after_held(self, days: int) -> date | None:
         return None if self.held_on is None else paperwork_due_on(self.held_on, days)
 
-    @property
-    def decisions_late(self) -> bool:
-        """Sent after the deadline, or (held recently) not sent and the deadline has passed."""
-        return self.paperwork_late(today=timezone.localdate())[0]
-
-    @property
-    def record_late(self) -> bool:
-        return self.paperwork_late(today=timezone.localdate())[1]
-
     def paperwork_late(self, *, today: date) -> tuple[bool, bool]:
-        """Whether the decisions, and the full record, are late as judged on `today`."""
+        """Whether the decisions, and the full record, are late as judged on `today`: sent after the
+        deadline, or (held recently) not sent and the deadline has passed."""
         if self.held_on is None:
             return False, False
         return paperwork_late_by_dates(self.held_on, self.decisions_sent_on, self.record_sent_on, today=today)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from children.models import Child
 from children.selectors import allocation_history
+from core.dates import long_date
 from core.links import link_for_each
 from core.midway import midway_due, midway_status
 
@@ -110,10 +111,10 @@ def involvement_timeline(
     review_page = link_for_each("reviews:detail")
     for review in (r for r in reviews if r.held_on is not None):
         clock = "short-break arrangement" if review.short_breaks else "period of care"
-        details = [f"Review {review.sequence} of the {clock} from {review.period_start:%-d %B %Y}"]
+        details = [f"Review {review.sequence} of the {clock} from {long_date(review.period_start)}"]
         details.append(f"Participation: {review.get_participation_display()}")
         if review.held_late:
-            details.append(f"Held late (due {review.due_on:%-d %B %Y})")
+            details.append(f"Held late (due {long_date(review.due_on)})")
         events.append(
             InvolvementEvent(
                 "review",

@@ -63,7 +63,9 @@ class Ssda903Return:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(COLUMNS[table])
         # Each row's values in the columns' order by itemgetter: half the time of csv.DictWriter,
-        # which checks each row's keys. Every row has every column (_build).
+        # which checks each row's keys. _build gives every row every column of its table and no
+        # other (a missing one raises KeyError), and every table has several (itemgetter of one
+        # column would give a bare string, not a row).
         writer.writerows(map(itemgetter(*COLUMNS[table]), self.tables[table]))
         return out.getvalue()
 

@@ -1,10 +1,12 @@
 """The caseload page's repeated parts, in Python: the GOV.UK tags of a review's status and of a
 midway check's, the table's rows (fifty a page), and the IRO filter's options (one for each IRO:
 thousands in a national service). A template loop costs about 0.2 ms a row, more than the rest of
-the page's rows together; these cost a few microseconds each."""
+the page's rows together; these cost a few microseconds each. Values are escaped as the template
+engine escapes them (conditional_escape: a safe string as it is)."""
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape as escape
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.dates import uk_date
@@ -74,7 +76,7 @@ def caseload_rows(context, children, covering_list=False) -> str:
 
 
 def _caseload_row(child, link, with_iro: bool, covering_list: bool) -> str:
-    name = f'<a class="govuk-link" href="{link(child.public_id)}">{escape(child.display_name)}</a>'
+    name = f'<a class="govuk-link" href="{escape(link(child.public_id))}">{escape(child.display_name)}</a>'
     if child.sibling_list:
         names = ", ".join(escape(sibling.full_name) for sibling in child.sibling_list)
         name += f'<br><span class="govuk-body-s" data-siblings>Siblings: {names}</span>'

@@ -52,11 +52,19 @@ def test_the_childs_reviews_flag_it_and_the_dashboard_counts_it_with_its_list(cl
     with time_machine.travel(datetime(2014, 6, 20, 10, tzinfo=ZoneInfo("Europe/London")), tick=True):
         page = login(client, iro).get(reverse("children:detail", args=[late.child.public_id])).content.decode()
         assert 'data-paperwork-late="decisions"' in page and 'data-paperwork-late="record"' not in page
+        assert (
+            '06/05/2014 <strong class="govuk-tag govuk-tag--red" data-paperwork-late="decisions">Late'
+            '<span class="govuk-visually-hidden">: due by 02/05/2014</span></strong>'
+        ) in page
+        escalate = reverse("escalations:raise_from_review", args=[late.public_id])
+        assert f'href="{escalate}"' in page, "an IRO escalates a concern from a review held"
         page = client.get(reverse("children:detail", args=[on_time.child.public_id])).content.decode()
         assert "data-paperwork-late" not in page
         page = client.get(reverse("children:detail", args=[unsent.child.public_id])).content.decode()
         assert 'data-paperwork-late="decisions"' in page and 'data-paperwork-late="record"' in page
-        page = login(client, qa_manager).get(reverse("reports:dashboard")).content.decode()
+        page = login(client, qa_manager).get(reverse("children:detail", args=[late.child.public_id])).content.decode()
+        assert 'data-paperwork-late="decisions"' in page and f'href="{escalate}"' not in page
+        page = client.get(reverse("reports:dashboard")).content.decode()
         assert 'data-kpi="decisions_late">2<' in page and 'data-kpi="record_late">1<' in page
         listed = client.get(reverse("reports:figures"), {"year": 2015, "figure": "record_late"}).content.decode()
         assert unsent.child.la_child_id in listed and late.child.la_child_id not in listed

@@ -9,9 +9,9 @@ from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.dates import uk_date
 from core.links import link_for_each
 from core.midway import MidwayStatus
+from core.templatetags.uk_dates import uk_date  # nothing for no date, as in the templates
 
 from ..selectors import DueStatus
 
@@ -95,9 +95,9 @@ def _caseload_row(child, link, with_iro: bool, covering_list: bool) -> str:
         '<tr class="govuk-table__row">'
         f'<td class="govuk-table__cell">{escape(child.la_child_id)}</td>'
         f'<td class="govuk-table__cell">{name}</td>'
-        f'<td class="govuk-table__cell">{uk_date(child.date_of_birth) if child.date_of_birth else ""}</td>'
+        f'<td class="govuk-table__cell">{uk_date(child.date_of_birth)}</td>'
         f"{iro}"
-        f'<td class="govuk-table__cell">{uk_date(child.next_due_on) if child.next_due_on else "–"}</td>'
+        f'<td class="govuk-table__cell">{uk_date(child.next_due_on) or "–"}</td>'
         f'<td class="govuk-table__cell">{status}</td>'
         f'<td class="govuk-table__cell" data-midway>{midway}</td>'
         "</tr>"

@@ -6,12 +6,12 @@ template engine escapes it (conditional_escape: a safe string as it is)."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
-from core.dates import long_date, uk_date
+from core.dates import long_date
 from core.links import link_for_each
+from core.templatetags.uk_dates import uk_date  # nothing for no date, as in the templates
 
 register = template.Library()
 
@@ -27,7 +27,8 @@ def held_review_rows(context, reviews) -> str:
     ]
     if context["user"].is_iro:
         links.append(("Escalate", "a concern from the review held on", link_for_each("escalations:raise_from_review")))
-    today = timezone.localdate()
+    # The page's day (the view's `today`), on which its due status and flags are judged too.
+    today = context["today"]
     return mark_safe("".join(_held_review_row(review, links, today) for review in reviews))
 
 
@@ -62,7 +63,7 @@ def _held_review_row(review, links, today) -> str:
 def _sent(sent_on, late: bool, paper: str, review) -> str:
     """When the decisions or the record went out, and a tag if late, with its deadline for screen
     readers."""
-    text = uk_date(sent_on) if sent_on else "Not yet"
+    text = uk_date(sent_on) or "Not yet"
     if late:
         due_on = uk_date(getattr(review, f"{paper}_due_on"))
         text += (

@@ -472,7 +472,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             )
             if filters.search:
                 covered = matching(covered, filters.search)
-            covering = list(with_midway_check(covered).order_by(*CASELOAD_SORTS["due"]))
+            covering = list(with_flags(with_midway_check(covered)).order_by(*CASELOAD_SORTS["due"]))
     else:
         children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon, paged=True)
     unallocated = iros is not None and filters.iro == "none"
@@ -484,7 +484,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     sort = filters.sort
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
-    rows = with_midway_check(children).order_by(*CASELOAD_SORTS[sort])
+    rows = with_flags(with_midway_check(children)).order_by(*CASELOAD_SORTS[sort])
     if user.is_iro:
         # An IRO's own caseload, tens of children: read whole in one query, counted by status here,
         # rather than counted by a second query and read a page at a time.
@@ -581,47 +581,51 @@ class Flag:
     SHOWN = (MISSING, MEETING_LATE, PAPERWORK_LATE)  # in this order
 
 
-ACTIONS_OVERDUE = "Actions overdue"  # shown apart, in orange
+def with_flags(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Adds to a query of children what `add_flags` reads: `flag_missing` (a missing episode not
+    ended), `flag_meeting_late` (a review not yet held with a meeting booked after its due date) and
+    `flag_action_due_on` (the earliest due date of an open action). On PostgreSQL the child's own
+    columns, kept by triggers (reviews migration 0010, where the rules are written in SQL); on SQLite,
+    the quick start's database, read from the rows: a few hundred children at most."""
+    if connection.vendor == "postgresql":
+        return children.annotate(
+            flag_missing=F("missing_now"),
+            flag_meeting_late=F("meeting_booked_late"),
+            flag_action_due_on=F("first_open_action_due_on"),
+        )
+    return children.annotate(**flags_read_from_rows())
+
+
+def flags_read_from_rows() -> dict:
+    """`with_flags`' annotations read from the missing episodes, meetings and actions, by the rules
+    the triggers keep in the child's columns on PostgreSQL."""
+    reviews = _reviews().filter(child=OuterRef("pk"))
+    late_meeting = reviews.filter(held_on__isnull=True, meetings__status="booked", meetings__planned_on__gt=F("due_on"))
+    open_actions = reviews.filter(actions__status="open").order_by("actions__due_on").values("actions__due_on")
+    return {
+        "flag_missing": Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), end_on__isnull=True)),
+        "flag_meeting_late": Exists(late_meeting),
+        "flag_action_due_on": Subquery(open_actions[:1]),
+    }
 
 
 def add_flags(children: list[Child], *, today: date) -> None:
-    """Sets on each of these children what an IRO must not miss about them: `flags`, the red tags
-    beside the review's status (missing and not back yet; a review not yet held with a meeting booked
-    after its due date; a recent review's decisions or record late), and `actions_overdue` (an action
-    of a review still open past its due date). Two queries whatever the number of children, through
-    the relations the reviews app declares: the first one joins per question (a union), so that the
-    database probes each child's rows by index rather than reading every review."""
-    ids = [child.pk for child in children]
-    found = set(flagged(ids, today=today))
-    recent = _reviews().filter(child__in=ids, held_on__gte=today - timedelta(days=90), held_on__lt=today)
+    """Sets on each child of a `with_flags` list what an IRO must not miss about them: `flags`, the
+    red tags beside the review's status (missing and not back yet; a meeting booked after the review's
+    due date; a recent review's decisions or record late), and `actions_overdue` (an action of a
+    review still open past its due date). One query, for the paperwork, whatever the number of
+    children: its lateness counts in working days from the day the review was held."""
+    late_paperwork = set()
+    recent = _reviews().filter(
+        child__in=[child.pk for child in children], held_on__gte=today - timedelta(days=90), held_on__lt=today
+    )
     for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
         if any(review.paperwork_late(today=today)):
-            found.add((review.child_id, Flag.PAPERWORK_LATE))
+            late_paperwork.add(review.child_id)
     for child in children:
-        child.actions_overdue = (child.pk, ACTIONS_OVERDUE) in found
-        child.flags = [flag for flag in Flag.SHOWN if (child.pk, flag) in found]
-
-
-def flagged(ids: list[int], *, today: date) -> QuerySet:
-    """(child id, flag) for each of these children missing now, with a meeting booked late, or with
-    an action overdue: add_flags' union, each part unordered (SQLite allows no ORDER BY in one), each
-    from the children's own rows by their index on the child."""
-    return (
-        MissingEpisode.objects.filter(child__in=ids, end_on__isnull=True)
-        .order_by()
-        .values_list("child", Value(Flag.MISSING))
-        .union(
-            _reviews()
-            .filter(child__in=ids, held_on__isnull=True)
-            .filter(meetings__status="booked", meetings__planned_on__gt=F("due_on"))
-            .order_by()
-            .values_list("child", Value(Flag.MEETING_LATE)),
-            _reviews()
-            .filter(child__in=ids, actions__status="open", actions__due_on__lt=today)
-            .order_by()
-            .values_list("child", Value(ACTIONS_OVERDUE)),
-        )
-    )
+        child.actions_overdue = child.flag_action_due_on is not None and child.flag_action_due_on < today
+        shown = (child.flag_missing, child.flag_meeting_late, child.pk in late_paperwork)
+        child.flags = [flag for flag, on in zip(Flag.SHOWN, shown, strict=True) if on]
 
 
 def short_break_arrangements_with_breaks(

@@ -1,0 +1,156 @@
+"""Keeps, beside children_child.next_review_due_on (migration 0007), what a caseload flags for each
+child: missing_now (a missing episode not ended), meeting_booked_late (a review not yet held with a
+meeting booked after its due date), first_open_action_due_on (the earliest due date of an open action
+of the child's reviews). One function works out all four for a child (children_kept); statement-level
+triggers on every table they are read from (reviews, meetings, actions, missing episodes) refresh the
+children whose rows a statement touched, once each, writing a child's row only if something changed.
+A row trigger on the children works them out again whenever a child is inserted or one of them is
+written, so a child object saved with values it read earlier cannot put them back.
+
+A bulk copy that drops the indexes these read (demo.replicate) sets `iro.children_kept_later` for its
+transaction: the triggers then leave the children alone, and it refreshes every child once at the
+end. PostgreSQL only: on SQLite (the quick start) the caseload reads the rows instead."""
+
+import importlib
+
+from django.db import migrations
+
+SQL = """
+-- The rules, for one child: the due date of the review not held with the latest clock; missing now;
+-- a meeting booked late; the earliest open action's due date.
+CREATE OR REPLACE FUNCTION children_kept(child bigint, OUT next_review_due_on date, OUT missing_now boolean,
+        OUT meeting_booked_late boolean, OUT first_open_action_due_on date) LANGUAGE sql STABLE AS $$
+    SELECT
+        (SELECT due_on FROM reviews_review WHERE child_id = child AND held_on IS NULL
+            ORDER BY period_start DESC LIMIT 1),
+        EXISTS (SELECT FROM children_missingepisode WHERE child_id = child AND end_on IS NULL),
+        EXISTS (SELECT FROM reviews_review r JOIN reviews_meeting m ON m.review_id = r.id
+            WHERE r.child_id = child AND r.held_on IS NULL AND m.status = 'booked' AND m.planned_on > r.due_on),
+        (SELECT min(a.due_on) FROM reviews_review r JOIN reviews_reviewaction a ON a.review_id = r.id
+            WHERE r.child_id = child AND a.status = 'open')
+$$;
+
+CREATE OR REPLACE FUNCTION children_kept_later() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(current_setting('iro.children_kept_later', true), '') = 'on'
+$$;
+
+-- The children given, each once; a child's row is written only if something changed. The row
+-- trigger below sees these rows come from here (a trigger's own write) and leaves them as they are.
+CREATE OR REPLACE FUNCTION children_kept_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE children_child c SET next_review_due_on = k.next_review_due_on, missing_now = k.missing_now,
+        meeting_booked_late = k.meeting_booked_late, first_open_action_due_on = k.first_open_action_due_on
+    FROM (SELECT DISTINCT id FROM unnest(ids) AS id) changed, LATERAL children_kept(changed.id) k
+    WHERE c.id = changed.id
+        AND (c.next_review_due_on, c.missing_now, c.meeting_booked_late, c.first_open_action_due_on)
+            IS DISTINCT FROM (k.next_review_due_on, k.missing_now, k.meeting_booked_late, k.first_open_action_due_on)
+$$;
+
+-- Rows inserted, updated or deleted: their children, before and after. TG_ARGV[0] says how a row
+-- names its child: 'child' (child_id) or 'review' (review_id, the review's child).
+CREATE OR REPLACE FUNCTION children_kept_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[] := '{}';
+BEGIN
+    IF children_kept_later() THEN
+        RETURN NULL;
+    END IF;
+    IF TG_ARGV[0] = 'review' THEN
+        IF TG_OP <> 'DELETE' THEN
+            ids := ids || ARRAY(SELECT r.child_id FROM new_rows n JOIN reviews_review r ON r.id = n.review_id);
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            ids := ids || ARRAY(SELECT r.child_id FROM old_rows o JOIN reviews_review r ON r.id = o.review_id);
+        END IF;
+    ELSE
+        IF TG_OP <> 'DELETE' THEN
+            ids := ids || ARRAY(SELECT child_id FROM new_rows);
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            ids := ids || ARRAY(SELECT child_id FROM old_rows);
+        END IF;
+    END IF;
+    PERFORM children_kept_refresh(ids);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION children_kept_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT children_kept_later() THEN
+        PERFORM children_kept_refresh(ARRAY(SELECT id FROM children_child));
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- A child inserted, or saved with values it read: the values as the rows give them now.
+CREATE OR REPLACE FUNCTION children_kept_worked_out() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT children_kept_later() THEN
+        SELECT * INTO NEW.next_review_due_on, NEW.missing_now, NEW.meeting_booked_late, NEW.first_open_action_due_on
+        FROM children_kept(NEW.id);
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER children_kept_worked_out BEFORE INSERT
+    OR UPDATE OF next_review_due_on, missing_now, meeting_booked_late, first_open_action_due_on ON children_child
+    FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION children_kept_worked_out();
+"""
+
+TABLES = [
+    ("reviews_review", "child"),
+    ("reviews_meeting", "review"),
+    ("reviews_reviewaction", "review"),
+    ("children_missingepisode", "child"),
+]
+TRIGGERS = """
+CREATE TRIGGER children_kept_insert AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows('{via}');
+CREATE TRIGGER children_kept_update AFTER UPDATE ON {table}
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows('{via}');
+CREATE TRIGGER children_kept_delete AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows('{via}');
+CREATE TRIGGER children_kept_truncate AFTER TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION children_kept_truncated();
+"""
+REFRESH_ALL = "SELECT children_kept_refresh(ARRAY(SELECT id FROM children_child));"
+
+REMOVE = "".join(
+    f"""
+DROP TRIGGER IF EXISTS children_kept_insert ON {table};
+DROP TRIGGER IF EXISTS children_kept_update ON {table};
+DROP TRIGGER IF EXISTS children_kept_delete ON {table};
+DROP TRIGGER IF EXISTS children_kept_truncate ON {table};"""
+    for table, _via in TABLES
+) + """
+DROP TRIGGER IF EXISTS children_kept_worked_out ON children_child;
+DROP FUNCTION IF EXISTS children_kept_rows();
+DROP FUNCTION IF EXISTS children_kept_truncated();
+DROP FUNCTION IF EXISTS children_kept_worked_out();
+DROP FUNCTION IF EXISTS children_kept_refresh(bigint[]);
+DROP FUNCTION IF EXISTS children_kept_later();
+DROP FUNCTION IF EXISTS children_kept(bigint);
+"""
+
+# Migration 0007's triggers, which kept the next due date alone: replaced by the above.
+next_due = importlib.import_module("reviews.migrations.0007_child_next_review_due")
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(next_due.REMOVE)
+        schema_editor.execute(SQL + "".join(TRIGGERS.format(table=t, via=via) for t, via in TABLES) + REFRESH_ALL)
+
+
+def remove(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(REMOVE)
+        schema_editor.execute(next_due.SQL)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("children", "0014_child_kept_flags"),
+        ("reviews", "0009_short_break_review_index"),
+    ]
+
+    operations = [migrations.RunPython(install, remove)]

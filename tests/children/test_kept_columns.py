@@ -1,0 +1,220 @@
+"""The child's kept columns: the next review due date (`Child.next_review_due_on`), which the
+caseloads sort by, and the caseload's flags (missing now, a meeting booked late, the earliest open
+action's due date), kept by triggers equal to what the rows give, whatever writes them."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.db.models import Subquery
+from django.utils import timezone
+
+from children.models import Child, MissingEpisode
+from children.selectors import _waiting_review, flags_read_from_rows
+from reviews.models import Meeting, Review, ReviewAction
+from tests.factories import hold_review, make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def waiting_due_on() -> Subquery:
+    """The review due next, as the caseload reads it from the reviews where nothing is stored (SQLite)."""
+    return Subquery(_waiting_review().values("due_on")[:1])
+
+
+KEPT = ["next_review_due_on", "missing_now", "meeting_booked_late", "first_open_action_due_on"]
+READ = ["read_due_on", "flag_missing", "flag_meeting_late", "flag_action_due_on"]
+
+
+def assert_kept(*children: Child) -> None:
+    rows = Child.objects.filter(pk__in=[c.pk for c in children]).annotate(
+        read_due_on=waiting_due_on(), **flags_read_from_rows()
+    )
+    assert [(c.la_child_id, *(getattr(c, k) for k in KEPT)) for c in rows] == [
+        (c.la_child_id, *(getattr(c, r) for r in READ)) for c in rows
+    ]
+
+
+def kept(child: Child) -> tuple:
+    return Child.objects.values_list(*KEPT[1:]).get(pk=child.pk)
+
+
+def row_version(child: Child) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text::bigint FROM children_child WHERE id = %s", [child.pk])
+        return cursor.fetchone()[0]
+
+
+def test_the_services_writes_keep_the_next_due_date(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    child.refresh_from_db()
+    # The first review: 20 working days after the child became looked after.
+    assert child.next_review_due_on == date(2026, 2, 2)
+    assert_kept(child)
+
+    hold_review(child, date(2026, 1, 30), chair=iro)
+    child.refresh_from_db()
+    assert child.next_review_due_on == date(2026, 4, 30)  # the second: three months after the first
+    assert_kept(child)
+
+
+def test_any_write_to_the_reviews_keeps_it_a_bulk_write_once_for_each_child(iro):
+    children = [make_child(iro=iro, looked_after_from=date(2026, 1, 5)) for _ in range(3)]
+    waiting = Review.objects.filter(child__in=children, held_on__isnull=True)
+    assert waiting.count() == 3
+
+    waiting.update(due_on=date(2026, 2, 20))
+    assert set(Child.objects.filter(pk__in=[c.pk for c in children]).values_list("next_review_due_on", flat=True)) == {
+        date(2026, 2, 20)
+    }
+    assert_kept(*children)
+
+    Review.objects.filter(child=children[0], held_on__isnull=True).delete()
+    children[0].refresh_from_db()
+    assert children[0].next_review_due_on is None
+    assert_kept(*children)
+
+    Review.objects.bulk_create(
+        [Review(child=children[0], period_start=date(2026, 1, 5), sequence=1, due_on=date(2026, 3, 2))]
+    )
+    children[0].refresh_from_db()
+    assert children[0].next_review_due_on == date(2026, 3, 2)
+    assert_kept(*children)
+
+
+def test_a_review_moved_to_another_child_leaves_both_right(iro):
+    first, second = (make_child(iro=iro, looked_after_from=date(2026, 1, 5)) for _ in range(2))
+    Review.objects.filter(child=second).delete()
+    Review.objects.filter(child=first, held_on__isnull=True).update(child=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.next_review_due_on, second.next_review_due_on) == (None, date(2026, 2, 2))
+    assert_kept(first, second)
+
+
+def test_a_child_saved_with_a_date_read_before_their_reviews_changed_keeps_the_right_one(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    stale = Child.objects.get(pk=child.pk)
+    hold_review(child, date(2026, 1, 30), chair=iro)
+    stale.first_name = "Renamed"
+    stale.save()  # writes every column, the next due date it read too
+    child.refresh_from_db()
+    assert (child.first_name, child.next_review_due_on) == ("Renamed", date(2026, 4, 30))
+    Child.objects.filter(pk=child.pk).update(next_review_due_on=date(2030, 1, 1))
+    child.refresh_from_db()
+    assert child.next_review_due_on == date(2026, 4, 30)
+    assert_kept(child)
+
+
+def test_a_child_written_after_their_reviews_gets_their_date(iro):
+    # Foreign keys are checked at commit: the 903 import and the demo's copy may write the reviews first.
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    review = Review.objects.get(child=child, held_on__isnull=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) + 1000 FROM children_child")
+        new_id = cursor.fetchone()[0]
+    Review.objects.create(child_id=new_id, period_start=review.period_start, sequence=1, due_on=date(2026, 3, 9))
+    Child.objects.create(
+        id=new_id, la_child_id="LATE1", first_name="Late", last_name="Row", date_of_birth=date(2010, 1, 1), sex="M"
+    )
+    assert Child.objects.get(pk=new_id).next_review_due_on == date(2026, 3, 9)
+
+
+def test_editing_a_review_without_changing_its_dates_leaves_the_child_unwritten(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    before = row_version(child)
+    Review.objects.filter(child=child).update(updated_at=timezone.now())
+    assert row_version(child) == before
+
+
+def test_emptying_the_reviews_clears_every_child(iro):
+    children = [make_child(iro=iro, looked_after_from=date(2026, 1, 5)) for _ in range(2)]
+    with connection.cursor() as cursor:
+        # The deferred foreign-key checks of the rows just written first: TRUNCATE waits for none.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE reviews_review CASCADE")
+    assert list(Child.objects.filter(pk__in=[c.pk for c in children]).values_list("next_review_due_on", flat=True)) == [
+        None,
+        None,
+    ]
+
+
+def test_a_missing_episode_flags_the_child_until_it_ends(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    assert kept(child) == (False, False, None)
+    episode = MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 2, 1))
+    assert kept(child) == (True, False, None)
+    assert_kept(child)
+    MissingEpisode.objects.filter(pk=episode.pk).update(end_on=date(2026, 2, 3))
+    assert kept(child) == (False, False, None)
+    MissingEpisode.objects.filter(pk=episode.pk).update(end_on=None)
+    assert kept(child)[0] is True
+    episode.delete()
+    assert kept(child)[0] is False
+    assert_kept(child)
+
+
+def test_a_meeting_booked_after_the_due_date_flags_the_child_until_it_moves_or_the_review_is_held(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))  # due 2 February
+    review = Review.objects.get(child=child, held_on__isnull=True)
+    meeting = Meeting.objects.create(review=review, planned_on=date(2026, 2, 5), status="booked")
+    assert kept(child)[1] is True
+    assert_kept(child)
+    Meeting.objects.filter(pk=meeting.pk).update(planned_on=date(2026, 1, 30))
+    assert kept(child)[1] is False
+    Meeting.objects.filter(pk=meeting.pk).update(planned_on=date(2026, 2, 5), status="cancelled")
+    assert kept(child)[1] is False
+    Meeting.objects.filter(pk=meeting.pk).update(status="booked")
+    assert kept(child)[1] is True
+    Review.objects.filter(pk=review.pk).update(due_on=date(2026, 2, 9))  # the due date moves past it
+    assert kept(child)[1] is False
+    Review.objects.filter(pk=review.pk).update(due_on=date(2026, 2, 2))
+    assert kept(child)[1] is True
+    Review.objects.filter(pk=review.pk).update(held_on=date(2026, 2, 5), participation="PN1")
+    assert kept(child)[1] is False
+    assert_kept(child)
+
+
+def test_the_earliest_open_action_is_kept_whatever_writes_the_actions(iro):
+    first, second = (make_child(iro=iro, looked_after_from=date(2026, 1, 5)) for _ in range(2))
+    action = {"what": "Arrange a PEP", "responsible_role": "social_worker"}
+    hold_review(first, date(2026, 1, 30), chair=iro, actions=[{**action, "due_on": date(2026, 3, 2)}])
+    hold_review(second, date(2026, 1, 30), chair=iro, actions=[{**action, "due_on": date(2026, 2, 27)}])
+    assert (kept(first)[2], kept(second)[2]) == (date(2026, 3, 2), date(2026, 2, 27))
+    earlier = ReviewAction.objects.create(
+        review=first.reviews.get(held_on__isnull=False), what="Visit", responsible_role="iro", due_on=date(2026, 2, 10)
+    )
+    assert kept(first)[2] == date(2026, 2, 10)
+    # Closed together, in one statement: each child once.
+    ReviewAction.objects.filter(review__child__in=[first, second], due_on__lt=date(2026, 3, 1)).update(
+        status="done", outcome_on=date(2026, 2, 20)
+    )
+    assert (kept(first)[2], kept(second)[2]) == (date(2026, 3, 2), None)
+    earlier.delete()
+    ReviewAction.objects.filter(review__child=first).delete()
+    assert kept(first)[2] is None
+    assert_kept(first, second)
+
+
+def test_a_child_saved_with_flags_read_before_their_rows_changed_keeps_the_right_ones(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    stale = Child.objects.get(pk=child.pk)
+    MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 2, 1))
+    stale.first_name = "Renamed"
+    stale.save()  # writes every column, missing_now as it read it too
+    assert kept(child)[0] is True
+    Child.objects.filter(pk=child.pk).update(missing_now=False, first_open_action_due_on=date(2030, 1, 1))
+    assert kept(child) == (True, False, None)
+    assert_kept(child)
+
+
+def test_a_copy_that_defers_the_kept_columns_leaves_them_for_its_refresh(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL iro.children_kept_later = 'on'")
+        MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 2, 1))
+        assert kept(child)[0] is False
+        cursor.execute("SET LOCAL iro.children_kept_later = 'off'")
+        cursor.execute("SELECT children_kept_refresh(ARRAY[%s]::bigint[])", [child.pk])
+    assert kept(child)[0] is True
+    assert_kept(child)

@@ -133,14 +133,18 @@ class Child(models.Model):
     # that a caseload of any size is read in its default order (due soonest first) from this index.
     # Read it through children.selectors.with_next_review, which on SQLite reads the reviews instead.
     next_review_due_on = models.DateField(null=True, editable=False)
-    # What a caseload flags beside the review's status, kept by the same triggers from the missing
-    # episodes, the meetings and the reviews' actions (reviews migration 0010), so that a caseload's
-    # rows carry them without a query of their own: missing and not back yet; a review not yet held
-    # with a meeting booked after its due date; the earliest due date of an open action (overdue once
-    # it is past). Read them through children.selectors.with_flags, which on SQLite reads the rows.
+    # What a caseload's row shows beside the review's status, kept by the same triggers from the
+    # reviews, meetings, actions, missing episodes and midway checks (reviews migration 0010), so that
+    # a caseload reads it with its rows: missing and not back yet; a review not yet held with a meeting
+    # booked after its due date; the earliest due date of an open action (overdue once it is past); the
+    # day the review last held was held, if it is on the clock of the review due next (the midway check
+    # falls halfway from it), and whether a midway check is recorded after it. Read them through
+    # children.selectors.with_caseload_details, which on SQLite reads the rows instead.
     missing_now = models.BooleanField(default=False, editable=False)
     meeting_booked_late = models.BooleanField(default=False, editable=False)
     first_open_action_due_on = models.DateField(null=True, editable=False)
+    midway_from = models.DateField(null=True, editable=False)
+    midway_checked = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name_plural = "children"

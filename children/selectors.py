@@ -298,11 +298,11 @@ def next_review_due() -> F | Subquery:
 
 def with_next_review(children: QuerySet[Child], *, today: date, soon: date, paged: bool = False) -> QuerySet[Child]:
     """Children looked after or in a short-break arrangement on `today`, each with the due date of the
-    review due next (`next_due_on`), its `due_status` (overdue: due before today; due soon: due by `soon`;
-    else on track) and the current IRO, all in the one query whatever the number of children. `paged`:
-    for a list read a page at a time (reviewed_on_each)."""
+    review due next (`next_due_on`) and its `due_status` (overdue: due before today; due soon: due by
+    `soon`; else on track), in the one query whatever the number of children (with_current_iro adds
+    their IRO). `paged`: for a list read a page at a time (reviewed_on_each)."""
     return (
-        with_current_iro(children.filter(reviewed_on_each(today) if paged else reviewed_on(today)), day=today)
+        children.filter(reviewed_on_each(today) if paged else reviewed_on(today))
         .annotate(next_due_on=next_review_due())
         .annotate(
             due_status=Case(
@@ -343,7 +343,7 @@ def caseload_counts_by_iro(*, today: date, soon: date) -> dict[int | None, dict[
 
 def _caseload_counts_by_iro(today: date, soon: date) -> dict[int | None, dict[str, int]]:
     rows = (
-        with_next_review(Child.objects.all(), today=today, soon=soon)
+        with_current_iro(with_next_review(Child.objects.all(), today=today, soon=soon), day=today)
         .order_by()
         .values("current_allocation__iro", "due_status")
         .annotate(n=Count("pk"))
@@ -463,18 +463,26 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     if user.is_iro:
         # The IRO's own children, and apart from them those they cover for a colleague now.
         own = Exists(IROAllocation.objects.filter(allocated_on(today), child=OuterRef("pk"), iro=user))
+        # Their own IRO is themself: the list shows no IRO, and reads none.
         children = with_next_review(Child.objects.filter(own), today=today, soon=soon)
         # Most IROs cover no one: one cheap look at their covers spares the query of the children
         # covered, whose plan the database cannot size (it guesses thousands of rows).
         if covers_in_force(user, today).exists():
             covered = with_next_review(
-                Child.objects.filter(covered_by(user, today)).exclude(own), today=today, soon=soon
+                with_current_iro(Child.objects.filter(covered_by(user, today)).exclude(own), day=today),
+                today=today,
+                soon=soon,
             )
             if filters.search:
                 covered = matching(covered, filters.search)
-            covering = list(with_flags(with_midway_check(covered)).order_by(*CASELOAD_SORTS["due"]))
+            covering = list(with_caseload_details(covered).order_by(*CASELOAD_SORTS["due"]))
     else:
-        children = with_next_review(caseload_for(user, iro=chosen_iro, day=today), today=today, soon=soon, paged=True)
+        children = with_next_review(
+            with_current_iro(caseload_for(user, iro=chosen_iro, day=today), day=today),
+            today=today,
+            soon=soon,
+            paged=True,
+        )
     unallocated = iros is not None and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
@@ -484,7 +492,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     sort = filters.sort
     if sort not in CASELOAD_SORTS or (sort.lstrip("-") == "iro" and not user.sees_every_child):
         sort = "due"
-    rows = with_flags(with_midway_check(children)).order_by(*CASELOAD_SORTS[sort])
+    rows = with_caseload_details(children).order_by(*CASELOAD_SORTS[sort])
     if user.is_iro:
         # An IRO's own caseload, tens of children: read whole in one query, counted by status here,
         # rather than counted by a second query and read a page at a time.
@@ -581,36 +589,8 @@ class Flag:
     SHOWN = (MISSING, MEETING_LATE, PAPERWORK_LATE)  # in this order
 
 
-def with_flags(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Adds to a query of children what `add_flags` reads: `flag_missing` (a missing episode not
-    ended), `flag_meeting_late` (a review not yet held with a meeting booked after its due date) and
-    `flag_action_due_on` (the earliest due date of an open action). On PostgreSQL the child's own
-    columns, kept by triggers (reviews migration 0010, where the rules are written in SQL); on SQLite,
-    the quick start's database, read from the rows: a few hundred children at most."""
-    if connection.vendor == "postgresql":
-        return children.annotate(
-            flag_missing=F("missing_now"),
-            flag_meeting_late=F("meeting_booked_late"),
-            flag_action_due_on=F("first_open_action_due_on"),
-        )
-    return children.annotate(**flags_read_from_rows())
-
-
-def flags_read_from_rows() -> dict:
-    """`with_flags`' annotations read from the missing episodes, meetings and actions, by the rules
-    the triggers keep in the child's columns on PostgreSQL."""
-    reviews = _reviews().filter(child=OuterRef("pk"))
-    late_meeting = reviews.filter(held_on__isnull=True, meetings__status="booked", meetings__planned_on__gt=F("due_on"))
-    open_actions = reviews.filter(actions__status="open").order_by("actions__due_on").values("actions__due_on")
-    return {
-        "flag_missing": Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), end_on__isnull=True)),
-        "flag_meeting_late": Exists(late_meeting),
-        "flag_action_due_on": Subquery(open_actions[:1]),
-    }
-
-
 def add_flags(children: list[Child], *, today: date) -> None:
-    """Sets on each child of a `with_flags` list what an IRO must not miss about them: `flags`, the
+    """Sets on each child of a `with_caseload_details` list what an IRO must not miss about them: `flags`, the
     red tags beside the review's status (missing and not back yet; a meeting booked after the review's
     due date; a recent review's decisions or record late), and `actions_overdue` (an action of a
     review still open past its due date). One query, for the paperwork, whatever the number of
@@ -639,30 +619,57 @@ def short_break_arrangements_with_breaks(
     ]
 
 
-def with_midway_check(children: QuerySet[Child]) -> QuerySet[Child]:
-    """Adds to a `with_next_review` query (which gives the next review's due date) what `add_midway`
-    needs besides, in the same query: the next review's clock (period of care), the review last held
-    and its clock, and whether its midway check is recorded. Each is read straight from the reviews
-    (and midway checks) table by its index on the child."""
-    waiting = _waiting_review()
-    held = _reviews().filter(child=OuterRef("pk"), held_on__isnull=False).order_by("-held_on")
+def with_caseload_details(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Adds to a `with_next_review` query what a caseload's row shows beside the review's status, for
+    `add_flags` and `add_midway`: `flag_missing` (a missing episode not ended), `flag_meeting_late` (a
+    review not yet held with a meeting booked after its due date), `flag_action_due_on` (the earliest
+    due date of an open action), `midway_last_held_on` (the day the review last held was held, if it
+    is on the clock of the review due next) and `midway_done` (a midway check recorded after it). On
+    PostgreSQL the child's own columns, kept by triggers (reviews migration 0010, where the rules are
+    written in SQL); on SQLite, the quick start's database, read from the rows by the same rules: a
+    few hundred children at most."""
+    if connection.vendor == "postgresql":
+        return children.annotate(
+            flag_missing=F("missing_now"),
+            flag_meeting_late=F("meeting_booked_late"),
+            flag_action_due_on=F("first_open_action_due_on"),
+            midway_last_held_on=F("midway_from"),
+            midway_done=F("midway_checked"),
+        )
+    return caseload_details_read_from_rows(children)
+
+
+def caseload_details_read_from_rows(children: QuerySet[Child]) -> QuerySet[Child]:
+    """`with_caseload_details`' annotations read from the reviews, meetings, actions, missing episodes
+    and midway checks, by the rules the triggers keep in the child's columns on PostgreSQL."""
+    reviews = _reviews().filter(child=OuterRef("pk"))
+    held = reviews.filter(held_on__isnull=False).order_by("-held_on")
     checks = Child._meta.get_field("midway_checks").related_model._default_manager
-    checked = checks.filter(child=OuterRef("pk"), after_review=OuterRef("midway_last_held_id"))
-    return children.annotate(
-        midway_next_period=Subquery(waiting.values("period_start")[:1]),
+    children = children.annotate(
+        flag_missing=Exists(MissingEpisode.objects.filter(child=OuterRef("pk"), end_on__isnull=True)),
+        flag_meeting_late=Exists(
+            reviews.filter(held_on__isnull=True, meetings__status="booked", meetings__planned_on__gt=F("due_on"))
+        ),
+        flag_action_due_on=Subquery(
+            reviews.filter(actions__status="open").order_by("actions__due_on").values("actions__due_on")[:1]
+        ),
         midway_last_held_id=Subquery(held.values("pk")[:1]),
-        midway_last_held_on=Subquery(held.values("held_on")[:1]),
-        midway_last_period=Subquery(held.values("period_start")[:1]),
-    ).annotate(midway_done=Exists(checked))
+        midway_held_on=Subquery(held.values("held_on")[:1]),
+        midway_held_period=Subquery(held.values("period_start")[:1]),
+        midway_next_period=Subquery(_waiting_review().values("period_start")[:1]),
+    )
+    return children.annotate(
+        midway_last_held_on=Case(When(midway_held_period=F("midway_next_period"), then=F("midway_held_on"))),
+        midway_done=Exists(checks.filter(child=OuterRef("pk"), after_review=OuterRef("midway_last_held_id"))),
+    )
 
 
 def add_midway(children, *, today: date) -> None:
-    """Sets `midway` on each child of a `with_midway_check` list: (status, due date) of the midway
+    """Sets `midway` on each child of a `with_caseload_details` list: (status, due date) of the midway
     check between the review last held and the next due, or None when none falls due (no review
     due, or none held yet on the next review's clock)."""
     for child in children:
         child.midway = None
-        same_clock = child.midway_last_period == child.midway_next_period
-        if child.next_due_on and child.midway_last_held_on and same_clock:
+        if child.next_due_on and child.midway_last_held_on:
             due_on = midway_due(child.midway_last_held_on, child.next_due_on)
             child.midway = (midway_status(due_on=due_on, done=child.midway_done, today=today), due_on)

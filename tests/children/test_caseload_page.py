@@ -221,10 +221,10 @@ def test_the_caseload_flags_a_child_missing_a_late_meeting_and_late_paperwork(cl
     action = {"what": "Arrange a PEP", "responsible_role": "social_worker", "due_on": date(2014, 4, 30)}
     hold_review(everything, date(2014, 3, 28), chair=iro, actions=[action])
     missing_episode_record(actor=iro, child=everything, kind="M", start_on=date(2014, 6, 1), today=today)
-    from children.selectors import Flag, add_flags, with_flags
+    from children.selectors import Flag, add_flags, with_caseload_details
 
     order = [missing, late_meeting, paperwork, quiet, everything]
-    children = sorted(with_flags(Child.objects.filter(pk__in=[c.pk for c in order])), key=order.index)
+    children = sorted(with_caseload_details(Child.objects.filter(pk__in=[c.pk for c in order])), key=order.index)
     add_flags(children, today=today)
     assert [child.flags for child in children] == [
         [Flag.MISSING],

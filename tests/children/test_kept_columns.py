@@ -10,8 +10,8 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from children.models import Child, MissingEpisode
-from children.selectors import _waiting_review, flags_read_from_rows
-from reviews.models import Meeting, Review, ReviewAction
+from children.selectors import _waiting_review, caseload_details_read_from_rows
+from reviews.models import Meeting, MidwayCheck, Review, ReviewAction
 from tests.factories import hold_review, make_child
 
 pytestmark = pytest.mark.django_db
@@ -22,21 +22,29 @@ def waiting_due_on() -> Subquery:
     return Subquery(_waiting_review().values("due_on")[:1])
 
 
-KEPT = ["next_review_due_on", "missing_now", "meeting_booked_late", "first_open_action_due_on"]
-READ = ["read_due_on", "flag_missing", "flag_meeting_late", "flag_action_due_on"]
+KEPT = [
+    "next_review_due_on",
+    "missing_now",
+    "meeting_booked_late",
+    "first_open_action_due_on",
+    "midway_from",
+    "midway_checked",
+]
+READ = ["read_due_on", "flag_missing", "flag_meeting_late", "flag_action_due_on", "midway_last_held_on", "midway_done"]
 
 
 def assert_kept(*children: Child) -> None:
-    rows = Child.objects.filter(pk__in=[c.pk for c in children]).annotate(
-        read_due_on=waiting_due_on(), **flags_read_from_rows()
+    rows = caseload_details_read_from_rows(Child.objects.filter(pk__in=[c.pk for c in children])).annotate(
+        read_due_on=waiting_due_on()
     )
     assert [(c.la_child_id, *(getattr(c, k) for k in KEPT)) for c in rows] == [
         (c.la_child_id, *(getattr(c, r) for r in READ)) for c in rows
     ]
 
 
-def kept(child: Child) -> tuple:
-    return Child.objects.values_list(*KEPT[1:]).get(pk=child.pk)
+def kept(child: Child, *columns: str) -> tuple:
+    """The flags (missing now, a meeting booked late, the earliest open action), or the columns named."""
+    return Child.objects.values_list(*(columns or KEPT[1:4])).get(pk=child.pk)
 
 
 def row_version(child: Child) -> int:
@@ -217,4 +225,31 @@ def test_a_copy_that_defers_the_kept_columns_leaves_them_for_its_refresh(iro):
         cursor.execute("SET LOCAL iro.children_kept_later = 'off'")
         cursor.execute("SELECT children_kept_refresh(ARRAY[%s]::bigint[])", [child.pk])
     assert kept(child)[0] is True
+    assert_kept(child)
+
+
+def test_the_midway_check_counts_from_the_review_last_held_on_the_same_clock(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    assert kept(child, "midway_from", "midway_checked") == (None, False)  # no review held yet
+    first = hold_review(child, date(2026, 1, 30), chair=iro)
+    assert kept(child, "midway_from", "midway_checked") == (date(2026, 1, 30), False)
+    assert_kept(child)
+    check = MidwayCheck.objects.create(
+        child=child,
+        after_review=first,
+        due_on=date(2026, 3, 16),
+        checked_on=date(2026, 3, 10),
+        actions_on_track="yes",
+        recorded_by=iro,
+    )
+    assert kept(child, "midway_from", "midway_checked") == (date(2026, 1, 30), True)
+    assert_kept(child)
+    # A new period of care: the review due next is on another clock, so no midway check falls due.
+    waiting = Review.objects.get(child=child, held_on__isnull=True)
+    Review.objects.filter(pk=waiting.pk).update(period_start=date(2026, 2, 20))
+    assert kept(child, "midway_from", "midway_checked") == (None, True)
+    assert_kept(child)
+    Review.objects.filter(pk=waiting.pk).update(period_start=first.period_start)
+    check.delete()
+    assert kept(child, "midway_from", "midway_checked") == (date(2026, 1, 30), False)
     assert_kept(child)

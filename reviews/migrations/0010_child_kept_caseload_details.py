@@ -1,11 +1,13 @@
-"""Keeps, beside children_child.next_review_due_on (migration 0007), what a caseload flags for each
-child: missing_now (a missing episode not ended), meeting_booked_late (a review not yet held with a
-meeting booked after its due date), first_open_action_due_on (the earliest due date of an open action
-of the child's reviews). One function works out all four for a child (children_kept); statement-level
-triggers on every table they are read from (reviews, meetings, actions, missing episodes) refresh the
-children whose rows a statement touched, once each, writing a child's row only if something changed.
-A row trigger on the children works them out again whenever a child is inserted or one of them is
-written, so a child object saved with values it read earlier cannot put them back.
+"""Keeps, beside children_child.next_review_due_on (migration 0007), what a caseload's row shows
+for each child: missing_now (a missing episode not ended), meeting_booked_late (a review not yet held
+with a meeting booked after its due date), first_open_action_due_on (the earliest due date of an open
+action of the child's reviews), midway_from (the day the review last held was held, if it is on the
+clock of the review due next) and midway_checked (a midway check recorded after that review). One
+function works them all out for a child (children_kept); statement-level triggers on every table
+they are read from refresh the children whose rows a statement touched, once each, writing a child's
+row only if something changed. A row trigger on the children works them out again whenever a child
+is inserted or one of them is written, so a child object saved with values it read earlier cannot put
+them back.
 
 A bulk copy that drops the indexes these read (demo.replicate) sets `iro.children_kept_later` for its
 transaction: the triggers then leave the children alone, and it refreshes every child once at the
@@ -16,18 +18,27 @@ import importlib
 from django.db import migrations
 
 SQL = """
--- The rules, for one child: the due date of the review not held with the latest clock; missing now;
--- a meeting booked late; the earliest open action's due date.
+-- The rules, for one child. The review due next: the one not held with the latest clock; the
+-- review last held: the latest held.
 CREATE OR REPLACE FUNCTION children_kept(child bigint, OUT next_review_due_on date, OUT missing_now boolean,
-        OUT meeting_booked_late boolean, OUT first_open_action_due_on date) LANGUAGE sql STABLE AS $$
+        OUT meeting_booked_late boolean, OUT first_open_action_due_on date, OUT midway_from date,
+        OUT midway_checked boolean) LANGUAGE sql STABLE AS $$
+    WITH waiting AS (
+        SELECT due_on, period_start FROM reviews_review WHERE child_id = child AND held_on IS NULL
+        ORDER BY period_start DESC LIMIT 1
+    ), held AS (
+        SELECT id, held_on, period_start FROM reviews_review WHERE child_id = child AND held_on IS NOT NULL
+        ORDER BY held_on DESC LIMIT 1
+    )
     SELECT
-        (SELECT due_on FROM reviews_review WHERE child_id = child AND held_on IS NULL
-            ORDER BY period_start DESC LIMIT 1),
+        (SELECT due_on FROM waiting),
         EXISTS (SELECT FROM children_missingepisode WHERE child_id = child AND end_on IS NULL),
         EXISTS (SELECT FROM reviews_review r JOIN reviews_meeting m ON m.review_id = r.id
             WHERE r.child_id = child AND r.held_on IS NULL AND m.status = 'booked' AND m.planned_on > r.due_on),
         (SELECT min(a.due_on) FROM reviews_review r JOIN reviews_reviewaction a ON a.review_id = r.id
-            WHERE r.child_id = child AND a.status = 'open')
+            WHERE r.child_id = child AND a.status = 'open'),
+        (SELECT h.held_on FROM held h JOIN waiting w ON w.period_start = h.period_start),
+        EXISTS (SELECT FROM held h JOIN reviews_midwaycheck m ON m.after_review_id = h.id WHERE m.child_id = child)
 $$;
 
 CREATE OR REPLACE FUNCTION children_kept_later() RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -38,11 +49,14 @@ $$;
 -- trigger below sees these rows come from here (a trigger's own write) and leaves them as they are.
 CREATE OR REPLACE FUNCTION children_kept_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
     UPDATE children_child c SET next_review_due_on = k.next_review_due_on, missing_now = k.missing_now,
-        meeting_booked_late = k.meeting_booked_late, first_open_action_due_on = k.first_open_action_due_on
+        meeting_booked_late = k.meeting_booked_late, first_open_action_due_on = k.first_open_action_due_on,
+        midway_from = k.midway_from, midway_checked = k.midway_checked
     FROM (SELECT DISTINCT id FROM unnest(ids) AS id) changed, LATERAL children_kept(changed.id) k
     WHERE c.id = changed.id
-        AND (c.next_review_due_on, c.missing_now, c.meeting_booked_late, c.first_open_action_due_on)
-            IS DISTINCT FROM (k.next_review_due_on, k.missing_now, k.meeting_booked_late, k.first_open_action_due_on)
+        AND (c.next_review_due_on, c.missing_now, c.meeting_booked_late, c.first_open_action_due_on,
+            c.midway_from, c.midway_checked)
+        IS DISTINCT FROM (k.next_review_due_on, k.missing_now, k.meeting_booked_late, k.first_open_action_due_on,
+            k.midway_from, k.midway_checked)
 $$;
 
 -- Rows inserted, updated or deleted: their children, before and after. TG_ARGV[0] says how a row
@@ -85,14 +99,15 @@ END $$;
 CREATE OR REPLACE FUNCTION children_kept_worked_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT children_kept_later() THEN
-        SELECT * INTO NEW.next_review_due_on, NEW.missing_now, NEW.meeting_booked_late, NEW.first_open_action_due_on
+        SELECT * INTO NEW.next_review_due_on, NEW.missing_now, NEW.meeting_booked_late, NEW.first_open_action_due_on,
+            NEW.midway_from, NEW.midway_checked
         FROM children_kept(NEW.id);
     END IF;
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER children_kept_worked_out BEFORE INSERT
-    OR UPDATE OF next_review_due_on, missing_now, meeting_booked_late, first_open_action_due_on ON children_child
+CREATE TRIGGER children_kept_worked_out BEFORE INSERT OR UPDATE OF next_review_due_on, missing_now,
+    meeting_booked_late, first_open_action_due_on, midway_from, midway_checked ON children_child
     FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION children_kept_worked_out();
 """
 
@@ -101,6 +116,7 @@ TABLES = [
     ("reviews_meeting", "review"),
     ("reviews_reviewaction", "review"),
     ("children_missingepisode", "child"),
+    ("reviews_midwaycheck", "child"),
 ]
 TRIGGERS = """
 CREATE TRIGGER children_kept_insert AFTER INSERT ON {table}
@@ -149,7 +165,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("children", "0014_child_kept_flags"),
+        ("children", "0014_child_kept_caseload_details"),
         ("reviews", "0009_short_break_review_index"),
     ]
 

@@ -95,9 +95,13 @@ def may_chair(user: User, child: Child, day: date) -> bool:
     return children_visible_to(user, day=day).filter(pk=child.pk).exists()
 
 
-def child_for_user(user: User, public_id) -> Child:
-    """The child, or 404 for anyone who may not see them (never 403: that would confirm they exist)."""
-    return get_object_or_404(children_visible_to(user), public_id=public_id)
+def child_for_user(user: User, public_id, *, status_on: date | None = None) -> Child:
+    """The child, or 404 for anyone who may not see them (never 403: that would confirm they exist).
+    `status_on`: with their review's `due_status` on that day (with_due_status), in the same query."""
+    children = children_visible_to(user)
+    if status_on is not None:
+        children = with_due_status(children, today=status_on)
+    return get_object_or_404(children, public_id=public_id)
 
 
 def missing_episode_for_user(user: User, public_id) -> MissingEpisode:
@@ -301,18 +305,28 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date, page
     review due next (`next_due_on`) and its `due_status` (overdue: due before today; due soon: due by
     `soon`; else on track), in the one query whatever the number of children (with_current_iro adds
     their IRO). `paged`: for a list read a page at a time (reviewed_on_each)."""
-    return (
-        children.filter(reviewed_on_each(today) if paged else reviewed_on(today))
-        .annotate(next_due_on=next_review_due())
-        .annotate(
-            due_status=Case(
-                When(next_due_on__isnull=True, then=Value(DueStatus.NONE)),
-                When(next_due_on__lt=today, then=Value(DueStatus.OVERDUE)),
-                When(next_due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
-                default=Value(DueStatus.ON_TRACK),
-                output_field=CharField(),
-            )
-        )
+    return children.filter(reviewed_on_each(today) if paged else reviewed_on(today)).annotate(
+        next_due_on=next_review_due(), due_status=_due_status(today, soon)
+    )
+
+
+def with_due_status(children: QuerySet[Child], *, today: date) -> QuerySet[Child]:
+    """Any children, each with the `due_status` the caseload gives them (with_next_review), and no
+    review due for those it does not list: for one child's page, read with the child."""
+    return children.annotate(
+        next_due_on=next_review_due(),
+        due_status=_due_status(today, due_soon_by(today), When(~reviewed_on(today), then=Value(DueStatus.NONE))),
+    )
+
+
+def _due_status(today: date, soon: date, *first: When) -> Case:
+    return Case(
+        *first,
+        When(next_due_on__isnull=True, then=Value(DueStatus.NONE)),
+        When(next_due_on__lt=today, then=Value(DueStatus.OVERDUE)),
+        When(next_due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
+        default=Value(DueStatus.ON_TRACK),
+        output_field=CharField(),
     )
 
 
@@ -323,13 +337,6 @@ def status_counts(children: QuerySet[Child]) -> dict[str, int]:
     for row in children.order_by().values("due_status").annotate(n=Count("pk")):
         counts[row["due_status"]] = row["n"]
     return counts
-
-
-def due_status_of(child: Child, *, today: date) -> str:
-    """The child's review status (a DueStatus), from the same query as the caseload's, so the child's
-    page and the caseload always agree."""
-    status = with_next_review(Child.objects.filter(pk=child.pk), today=today, soon=due_soon_by(today))
-    return status.values_list("due_status", flat=True).first() or DueStatus.NONE
 
 
 def caseload_counts_by_iro(*, today: date, soon: date) -> dict[int | None, dict[str, int]]:

@@ -33,7 +33,6 @@ from .selectors import (
     contact_for_user,
     contacts_of,
     current_allocation_of,
-    due_status_of,
     missing_episode_for_user,
     reallocation_preview,
     short_break_arrangements_with_breaks,
@@ -96,10 +95,10 @@ def caseload(request):
 
 @login_required
 def child_detail(request, public_id):
-    child = child_for_user(request.user, public_id)
+    today = timezone.localdate()
+    child = child_for_user(request.user, public_id, status_on=today)
     audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
-    today = timezone.localdate()
     allocations = allocation_history(child, today=today)
     return render(
         request,
@@ -113,7 +112,7 @@ def child_detail(request, public_id):
             # handover planned for a later date.
             "current_allocation": next((a for a in reversed(allocations) if a.in_force), None),
             "pending_allocation": next((a for a in reversed(allocations) if a.start_on > today), None),
-            "due_status": due_status_of(child, today=today),
+            "due_status": child.due_status,
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,

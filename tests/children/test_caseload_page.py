@@ -28,6 +28,24 @@ def test_the_caseload_lists_only_the_iros_children_with_their_status(client, iro
     assert overdue.la_child_id in filtered and on_track.la_child_id not in filtered
 
 
+def test_the_childs_page_gives_the_status_the_caseload_gives(client, iro, today):
+    from children.models import Episode
+    from children.selectors import DueStatus
+
+    overdue = make_child(iro=iro, looked_after_from=today - timedelta(days=365))
+    on_track = make_child(iro=iro, looked_after_from=today)
+    left = make_child(iro=iro, looked_after_from=today - timedelta(days=365))
+    Episode.objects.filter(child=left).update(end_on=today - timedelta(days=1), reason_ceased="E11")
+    login(client, iro)
+    rows = {child.pk: child.due_status for child in client.get(reverse("children:caseload")).context["page"]}
+    assert rows == {overdue.pk: DueStatus.OVERDUE, on_track.pk: DueStatus.DUE_SOON}
+    for child in (overdue, on_track):
+        assert client.get(reverse("children:detail", args=[child.public_id])).context["due_status"] == rows[child.pk]
+    # No longer looked after: on no caseload, and no review due on their page, whatever is stored.
+    assert Child.objects.get(pk=left.pk).next_review_due_on is not None
+    assert client.get(reverse("children:detail", args=[left.public_id])).context["due_status"] == DueStatus.NONE
+
+
 def test_qa_managers_see_every_caseload_and_filter_by_iro(client, iro, other_iro, qa_manager, today):
     make_child(iro=iro, looked_after_from=today, first_name="Olu")
     make_child(iro=other_iro, looked_after_from=today, first_name="Zed")

@@ -320,6 +320,7 @@ def with_due_status(children: QuerySet[Child], *, today: date) -> QuerySet[Child
 
 
 def _due_status(today: date, soon: date, *first: When) -> Case:
+    """The DueStatus of a query's `next_due_on`; `first`: cases that come before the due date."""
     return Case(
         *first,
         When(next_due_on__isnull=True, then=Value(DueStatus.NONE)),
@@ -597,11 +598,12 @@ class Flag:
 
 
 def add_flags(children: list[Child], *, today: date) -> None:
-    """Sets on each child of a `with_caseload_details` list what an IRO must not miss about them: `flags`, the
-    red tags beside the review's status (missing and not back yet; a meeting booked after the review's
-    due date; a recent review's decisions or record late), and `actions_overdue` (an action of a
-    review still open past its due date). One query, for the paperwork, whatever the number of
-    children: its lateness counts in working days from the day the review was held."""
+    """Sets on each child of a `with_caseload_details` list what an IRO must not miss about them:
+    `flags`, the red tags beside the review's status (missing and not back yet; a meeting booked after
+    the review's due date; a recent review's decisions or record late), and `actions_overdue` (an
+    action of a review still open past its due date). One query, for the paperwork, whatever the
+    number of children: its lateness counts in working days from the day the review was held, which
+    the database does not know."""
     late_paperwork = set()
     recent = _reviews().filter(
         child__in=[child.pk for child in children], held_on__gte=today - timedelta(days=90), held_on__lt=today

@@ -243,6 +243,11 @@ def derived(name: str, *key, compute: Callable[[], T]) -> T:
     everything else the value depends on, such as the day), computed again once the data change."""
     if connection.vendor != "postgresql":
         return compute()
+    # A value is kept only under the stamp of the snapshot it was computed in, so one kept already is
+    # read under the stamp as it is now, with no snapshot of its own: one query.
+    value = kept.get(_cache_key(name, key))
+    if value is not None:
+        return value
     if connection.in_atomic_block:
         return _derived(name, key, compute)
     # One snapshot for the stamp and every query of `compute`: otherwise each query sees the data
@@ -253,10 +258,15 @@ def derived(name: str, *key, compute: Callable[[], T]) -> T:
         return _derived(name, key, compute)
 
 
-def _derived(name: str, key: tuple, compute: Callable[[], T]) -> T:
+def _cache_key(name: str, key: tuple) -> str:
     db = connection.settings_dict
     parts = (db["HOST"], db["PORT"], db["NAME"], code_fingerprint(), stamp(), *key)
-    cache_key = f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
+    return f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
+
+
+def _derived(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    # The stamp again, as the snapshot that compute() reads sees it.
+    cache_key = _cache_key(name, key)
     value = kept.get(cache_key)
     if value is not None:
         return value

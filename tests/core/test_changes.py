@@ -270,3 +270,18 @@ def test_the_stamp_and_the_figures_are_read_in_one_snapshot(iro):
 
     cache.clear()
     assert changes.derived("isolation", compute=isolation) == "repeatable read"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_kept_is_read_with_one_query_and_no_snapshot_of_its_own(iro):
+    cache.clear()
+    make_child(iro=iro)
+    assert changes.derived("children", compute=Child.objects.count) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert changes.derived("children", compute=Child.objects.count) == 1
+    assert [q["sql"] for q in queries] == [queries[0]["sql"]] and "core_change" in queries[0]["sql"]
+    # A change since: computed again, in a snapshot of its own.
+    make_child(iro=iro)
+    with CaptureQueriesContext(connection) as queries:
+        assert changes.derived("children", compute=Child.objects.count) == 2
+    assert any("REPEATABLE READ" in q["sql"] for q in queries)

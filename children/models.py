@@ -129,7 +129,7 @@ class Child(models.Model):
     siblings = models.ManyToManyField("self", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The due date of the review due next (the one not yet held on the latest clock), kept by
-    # triggers on PostgreSQL (reviews migration 0007) whatever writes the reviews or the child, so
+    # triggers on PostgreSQL (reviews migration 0010) whatever writes the reviews or the child, so
     # that a caseload of any size is read in its default order (due soonest first) from this index.
     # Read it through children.selectors.with_next_review, which on SQLite reads the reviews instead.
     next_review_due_on = models.DateField(null=True, editable=False)

@@ -5,9 +5,10 @@ action of the child's reviews), midway_from (the day the review last held was he
 clock of the review due next) and midway_checked (a midway check recorded after that review). One
 function works them all out for a child (children_kept); statement-level triggers on every table
 they are read from refresh the children whose rows a statement touched, once each, writing a child's
-row only if something changed. A row trigger on the children works them out again whenever a child
-is inserted or one of them is written, so a child object saved with values it read earlier cannot put
-them back.
+row only if something changed (the children locked first: two transactions writing one child's rows
+at once leave both changes kept). A row trigger on the children works them out again whenever a
+child is inserted or one of them is written (except by these triggers' own refresh), so a child
+object saved with values it read earlier cannot put them back.
 
 A bulk copy that drops the indexes these read (demo.replicate) sets `iro.children_kept_later` for its
 transaction: the triggers then leave the children alone, and it refreshes every child once at the
@@ -45,9 +46,14 @@ CREATE OR REPLACE FUNCTION children_kept_later() RETURNS boolean LANGUAGE sql ST
     SELECT coalesce(current_setting('iro.children_kept_later', true), '') = 'on'
 $$;
 
--- The children given, each once; a child's row is written only if something changed. The row
--- trigger below sees these rows come from here (a trigger's own write) and leaves them as they are.
-CREATE OR REPLACE FUNCTION children_kept_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+-- The children given, each once; a child's row is written only if something changed. They are
+-- locked first, in the order of their ids (two writers never wait for each other in a circle), and
+-- worked out after, by a statement of its own: one that waited for another transaction's lock sees
+-- what that transaction committed (a statement worked out before the wait would not). The row
+-- trigger below leaves the rows a trigger's refresh writes as it wrote them.
+CREATE OR REPLACE FUNCTION children_kept_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM FROM children_child WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
     UPDATE children_child c SET next_review_due_on = k.next_review_due_on, missing_now = k.missing_now,
         meeting_booked_late = k.meeting_booked_late, first_open_action_due_on = k.first_open_action_due_on,
         midway_from = k.midway_from, midway_checked = k.midway_checked
@@ -56,31 +62,47 @@ CREATE OR REPLACE FUNCTION children_kept_refresh(ids bigint[]) RETURNS void LANG
         AND (c.next_review_due_on, c.missing_now, c.meeting_booked_late, c.first_open_action_due_on,
             c.midway_from, c.midway_checked)
         IS DISTINCT FROM (k.next_review_due_on, k.missing_now, k.meeting_booked_late, k.first_open_action_due_on,
-            k.midway_from, k.midway_checked)
-$$;
+            k.midway_from, k.midway_checked);
+END $$;
 
 -- Rows inserted, updated or deleted: their children, before and after. TG_ARGV[0] says how a row
--- names its child: 'child' (child_id) or 'review' (review_id, the review's child).
+-- names its child: 'child' (child_id) or 'review' (review_id, the review's child); the others name
+-- the columns the rules read, so that an update changing none of them (a review's record edited, an
+-- action's outcome written) leaves its child alone.
 CREATE OR REPLACE FUNCTION children_kept_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[] := '{}';
+    changed bigint[];
 BEGIN
     IF children_kept_later() THEN
         RETURN NULL;
     END IF;
+    IF TG_OP = 'UPDATE' THEN
+        changed := ARRAY(
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE EXISTS (
+                SELECT FROM unnest(TG_ARGV[1:]) AS name WHERE to_jsonb(n) -> name IS DISTINCT FROM to_jsonb(o) -> name
+            )
+        );
+        IF changed = '{}' THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_ARGV[0] = 'review' THEN
         IF TG_OP <> 'DELETE' THEN
-            ids := ids || ARRAY(SELECT r.child_id FROM new_rows n JOIN reviews_review r ON r.id = n.review_id);
+            ids := ids || ARRAY(SELECT r.child_id FROM new_rows n JOIN reviews_review r ON r.id = n.review_id
+                WHERE TG_OP = 'INSERT' OR n.id = ANY(changed));
         END IF;
         IF TG_OP <> 'INSERT' THEN
-            ids := ids || ARRAY(SELECT r.child_id FROM old_rows o JOIN reviews_review r ON r.id = o.review_id);
+            ids := ids || ARRAY(SELECT r.child_id FROM old_rows o JOIN reviews_review r ON r.id = o.review_id
+                WHERE TG_OP = 'DELETE' OR o.id = ANY(changed));
         END IF;
     ELSE
         IF TG_OP <> 'DELETE' THEN
-            ids := ids || ARRAY(SELECT child_id FROM new_rows);
+            ids := ids || ARRAY(SELECT child_id FROM new_rows WHERE TG_OP = 'INSERT' OR id = ANY(changed));
         END IF;
         IF TG_OP <> 'INSERT' THEN
-            ids := ids || ARRAY(SELECT child_id FROM old_rows);
+            ids := ids || ARRAY(SELECT child_id FROM old_rows WHERE TG_OP = 'DELETE' OR id = ANY(changed));
         END IF;
     END IF;
     PERFORM children_kept_refresh(ids);
@@ -111,20 +133,21 @@ CREATE TRIGGER children_kept_worked_out BEFORE INSERT OR UPDATE OF next_review_d
     FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION children_kept_worked_out();
 """
 
+# Each table the rules read: how its rows name their child, and the columns the rules read.
 TABLES = [
-    ("reviews_review", "child"),
-    ("reviews_meeting", "review"),
-    ("reviews_reviewaction", "review"),
-    ("children_missingepisode", "child"),
-    ("reviews_midwaycheck", "child"),
+    ("reviews_review", "child", "child_id", "due_on", "held_on", "period_start"),
+    ("reviews_meeting", "review", "review_id", "planned_on", "status"),
+    ("reviews_reviewaction", "review", "review_id", "due_on", "status"),
+    ("children_missingepisode", "child", "child_id", "end_on"),
+    ("reviews_midwaycheck", "child", "child_id", "after_review_id"),
 ]
 TRIGGERS = """
 CREATE TRIGGER children_kept_insert AFTER INSERT ON {table}
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows('{via}');
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows({arguments});
 CREATE TRIGGER children_kept_update AFTER UPDATE ON {table}
-    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows('{via}');
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows({arguments});
 CREATE TRIGGER children_kept_delete AFTER DELETE ON {table}
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows('{via}');
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION children_kept_rows({arguments});
 CREATE TRIGGER children_kept_truncate AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION children_kept_truncated();
 """
@@ -136,7 +159,7 @@ DROP TRIGGER IF EXISTS children_kept_insert ON {table};
 DROP TRIGGER IF EXISTS children_kept_update ON {table};
 DROP TRIGGER IF EXISTS children_kept_delete ON {table};
 DROP TRIGGER IF EXISTS children_kept_truncate ON {table};"""
-    for table, _via in TABLES
+    for table, *_how in TABLES
 ) + """
 DROP TRIGGER IF EXISTS children_kept_worked_out ON children_child;
 DROP FUNCTION IF EXISTS children_kept_rows();
@@ -154,7 +177,10 @@ next_due = importlib.import_module("reviews.migrations.0007_child_next_review_du
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(next_due.REMOVE)
-        schema_editor.execute(SQL + "".join(TRIGGERS.format(table=t, via=via) for t, via in TABLES) + REFRESH_ALL)
+        triggers = "".join(
+            TRIGGERS.format(table=table, arguments=", ".join(f"'{a}'" for a in how)) for table, *how in TABLES
+        )
+        schema_editor.execute(SQL + triggers + REFRESH_ALL)
 
 
 def remove(apps, schema_editor):

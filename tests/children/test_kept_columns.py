@@ -1,11 +1,14 @@
 """The child's kept columns: the next review due date (`Child.next_review_due_on`), which the
-caseloads sort by, and the caseload's flags (missing now, a meeting booked late, the earliest open
-action's due date), kept by triggers equal to what the rows give, whatever writes them."""
+caseloads sort by, the caseload's flags (missing now, a meeting booked late, the earliest open
+action's due date) and its midway check (the review it counts from, and whether it is recorded),
+kept by triggers equal to what the rows give, whatever writes them, two transactions at once too."""
 
+import threading
+import time
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -66,7 +69,7 @@ def test_the_services_writes_keep_the_next_due_date(iro):
     assert_kept(child)
 
 
-def test_any_write_to_the_reviews_keeps_it_a_bulk_write_once_for_each_child(iro):
+def test_any_write_to_the_reviews_keeps_it_a_bulk_write_too(iro):
     children = [make_child(iro=iro, looked_after_from=date(2026, 1, 5)) for _ in range(3)]
     waiting = Review.objects.filter(child__in=children, held_on__isnull=True)
     assert waiting.count() == 3
@@ -252,4 +255,70 @@ def test_the_midway_check_counts_from_the_review_last_held_on_the_same_clock(iro
     Review.objects.filter(pk=waiting.pk).update(period_start=first.period_start)
     check.delete()
     assert kept(child, "midway_from", "midway_checked") == (date(2026, 1, 30), False)
+    assert_kept(child)
+
+
+def test_a_meeting_or_an_action_moved_to_another_childs_review_leaves_both_right(iro):
+    first, second = (make_child(iro=iro, looked_after_from=date(2026, 1, 5)) for _ in range(2))
+    meeting = Meeting.objects.create(
+        review=Review.objects.get(child=first, held_on__isnull=True), planned_on=date(2026, 2, 5), status="booked"
+    )
+    hold_review(first, date(2026, 1, 30), chair=iro)
+    hold_review(second, date(2026, 1, 28), chair=iro)
+    action = ReviewAction.objects.create(
+        review=first.reviews.get(held_on__isnull=False), what="Visit", responsible_role="iro", due_on=date(2026, 2, 10)
+    )
+    assert kept(first)[2] == date(2026, 2, 10) and kept(second)[2] is None
+    ReviewAction.objects.filter(pk=action.pk).update(review=second.reviews.get(held_on__isnull=False))
+    assert kept(first)[2] is None and kept(second)[2] == date(2026, 2, 10)
+    Meeting.objects.filter(pk=meeting.pk).update(review=Review.objects.get(child=second, held_on__isnull=True))
+    assert kept(first)[1] is False
+    assert_kept(first, second)
+
+
+def test_emptying_the_missing_episodes_clears_the_flag(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 2, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE children_missingepisode")
+    assert kept(child)[0] is False
+
+
+def test_an_actions_outcome_written_leaves_the_child_unwritten(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    action = {"what": "Arrange a PEP", "responsible_role": "social_worker", "due_on": date(2026, 3, 2)}
+    hold_review(child, date(2026, 1, 30), chair=iro, actions=[action])
+    before = row_version(child)
+    ReviewAction.objects.filter(review__child=child).update(outcome="Booked for March")
+    assert row_version(child) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_writing_one_childs_rows_at_once_leave_both_changes_kept(iro):
+    """The second writer's refresh waits for the first's lock on the child, then sees what it
+    committed: the child goes missing in one transaction while an action is agreed in another."""
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    hold_review(child, date(2026, 1, 30), chair=iro)
+    held = child.reviews.get(held_on__isnull=False)
+    first_wrote, second_started = threading.Event(), threading.Event()
+
+    def go_missing():
+        try:
+            with transaction.atomic():
+                MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 2, 1))
+                first_wrote.set()
+                second_started.wait(5)
+                time.sleep(0.3)  # the second writer is waiting for the child's row by now
+        finally:
+            connection.close()  # the thread's own connection
+
+    first = threading.Thread(target=go_missing)
+    first.start()
+    assert first_wrote.wait(5)
+    with transaction.atomic():
+        second_started.set()
+        ReviewAction.objects.create(review=held, what="Visit", responsible_role="iro", due_on=date(2026, 2, 10))
+    first.join()
+    assert kept(child) == (True, False, date(2026, 2, 10))
     assert_kept(child)

@@ -30,7 +30,7 @@ from django.apps import apps
 from django.db import connection, models, transaction
 
 from accounts.models import User
-from children.models import Child
+from children.models import Child, kept_columns_put_off
 
 from .authority import analyze
 
@@ -111,45 +111,46 @@ def replicate(copies: int) -> None:
         raise ValueError("replicate runs on PostgreSQL only")
     if not 2 <= copies <= 999:
         raise ValueError("copies must be between 2 and 999 (LA child ids have room for three digits)")
-    chosen = copied_models()
-    q = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         # Rows written earlier in the transaction (seed_demo's, in a test) are checked now: a table
         # with checks still pending cannot lose its keys.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # The children's kept columns (reviews migration 0010) are refreshed once at the end, not by
-        # each table's copy reading rows whose indexes are gone.
-        cursor.execute("SET LOCAL iro.children_kept_later = 'on'")
         # Room for the sorts that build the indexes again (the server's default is 64 MB).
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        rebuild = _drop_keys_and_indexes(cursor, [m._meta.db_table for m in chosen])
-        offsets = {}
-        for model in chosen:
-            cursor.execute(f"SELECT coalesce(max({q(model._meta.pk.column)}), 0) FROM {q(model._meta.db_table)}")
-            offsets[model] = cursor.fetchone()[0]
-        for model in chosen:
-            fields = model._meta.concrete_fields
-            columns = ", ".join(q(f.column) for f in fields)
-            values = ", ".join(_expression(f, model, offsets) for f in fields)
-            where = f"t.{q(model._meta.pk.column)} <= {offsets[model]}"
-            if model is User:
-                where += " AND NOT t.is_superuser"  # superusers are the service's, not an authority's
-            cursor.execute(
-                f"INSERT INTO {q(model._meta.db_table)} ({columns}) SELECT {values} "
-                f"FROM {q(model._meta.db_table)} t CROSS JOIN generate_series(1, %s) AS k WHERE {where}",
-                [copies - 1],
-            )
-        for model in chosen:
-            table, pk = model._meta.db_table, model._meta.pk.column
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s), max({q(pk)})) FROM {q(table)} HAVING count(*) > 0",
-                [table, pk],
-            )
-        for statement in rebuild:
-            cursor.execute(statement)
-        cursor.execute("SET LOCAL iro.children_kept_later = 'off'")
-        cursor.execute("SELECT children_kept_refresh(ARRAY(SELECT id FROM children_child))")
+        # The children's kept columns are worked out once at the end, their indexes made again, not
+        # by each table's copy reading rows whose indexes are gone.
+        with kept_columns_put_off(every_child=True):
+            _copy(cursor, copied_models(), copies)
     analyze()
+
+
+def _copy(cursor, chosen: list[type[models.Model]], copies: int) -> None:
+    q = connection.ops.quote_name
+    rebuild = _drop_keys_and_indexes(cursor, [m._meta.db_table for m in chosen])
+    offsets = {}
+    for model in chosen:
+        cursor.execute(f"SELECT coalesce(max({q(model._meta.pk.column)}), 0) FROM {q(model._meta.db_table)}")
+        offsets[model] = cursor.fetchone()[0]
+    for model in chosen:
+        fields = model._meta.concrete_fields
+        columns = ", ".join(q(f.column) for f in fields)
+        values = ", ".join(_expression(f, model, offsets) for f in fields)
+        where = f"t.{q(model._meta.pk.column)} <= {offsets[model]}"
+        if model is User:
+            where += " AND NOT t.is_superuser"  # superusers are the service's, not an authority's
+        cursor.execute(
+            f"INSERT INTO {q(model._meta.db_table)} ({columns}) SELECT {values} "
+            f"FROM {q(model._meta.db_table)} t CROSS JOIN generate_series(1, %s) AS k WHERE {where}",
+            [copies - 1],
+        )
+    for model in chosen:
+        table, pk = model._meta.db_table, model._meta.pk.column
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, %s), max({q(pk)})) FROM {q(table)} HAVING count(*) > 0",
+            [table, pk],
+        )
+    for statement in rebuild:
+        cursor.execute(statement)
 
 
 def _drop_keys_and_indexes(cursor, tables: list[str]) -> list[str]:

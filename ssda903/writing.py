@@ -11,7 +11,14 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEntry, User
-from children.models import Child, Episode, MissingEpisode, ShortBreakAgreement, ShortBreakArrangement
+from children.models import (
+    Child,
+    Episode,
+    MissingEpisode,
+    ShortBreakAgreement,
+    ShortBreakArrangement,
+    kept_columns_put_off,
+)
 from reviews.models import Review
 from reviews.schedule_services import agreement_dates, review_schedule_refresh, scheduler_settings
 from reviews.timescales import child_review_schedule
@@ -27,6 +34,14 @@ PLACEHOLDER_FIRST_NAME = "Child"
 
 
 def write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult, *, today: date) -> None:
+    # Each child's kept columns (a caseload's flags and next review) worked out once, after all its
+    # rows are written, rather than at each table's statement.
+    with kept_columns_put_off() as written:
+        _write(records, actor, result, today=today)
+        written.update(record.child.pk for record in records.values() if record.child is not None)
+
+
+def _write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult, *, today: date) -> None:
     counts = result.counts
     changes: dict[str, dict[str, int]] = {}  # la_child_id -> what changed, for the audit entry
 

@@ -10,9 +10,10 @@ at once leave both changes kept). A row trigger on the children works them out a
 child is inserted or one of them is written (except by these triggers' own refresh), so a child
 object saved with values it read earlier cannot put them back.
 
-A bulk copy that drops the indexes these read (demo.replicate) sets `iro.children_kept_later` for its
-transaction: the triggers then leave the children alone, and it refreshes every child once at the
-end. PostgreSQL only: on SQLite (the quick start) the caseload reads the rows instead."""
+A bulk write (the 903 import, the demo's copy) sets `iro.children_kept_later` for a while
+(children.models.kept_columns_put_off): the triggers then leave the children alone, and it refreshes
+the children it wrote once at the end. PostgreSQL only: on SQLite (the quick start) the caseload
+reads the rows instead."""
 
 import importlib
 

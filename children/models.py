@@ -5,14 +5,14 @@ are written beside it, where the database rules they enforce are read."""
 
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -185,22 +185,32 @@ def kept_columns_put_off(*, every_child: bool = False) -> Iterator[set[int]]:
     """For a bulk write inside a transaction (an import, the demo's copy): within the block the
     triggers leave the children's kept columns (Child, above) alone, and at its end the children the
     block wrote are worked out once each, rather than again at each statement that touches their rows.
-    Yields the set to which the block adds their ids; `every_child`: all of them. On an error the
-    transaction's rollback puts the triggers back. PostgreSQL only: elsewhere nothing is kept."""
+    Yields the set to which the block adds their ids; `every_child`: all of them. The setting is put
+    back as it was after the block, or on an error (after a database error, by the rollback the
+    transaction needs anyway). PostgreSQL only: elsewhere nothing is kept."""
     written: set[int] = set()
     if connection.vendor != "postgresql":
         yield written
         return
     assert connection.in_atomic_block, "SET LOCAL lasts only as long as a transaction"
+    setting = "iro.children_kept_later"
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL iro.children_kept_later = 'on'")
-    yield written
+        cursor.execute("SELECT current_setting(%s, true), set_config(%s, 'on', true)", [setting, setting])
+        before = cursor.fetchone()[0] or "off"
+    try:
+        yield written
+    except BaseException:
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
+        raise
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL iro.children_kept_later = 'off'")
+        # Worked out while the setting is still on, so that the children's own row trigger does not
+        # work them out a second time.
         if every_child:
             cursor.execute("SELECT children_kept_refresh(ARRAY(SELECT id FROM children_child))")
-        else:
+        elif written:
             cursor.execute("SELECT children_kept_refresh(%s::bigint[])", [sorted(written)])
+        cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
 
 
 class Episode(models.Model):

@@ -37,11 +37,11 @@ def write(records: dict[str, ChildRecord], actor: User | None, result: ImportRes
     # Each child's kept columns (a caseload's flags and next review) worked out once, after all its
     # rows are written, rather than at each table's statement.
     with kept_columns_put_off() as written:
-        _write(records, actor, result, today=today)
-        written.update(record.child.pk for record in records.values() if record.child is not None)
+        written.update(_write(records, actor, result, today=today))
 
 
-def _write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult, *, today: date) -> None:
+def _write(records: dict[str, ChildRecord], actor: User | None, result: ImportResult, *, today: date) -> list[int]:
+    """Writes the records; returns the ids of the children whose rows it wrote."""
     counts = result.counts
     changes: dict[str, dict[str, int]] = {}  # la_child_id -> what changed, for the audit entry
 
@@ -150,6 +150,7 @@ def _write(records: dict[str, ChildRecord], actor: User | None, result: ImportRe
             "episodes", "reviews", "short_break_agreements", "short_break_arrangements"
         ):
             review_schedule_refresh(child=child, today=plan.today)
+    return touched
 
 
 def analyze_written() -> None:

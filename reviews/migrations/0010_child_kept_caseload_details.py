@@ -48,10 +48,10 @@ CREATE OR REPLACE FUNCTION children_kept_later() RETURNS boolean LANGUAGE sql ST
 $$;
 
 -- The children given, each once; a child's row is written only if something changed. They are
--- locked first, in the order of their ids (two writers never wait for each other in a circle), and
--- worked out after, by a statement of its own: one that waited for another transaction's lock sees
--- what that transaction committed (a statement worked out before the wait would not). The row
--- trigger below leaves the rows a trigger's refresh writes as it wrote them.
+-- locked first, in the order of their ids (two refreshes of the same children never wait for each
+-- other in a circle), and worked out after, by a statement of its own: one that waited for another
+-- transaction's lock sees what that transaction committed (a statement worked out before the wait
+-- would not). The row trigger below leaves the rows a trigger's refresh writes as it wrote them.
 CREATE OR REPLACE FUNCTION children_kept_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM FROM children_child WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
@@ -80,9 +80,10 @@ BEGIN
     END IF;
     IF TG_OP = 'UPDATE' THEN
         changed := ARRAY(
-            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id,
+                LATERAL (SELECT to_jsonb(n) AS after, to_jsonb(o) AS before) pair
             WHERE EXISTS (
-                SELECT FROM unnest(TG_ARGV[1:]) AS name WHERE to_jsonb(n) -> name IS DISTINCT FROM to_jsonb(o) -> name
+                SELECT FROM unnest(TG_ARGV[1:]) AS name WHERE pair.after -> name IS DISTINCT FROM pair.before -> name
             )
         );
         IF changed = '{}' THEN

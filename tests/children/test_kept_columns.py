@@ -231,6 +231,27 @@ def test_a_bulk_write_puts_them_off_to_its_end_and_the_triggers_come_back_after(
     assert_kept(child, other)
 
 
+def test_a_bulk_write_that_fails_leaves_nothing_put_off(iro):
+    child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), kept_columns_put_off() as written:
+        MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 2, 1))
+        written.add(child.pk)
+        raise ZeroDivisionError
+    assert not MissingEpisode.objects.filter(child=child).exists()  # rolled back
+    with pytest.raises(ZeroDivisionError), kept_columns_put_off():
+        raise ZeroDivisionError  # an error caught within the transaction: the setting is put back
+    MissingEpisode.objects.create(child=child, kind="M", start_on=date(2026, 3, 1))
+    assert kept(child)[0] is True
+    with kept_columns_put_off(), kept_columns_put_off() as inner:  # one inside another
+        MissingEpisode.objects.filter(child=child).update(end_on=date(2026, 3, 2))
+        inner.add(child.pk)
+        ReviewAction.objects.create(
+            review=Review.objects.get(child=child), what="Visit", responsible_role="iro", due_on=date(2026, 2, 10)
+        )
+        assert kept(child)[2] is None  # the outer block's still put off
+    assert kept(child) == (False, False, date(2026, 2, 10))
+
+
 def test_the_midway_check_counts_from_the_review_last_held_on_the_same_clock(iro):
     child = make_child(iro=iro, looked_after_from=date(2026, 1, 5))
     assert kept(child, "midway_from", "midway_checked") == (None, False)  # no review held yet

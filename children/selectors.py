@@ -297,6 +297,11 @@ def next_review_due() -> F | Subquery:
     status's CASE repeats in each branch: a few hundred children at most there."""
     if connection.vendor == "postgresql":
         return F("next_review_due_on")
+    return next_review_due_read_from_rows()
+
+
+def next_review_due_read_from_rows() -> Subquery:
+    """`next_review_due` read from the reviews, by the rule the triggers keep in the child's column."""
     return Subquery(_waiting_review().values("due_on")[:1])
 
 
@@ -638,14 +643,18 @@ def with_caseload_details(children: QuerySet[Child]) -> QuerySet[Child]:
     written in SQL); on SQLite, the quick start's database, read from the rows by the same rules: a
     few hundred children at most."""
     if connection.vendor == "postgresql":
-        return children.annotate(
-            flag_missing=F("missing_now"),
-            flag_meeting_late=F("meeting_booked_late"),
-            flag_action_due_on=F("first_open_action_due_on"),
-            midway_last_held_on=F("midway_from"),
-            midway_done=F("midway_checked"),
-        )
+        return children.annotate(**{name: F(column) for name, column in CASELOAD_DETAILS.items()})
     return caseload_details_read_from_rows(children)
+
+
+# with_caseload_details' annotations, each with the child's column that keeps it on PostgreSQL.
+CASELOAD_DETAILS = {
+    "flag_missing": "missing_now",
+    "flag_meeting_late": "meeting_booked_late",
+    "flag_action_due_on": "first_open_action_due_on",
+    "midway_last_held_on": "midway_from",
+    "midway_done": "midway_checked",
+}
 
 
 def caseload_details_read_from_rows(children: QuerySet[Child]) -> QuerySet[Child]:

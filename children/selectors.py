@@ -95,12 +95,12 @@ def may_chair(user: User, child: Child, day: date) -> bool:
     return children_visible_to(user, day=day).filter(pk=child.pk).exists()
 
 
-def child_for_user(user: User, public_id, *, status_on: date | None = None) -> Child:
+def child_for_user(user: User, public_id, *, next_due: bool = False) -> Child:
     """The child, or 404 for anyone who may not see them (never 403: that would confirm they exist).
-    `status_on`: with their review's `due_status` on that day (with_due_status), in the same query."""
+    `next_due`: with the due date of their review due next (`next_due_on`), in the same query."""
     children = children_visible_to(user)
-    if status_on is not None:
-        children = with_due_status(children, today=status_on)
+    if next_due:
+        children = children.annotate(next_due_on=next_review_due())
     return get_object_or_404(children, public_id=public_id)
 
 
@@ -315,25 +315,31 @@ def with_next_review(children: QuerySet[Child], *, today: date, soon: date, page
     )
 
 
-def with_due_status(children: QuerySet[Child], *, today: date) -> QuerySet[Child]:
-    """Any children, each with the `due_status` the caseload gives them (with_next_review), and no
-    review due for those it does not list: for one child's page, read with the child."""
-    return children.annotate(
-        next_due_on=next_review_due(),
-        due_status=_due_status(today, due_soon_by(today), When(~reviewed_on(today), then=Value(DueStatus.NONE))),
-    )
-
-
-def _due_status(today: date, soon: date, *first: When) -> Case:
-    """The DueStatus of a query's `next_due_on`; `first`: cases that come before the due date."""
+def _due_status(today: date, soon: date) -> Case:
+    """The DueStatus of a query's `next_due_on` (due_status_of: the same for one child, in Python)."""
     return Case(
-        *first,
         When(next_due_on__isnull=True, then=Value(DueStatus.NONE)),
         When(next_due_on__lt=today, then=Value(DueStatus.OVERDUE)),
         When(next_due_on__lte=soon, then=Value(DueStatus.DUE_SOON)),
         default=Value(DueStatus.ON_TRACK),
         output_field=CharField(),
     )
+
+
+def due_status_of(child: Child, *, today: date, episodes: list[Episode], arrangements: list) -> str:
+    """The DueStatus the caseload gives the child (with_next_review), or no review due if the caseload
+    does not list them: judged from their `next_due_on` (child_for_user's `next_due`) and the episodes
+    and short-break arrangements their page has read, by the rules of reviewed_on and _due_status
+    (in SQL, building the caseload's two EXISTS for one child cost the page 3 ms, more than any of
+    its other queries; tests/children/test_caseload_page.py holds the two equal)."""
+    in_care = any(e.start_on <= today and (e.end_on is None or e.end_on > today) for e in episodes)
+    in_arrangement = any(a.start_on <= today and (a.end_on is None or a.end_on >= today) for a in arrangements)
+    due = child.next_due_on
+    if not (in_care or in_arrangement) or due is None:
+        return DueStatus.NONE
+    if due < today:
+        return DueStatus.OVERDUE
+    return DueStatus.DUE_SOON if due <= due_soon_by(today) else DueStatus.ON_TRACK
 
 
 def status_counts(children: QuerySet[Child]) -> dict[str, int]:
@@ -623,13 +629,14 @@ def add_flags(children: list[Child], *, today: date) -> None:
 
 
 def short_break_arrangements_with_breaks(
-    child: Child, episodes: list[Episode]
+    arrangements: list[ShortBreakArrangement], episodes: list[Episode]
 ) -> list[tuple[ShortBreakArrangement, list]]:
-    """The child's short-break arrangements as stored, newest first, each with its breaks."""
+    """A child's short-break arrangements (as stored, oldest first), newest first, each with its
+    breaks (from the child's episodes)."""
     breaks, _full_time = breaks_and_full_time_care(episodes)
     return [
         (a, [b for b in breaks if a.start_on <= b.start and (a.end_on is None or b.start <= a.end_on)])
-        for a in reversed(child.short_break_arrangements.all())
+        for a in reversed(arrangements)
     ]
 
 

@@ -33,6 +33,7 @@ from .selectors import (
     contact_for_user,
     contacts_of,
     current_allocation_of,
+    due_status_of,
     missing_episode_for_user,
     reallocation_preview,
     short_break_arrangements_with_breaks,
@@ -96,9 +97,10 @@ def caseload(request):
 @login_required
 def child_detail(request, public_id):
     today = timezone.localdate()
-    child = child_for_user(request.user, public_id, status_on=today)
+    child = child_for_user(request.user, public_id, next_due=True)
     audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
+    arrangements = list(child.short_break_arrangements.all())
     allocations = allocation_history(child, today=today)
     return render(
         request,
@@ -112,14 +114,14 @@ def child_detail(request, public_id):
             # handover planned for a later date.
             "current_allocation": next((a for a in reversed(allocations) if a.in_force), None),
             "pending_allocation": next((a for a in reversed(allocations) if a.start_on > today), None),
-            "due_status": child.due_status,
+            "due_status": due_status_of(child, today=today, episodes=episodes, arrangements=arrangements),
             "age": child.age_on(today),
             "today": today,
             "can_change_iro": request.user.sees_every_child,
             "can_edit_details": request.user.can_see_caseloads,
             "contacts": contacts_of(child),
             "siblings": child.siblings.all(),
-            "short_breaks": short_break_arrangements_with_breaks(child, episodes),
+            "short_breaks": short_break_arrangements_with_breaks(arrangements, episodes),
             "agreements": child.short_break_agreements.all(),
             **child_page_context(child, today=today),
         },

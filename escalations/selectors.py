@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from children.models import Child
+from children.pages import InvolvementEvent
 from children.selectors import children_visible_to
+from core.links import link_for_each
 
 from .codes import Stage
 from .models import Escalation, EscalationStage, EscalationStatusChange
@@ -106,15 +108,27 @@ def iros_who_raised() -> QuerySet[User]:
 
 
 def child_page_escalations(child: Child, *, today: date) -> dict:
-    """The escalations part of the child's page (children/pages.py)."""
-    return {"escalations": escalations_of_child(child, today=today)}
-
-
-def escalations_of_child(child: Child, *, today: date) -> list[Escalation]:
-    """The child's escalations, newest first, with the stage each is at and `overdue`: one query."""
-    return list(
-        with_overdue(child.escalations.select_related("current_stage"), today=today).order_by("-raised_on", "-pk")
+    """The escalations part of the child's page (children/pages.py): the child's escalations, newest
+    first, with the stage each is at and `overdue`, and each raised as an event of the timeline of
+    the IRO's involvement. One query."""
+    escalations = list(
+        with_overdue(child.escalations.select_related("current_stage", "raised_by"), today=today).order_by(
+            "-raised_on", "-pk"
+        )
     )
+    page = link_for_each("escalations:detail")
+    events = [
+        InvolvementEvent(
+            "escalation",
+            escalation.raised_on,
+            f"Escalation raised: {escalation.get_theme_display().lower()}",
+            details=[f"Stage reached: {escalation.get_stage_display().lower()}", escalation.get_status_display()],
+            by=str(escalation.raised_by or ""),
+            url=page(escalation.public_id),
+        )
+        for escalation in escalations
+    ]
+    return {"escalations": escalations, "timeline": events}
 
 
 # --- The escalation's own page: a timeline of everything that happened ----------------------------

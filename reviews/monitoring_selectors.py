@@ -3,14 +3,11 @@ timeline of the IRO's involvement with a child."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from django.urls import reverse
-from django.utils import timezone
-
 from children.models import Child
-from children.selectors import allocation_history
+from children.pages import InvolvementEvent
 from core.dates import long_date
 from core.links import link_for_each
 from core.midway import midway_due, midway_status
@@ -62,52 +59,11 @@ def interval_among(reviews: list[Review], checks: list[MidwayCheck]) -> MidwayIn
 # --- The timeline of the IRO's involvement ---------------------------------------------------------
 
 
-@dataclass
-class InvolvementEvent:
-    kind: str  # allocated, allocation_ended, review, midway_check, case_note, escalation
-    on: date
-    title: str
-    text: str = ""
-    details: list[str] = field(default_factory=list)
-    by: str = ""
-    url: str = ""
-
-    # Events of one day: a handover (the old IRO's allocation ends the day the new one's starts)
-    # comes first, then a review before what follows from it.
-    RANK = {"allocation_ended": 0, "allocated": 1, "review": 2, "midway_check": 3, "case_note": 4, "escalation": 5}
-
-    @property
-    def order(self) -> tuple:
-        return (self.on, self.RANK[self.kind])
-
-
-def involvement_timeline(
-    child: Child, *, reviews: list[Review] | None = None, checks: list[MidwayCheck] | None = None
-) -> list[InvolvementEvent]:
-    """Everything the IRO service did on the child's case, newest first: IROs allocated and handing
-    over, reviews held, midway checks, case notes and escalations. Five queries, however long the
-    child's history; fewer where the child's page has read the reviews (with their chairs), the
-    midway checks (with who recorded them) or the allocations (allocation_history) already."""
-    if reviews is None:
-        reviews = list(child.reviews.filter(held_on__isnull=False).select_related("chair"))
-    if checks is None:
-        checks = list(child.midway_checks.select_related("recorded_by"))
+def review_events(child: Child, *, reviews: list[Review], checks: list[MidwayCheck]) -> list[InvolvementEvent]:
+    """This app's events of the child's timeline (children.pages): the reviews held (from `reviews`,
+    with their chairs), the midway checks (`checks`, with who recorded them) and the case notes (one
+    query)."""
     events: list[InvolvementEvent] = []
-    # Oldest first, as the allocations are ordered, so that two on one day keep their order.
-    for allocation in reversed(allocation_history(child, today=timezone.localdate())):
-        events.append(
-            InvolvementEvent(
-                "allocated",
-                allocation.start_on,
-                f"{allocation.iro} allocated as IRO",
-                text=allocation.note,
-                details=[allocation.get_reason_display()],
-            )
-        )
-        if allocation.end_on:
-            events.append(
-                InvolvementEvent("allocation_ended", allocation.end_on, f"{allocation.iro} no longer the IRO")
-            )
     review_page = link_for_each("reviews:detail")
     for review in (r for r in reviews if r.held_on is not None):
         clock = "short-break arrangement" if review.short_breaks else "period of care"
@@ -152,31 +108,17 @@ def involvement_timeline(
                 by=str(note.recorded_by),
             )
         )
-    for escalation in child.escalations.select_related("raised_by"):
-        details = [f"Stage reached: {escalation.get_stage_display().lower()}", escalation.get_status_display()]
-        events.append(
-            InvolvementEvent(
-                "escalation",
-                escalation.raised_on,
-                f"Escalation raised: {escalation.get_theme_display().lower()}",
-                details=details,
-                by=str(escalation.raised_by or ""),
-                url=reverse("escalations:detail", args=[escalation.public_id]),
-            )
-        )
-    return sorted(events, key=lambda e: e.order, reverse=True)
+    return events
 
 
 def monitoring_of_child(child: Child, *, reviews: list[Review], today: date) -> dict:
     """The child's page's part from the monitoring between reviews (`monitoring`), given all the
     child's reviews (with their chairs): the interval the child is in now with its midway check, and
-    the timeline of the IRO's involvement. Four queries, whatever the child's history."""
+    this app's events of the timeline of the IRO's involvement. Two queries, whatever the child's
+    history."""
     checks = list(child.midway_checks.select_related("recorded_by"))
     interval = interval_among(reviews, checks)
     return {
-        "monitoring": {
-            "interval": interval,
-            "midway_status": interval.status(today) if interval else None,
-            "timeline": involvement_timeline(child, reviews=reviews, checks=checks),
-        }
+        "monitoring": {"interval": interval, "midway_status": interval.status(today) if interval else None},
+        "timeline": review_events(child, reviews=reviews, checks=checks),
     }

@@ -75,7 +75,7 @@ def _sent(sent_on, late: bool, paper: str, review) -> str:
 
 @register.simple_tag
 def timeline_items(events) -> str:
-    """An MOJ timeline item for each InvolvementEvent (monitoring_selectors.involvement_timeline)."""
+    """An MOJ timeline item for each InvolvementEvent (children.pages: the child page's `timeline`)."""
     return mark_safe("".join(_timeline_item(event) for event in events))
 
 

@@ -164,3 +164,34 @@ def test_an_iro_who_records_the_end_goes_back_to_their_caseload(client, iro):
     page = response.content.decode()
     assert "The agreement ended on 01/03/2024: recorded." in page
     assert f"{child.la_child_id} is no longer on your caseload" in page
+
+
+def test_the_childs_page_judges_the_status_as_the_caseload_does_on_every_day(iro):
+    """children.selectors.due_status_of (the child's page, in Python) against with_next_review (the
+    caseload, in SQL), day by day across an arrangement's end and an episode's end."""
+    from children.models import Child, Episode
+    from children.selectors import child_for_user, due_status_of
+
+    on_breaks = short_break_child(iro)
+    on_breaks.short_break_arrangements.update(end_on=D(2024, 4, 5))
+    in_care = make_child(iro=iro, looked_after_from=D(2023, 12, 1))
+    leaving = make_child(iro=iro, looked_after_from=D(2023, 12, 1))
+    Episode.objects.filter(child=leaving).update(end_on=D(2024, 3, 20), reason_ceased="E11")
+    children = [on_breaks, in_care, leaving]
+    seen = set()
+    for offset in range(0, 60, 2):
+        day = date.fromordinal(D(2024, 2, 25).toordinal() + offset)
+        listed = dict(
+            with_next_review(Child.objects.all(), today=day, soon=due_soon_by(day)).values_list("pk", "due_status")
+        )
+        for child in children:
+            child = child_for_user(iro, child.public_id, next_due=True)
+            status = due_status_of(
+                child,
+                today=day,
+                episodes=list(child.episodes.all()),
+                arrangements=list(child.short_break_arrangements.all()),
+            )
+            assert status == listed.get(child.pk, DueStatus.NONE), (child, day)
+            seen.add(status)
+    assert seen == {DueStatus.NONE, DueStatus.OVERDUE, DueStatus.DUE_SOON, DueStatus.ON_TRACK}

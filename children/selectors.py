@@ -374,24 +374,55 @@ def _caseload_counts_by_iro(today: date, soon: date) -> dict[int | None, dict[st
     return counts
 
 
-def caseload_counts_and_iros(
-    *, today: date, soon: date
-) -> tuple[dict[int | None, dict[str, int]], list[tuple[int, str, int]]]:
-    """What a QA manager's caseload page needs of every caseload: the counts of `caseload_counts_by_iro`,
-    and the active IROs to choose among, by name, each as (id, name, caseload size). Kept until the
-    data change as one value (one look in the cache a page), of plain values: a national service
-    lists thousands of IROs."""
-    return derived("caseload_counts_and_iros", today, soon, compute=lambda: _caseload_counts_and_iros(today, soon))
+# Above this many active IROs (a regional or national service), the QA caseload's IRO filter is a
+# search of their names rather than a list of every IRO, which made the page grow with each.
+IRO_CHOICES_LISTED = 150
 
 
-def _caseload_counts_and_iros(today: date, soon: date):
+def caseload_totals(*, today: date, soon: date) -> dict:
+    """What a QA manager's caseload page needs of every caseload whatever the service's size: the
+    counts by DueStatus of all the caseloads together ("all") and of the children without an IRO
+    ("none"), and the number of active IROs ("iros"). Kept until the data change, a few numbers."""
+    return derived("caseload_totals", today, soon, compute=lambda: _caseload_totals(today, soon))
+
+
+def _caseload_totals(today: date, soon: date) -> dict:
+    by_iro = caseload_counts_by_iro(today=today, soon=soon)
+    return {
+        "all": {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS},
+        "none": by_iro.get(None, dict.fromkeys(DueStatus.LABELS, 0)),
+        "iros": User.objects.filter(role=User.Role.IRO, is_active=True).count(),
+    }
+
+
+def iro_choices(*, today: date, soon: date) -> list[tuple[int, str, int]]:
+    """The active IROs to choose among on the QA caseload, by name, each as (id, name, caseload
+    size): kept until the data change as plain values (IRO_CHOICES_LISTED at most are listed)."""
+    return derived("caseload_iro_choices", today, soon, compute=lambda: _iro_choices(today, soon))
+
+
+def _iro_choices(today: date, soon: date) -> list[tuple[int, str, int]]:
     by_iro = caseload_counts_by_iro(today=today, soon=soon)
     iros = (
         User.objects.filter(role=User.Role.IRO, is_active=True)
         .only("pk", "username", "first_name", "last_name")
         .order_by("first_name", "last_name")
     )
-    return by_iro, [(iro.pk, str(iro), sum(by_iro.get(iro.pk, {}).values())) for iro in iros]
+    return [(iro.pk, str(iro), sum(by_iro.get(iro.pk, {}).values())) for iro in iros]
+
+
+# The IROs whose names a search on the QA caseload lists at most (the page says when there are more).
+IRO_MATCHES_LISTED = 20
+
+
+def iros_named(words: str) -> tuple[list[User], bool]:
+    """The active IROs whose first or last name holds each of `words`, by name (IRO_MATCHES_LISTED
+    at most), and whether there are more."""
+    iros = User.objects.filter(role=User.Role.IRO, is_active=True)
+    for word in words.split():
+        iros = iros.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    found = list(iros.order_by("first_name", "last_name", "pk")[: IRO_MATCHES_LISTED + 1])
+    return found[:IRO_MATCHES_LISTED], len(found) > IRO_MATCHES_LISTED
 
 
 def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
@@ -442,6 +473,7 @@ class CaseloadFilters:
     """What the caseload page was asked for; anything not understood is ignored."""
 
     iro: str = ""  # QA managers: an IRO's id, or "none" for the children without one
+    iro_name: str = ""  # QA managers of a large service: part of an IRO's name (a search of them)
     status: str = ""  # a DueStatus
     sort: str = "due"  # a key of CASELOAD_SORTS
     search: str = ""  # an LA child id, or part of a name
@@ -456,7 +488,12 @@ class CaseloadPage:
     status: str
     sort: str
     search: str
-    iros: list[tuple[int, str, int]] | None  # QA managers choose among these: caseload_counts_and_iros
+    iros: list[tuple[int, str, int]] | None  # QA managers choose among these: iro_choices
+    iro_search: bool  # QA managers of a large service: a search of the IROs' names instead
+    iro_name: str
+    iro_matches: list[User]  # the IROs the search found, when it found more than one
+    iro_more_matches: bool  # and more than it lists
+    iro_name_error: str
     chosen_iro: User | None
     unallocated: bool
     soon: date
@@ -468,16 +505,24 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
     with each child's next review and status, and the count by status: a fixed number of queries."""
     soon = due_soon_by(today)
-    iros = by_iro = chosen_iro = None
+    iros = totals = chosen_iro = None
+    iro_search = False
+    iro_name, iro_matches, iro_more_matches, iro_name_error = filters.iro_name.strip()[:100], [], False, ""
     if user.sees_every_child:
-        by_iro, iros = caseload_counts_and_iros(today=today, soon=soon)
-        # Any IRO to choose, or one no longer active who still has children (the dashboard links to
-        # their caseload, and moving their children away comes back to it): shown among the choices.
-        chosen_pk = request_number(filters.iro)
-        if chosen_pk is not None and (chosen_pk in by_iro or any(pk == chosen_pk for pk, _name, _size in iros)):
+        totals = caseload_totals(today=today, soon=soon)
+        iro_search = totals["iros"] > IRO_CHOICES_LISTED
+        if iro_search and iro_name:
+            iro_matches, iro_more_matches = iros_named(iro_name)
+            if not iro_matches:
+                iro_name_error = f"No active IRO’s name contains “{iro_name}”"
+            elif len(iro_matches) == 1 and not iro_more_matches:
+                chosen_iro, iro_matches = iro_matches[0], []
+        elif (chosen_pk := request_number(filters.iro)) is not None:
+            # Any IRO, active or not: the dashboard links to the caseload of one no longer active who
+            # still has children, and moving their children away comes back to it.
             chosen_iro = User.objects.filter(pk=chosen_pk, role=User.Role.IRO).first()
-        if chosen_iro is not None and not chosen_iro.is_active:
-            iros = [*iros, (chosen_iro.pk, f"{chosen_iro} (no longer active)", sum(by_iro[chosen_pk].values()))]
+        if not iro_search:
+            iros = iro_choices(today=today, soon=soon)
     covering: list[Child] = []
     if user.is_iro:
         # The IRO's own children, and apart from them those they cover for a colleague now.
@@ -502,7 +547,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             soon=soon,
             paged=True,
         )
-    unallocated = iros is not None and filters.iro == "none"
+    unallocated = totals is not None and chosen_iro is None and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
@@ -521,14 +566,15 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             counts[child.due_status] += 1
         listed = [child for child in whole if child.due_status == status] if status else whole
     else:
-        if filters.search:
+        if filters.search or chosen_iro is not None:
+            # A search's children, or one IRO's: tens of children, counted by one query.
             counts = status_counts(children)
-        elif chosen_iro is not None or unallocated:
-            counts = by_iro.get(chosen_iro.pk if chosen_iro else None, dict.fromkeys(DueStatus.LABELS, 0))
         else:
-            counts = {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS}
+            counts = totals["none" if unallocated else "all"]
         listed = rows.filter(due_status=status) if status else rows
     total = sum(counts.values())
+    if iros is not None and chosen_iro is not None and not chosen_iro.is_active:
+        iros = [*iros, (chosen_iro.pk, f"{chosen_iro} (no longer active)", total)]
     paginator = Paginator(listed, CASELOAD_PAGE_SIZE)
     # Counted already, with the statuses: the paginator need not count the children again.
     paginator.count = counts[status] if status else total
@@ -549,6 +595,11 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         sort=sort,
         search=filters.search,
         iros=iros,
+        iro_search=iro_search,
+        iro_name=iro_name,
+        iro_matches=iro_matches,
+        iro_more_matches=iro_more_matches,
+        iro_name_error=iro_name_error,
         chosen_iro=chosen_iro,
         unallocated=unallocated,
         soon=soon,

@@ -79,6 +79,7 @@ def caseload(request):
         request.session.pop(CASELOAD_SEARCH, None)
     filters = CaseloadFilters(
         iro=request.GET.get("iro", ""),
+        iro_name=request.GET.get("iro_name", ""),
         status=request.GET.get("status", ""),
         sort=request.GET.get("sort", "due"),
         search=request.session.get(CASELOAD_SEARCH, ""),

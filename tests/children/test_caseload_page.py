@@ -85,6 +85,63 @@ def test_a_qa_manager_sees_the_caseload_of_an_iro_no_longer_active_who_still_has
     assert f'<option value="{gone.pk}"' not in client.get(reverse("children:caseload")).content.decode()
 
 
+@pytest.fixture
+def many_iros(monkeypatch):
+    """A service with more active IROs than the filter lists: its IROs are searched by name."""
+    from children import selectors
+
+    monkeypatch.setattr(selectors, "IRO_CHOICES_LISTED", 1)
+
+
+def test_a_large_services_iro_filter_searches_their_names(client, iro, qa_manager, today, many_iros):
+    """iro: Ada Owen. One name found shows their caseload; several, a link to each; none, an error
+    that names the field and keeps the whole list."""
+    odd = IROFactory(first_name="<b>Bea", last_name="Owenson")
+    make_child(iro=iro, looked_after_from=today, first_name="Olu")
+    make_child(iro=odd, looked_after_from=today - timedelta(days=365), first_name="Zed")
+    make_child(iro=None, looked_after_from=today, first_name="Una")
+    login(client, qa_manager)
+    caseload = reverse("children:caseload")
+    page = client.get(caseload).content.decode()
+    assert '<input class="govuk-input" id="iro_name" name="iro_name" type="text" value=""' in page
+    assert '<select class="govuk-select" id="iro"' not in page and '<option value="' + str(iro.pk) not in page
+    assert "All caseloads" in page and 'data-count="total">3<' in page
+
+    page = client.get(caseload, {"iro_name": "  ada  "}).content.decode()
+    assert "Caseload of Ada Owen" in page and "Olu" in page and "Zed" not in page
+    assert 'data-count="total">1<' in page and 'data-count="due_soon">1<' in page
+
+    page = client.get(caseload, {"iro_name": "owen", "status": "overdue"}).content.decode()
+    assert "IROs whose name holds “owen”" in page and "All caseloads" in page
+    assert f'href="?status=overdue&amp;iro={odd.pk}">&lt;b&gt;Bea Owenson</a>' in page
+    assert f'href="?status=overdue&amp;iro={iro.pk}">Ada Owen</a>' in page
+    assert "<b>Bea" not in page and "There are more" not in page
+    page = client.get(caseload, {"iro": odd.pk, "status": "overdue"}).content.decode()
+    assert "Caseload of &lt;b&gt;Bea Owenson" in page and "Zed" in page and 'data-count="overdue">1<' in page
+    assert f'<input type="hidden" name="iro" value="{odd.pk}">' in page  # kept while the status changes
+
+    page = client.get(caseload, {"iro_name": "Xi"}).content.decode()
+    assert "<title>Error: " in page and '<a href="#iro_name">No active IRO’s name contains “Xi”</a>' in page
+    assert 'class="govuk-input govuk-input--error" id="iro_name"' in page
+    assert "All caseloads" in page and 'data-count="total">3<' in page
+
+    page = client.get(caseload, {"iro": "none"}).content.decode()
+    assert "Children without an IRO" in page and "Una" in page and "Olu" not in page
+    assert '<input type="hidden" name="iro" value="none">' in page
+
+
+def test_a_search_of_the_iros_names_says_when_it_lists_only_some(
+    client, iro, other_iro, qa_manager, many_iros, monkeypatch
+):
+    from children import selectors
+
+    monkeypatch.setattr(selectors, "IRO_MATCHES_LISTED", 1)
+    login(client, qa_manager)
+    page = client.get(reverse("children:caseload"), {"iro_name": "o"}).content.decode()
+    assert "There are more: type more of the name." in page
+    assert page.count('<li><a class="govuk-link" href="?iro=') == 1
+
+
 @pytest.mark.parametrize("given", ["9" * 4301, "9" * 19, "²", "١٢", "-1", " 1"])
 def test_an_iro_id_that_is_no_id_is_no_choice_not_a_server_error(client, qa_manager, given):
     login(client, qa_manager)

@@ -44,6 +44,30 @@ def test_all_caseloads_page(page, live_server, qa_manager, children, iro, other_
     assert_accessible(page)
 
 
+def test_a_large_services_caseloads_search_the_iros_by_name(
+    page, live_server, qa_manager, children, iro, other_iro, monkeypatch
+):
+    from children import selectors
+
+    monkeypatch.setattr(selectors, "IRO_CHOICES_LISTED", 1)
+    sign_in(page, live_server, qa_manager)
+    field = page.get_by_label("IRO", exact=True)
+    field.fill("w")  # Ada Owen and Ben Lowe
+    page.get_by_role("button", name="Apply filters").click()
+    matches = page.locator("[data-iro-matches] a")
+    expect(matches).to_have_text([str(iro), str(other_iro)])
+    assert_accessible(page)
+    matches.nth(1).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Caseload of {other_iro}")
+    expect(page.locator("table.govuk-table tbody tr")).to_have_count(1)
+
+    field.fill("Nobody")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("No active IRO’s name contains “Nobody”")
+    assert_accessible(page)
+    assert_error_summary_links_work(page)
+
+
 def open_change_iro_form(page, live_server, qa_manager, child) -> None:
     sign_in(page, live_server, qa_manager)
     page.goto(url(live_server, "children:detail", child.public_id))

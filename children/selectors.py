@@ -379,36 +379,27 @@ def _caseload_counts_by_iro(today: date, soon: date) -> dict[int | None, dict[st
 IRO_CHOICES_LISTED = 150
 
 
-def caseload_totals(*, today: date, soon: date) -> dict:
-    """What a QA manager's caseload page needs of every caseload whatever the service's size: the
-    counts by DueStatus of all the caseloads together ("all") and of the children without an IRO
-    ("none"), and the number of active IROs ("iros"). Kept until the data change, a few numbers."""
-    return derived("caseload_totals", today, soon, compute=lambda: _caseload_totals(today, soon))
+def caseload_summary(*, today: date, soon: date) -> dict:
+    """What a QA manager's caseload page needs of every caseload: the counts by DueStatus of all the
+    caseloads together ("all") and of the children without an IRO ("none"), and the active IROs to
+    choose among ("iros"), by name, each as (id, name, caseload size), or None if there are more than
+    IRO_CHOICES_LISTED. Kept until the data change as one value of plain values, small whatever the
+    service's size: one look in the cache a page."""
+    return derived("caseload_summary", today, soon, compute=lambda: _caseload_summary(today, soon))
 
 
-def _caseload_totals(today: date, soon: date) -> dict:
+def _caseload_summary(today: date, soon: date) -> dict:
     by_iro = caseload_counts_by_iro(today=today, soon=soon)
+    iros = User.objects.filter(role=User.Role.IRO, is_active=True)
+    listed = None
+    if iros.count() <= IRO_CHOICES_LISTED:
+        named = iros.only("pk", "username", "first_name", "last_name").order_by("first_name", "last_name")
+        listed = [(iro.pk, str(iro), sum(by_iro.get(iro.pk, {}).values())) for iro in named]
     return {
         "all": {key: sum(group[key] for group in by_iro.values()) for key in DueStatus.LABELS},
         "none": by_iro.get(None, dict.fromkeys(DueStatus.LABELS, 0)),
-        "iros": User.objects.filter(role=User.Role.IRO, is_active=True).count(),
+        "iros": listed,
     }
-
-
-def iro_choices(*, today: date, soon: date) -> list[tuple[int, str, int]]:
-    """The active IROs to choose among on the QA caseload, by name, each as (id, name, caseload
-    size): kept until the data change as plain values (IRO_CHOICES_LISTED at most are listed)."""
-    return derived("caseload_iro_choices", today, soon, compute=lambda: _iro_choices(today, soon))
-
-
-def _iro_choices(today: date, soon: date) -> list[tuple[int, str, int]]:
-    by_iro = caseload_counts_by_iro(today=today, soon=soon)
-    iros = (
-        User.objects.filter(role=User.Role.IRO, is_active=True)
-        .only("pk", "username", "first_name", "last_name")
-        .order_by("first_name", "last_name")
-    )
-    return [(iro.pk, str(iro), sum(by_iro.get(iro.pk, {}).values())) for iro in iros]
 
 
 # The IROs whose names a search on the QA caseload lists at most (the page says when there are more).
@@ -488,7 +479,7 @@ class CaseloadPage:
     status: str
     sort: str
     search: str
-    iros: list[tuple[int, str, int]] | None  # QA managers choose among these: iro_choices
+    iros: list[tuple[int, str, int]] | None  # QA managers choose among these: caseload_summary
     iro_search: bool  # QA managers of a large service: a search of the IROs' names instead
     iro_name: str
     iro_matches: list[User]  # the IROs the search found, when it found more than one
@@ -505,12 +496,13 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
     """One page of the user's caseload (a QA manager's: everyone's, one IRO's or the unallocated),
     with each child's next review and status, and the count by status: a fixed number of queries."""
     soon = due_soon_by(today)
-    iros = totals = chosen_iro = None
+    iros = summary = chosen_iro = None
     iro_search = False
     iro_name, iro_matches, iro_more_matches, iro_name_error = filters.iro_name.strip()[:100], [], False, ""
     if user.sees_every_child:
-        totals = caseload_totals(today=today, soon=soon)
-        iro_search = totals["iros"] > IRO_CHOICES_LISTED
+        summary = caseload_summary(today=today, soon=soon)
+        iros = summary["iros"]
+        iro_search = iros is None
         if iro_search and iro_name:
             iro_matches, iro_more_matches = iros_named(iro_name)
             if not iro_matches:
@@ -521,8 +513,6 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             # Any IRO, active or not: the dashboard links to the caseload of one no longer active who
             # still has children, and moving their children away comes back to it.
             chosen_iro = User.objects.filter(pk=chosen_pk, role=User.Role.IRO).first()
-        if not iro_search:
-            iros = iro_choices(today=today, soon=soon)
     covering: list[Child] = []
     if user.is_iro:
         # The IRO's own children, and apart from them those they cover for a colleague now.
@@ -547,7 +537,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             soon=soon,
             paged=True,
         )
-    unallocated = totals is not None and chosen_iro is None and filters.iro == "none"
+    unallocated = summary is not None and chosen_iro is None and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
     if filters.search:
@@ -570,7 +560,7 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             # A search's children, or one IRO's: tens of children, counted by one query.
             counts = status_counts(children)
         else:
-            counts = totals["none" if unallocated else "all"]
+            counts = summary["none" if unallocated else "all"]
         listed = rows.filter(due_status=status) if status else rows
     total = sum(counts.values())
     if iros is not None and chosen_iro is not None and not chosen_iro.is_active:

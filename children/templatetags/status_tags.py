@@ -52,7 +52,7 @@ def midway_status_tag(status: str) -> str:
 
 @register.filter
 def iro_options(iros, chosen) -> str:
-    """An <option> for each IRO of `selectors.caseload_counts_and_iros` (id, name, caseload size),
+    """An <option> for each IRO of `selectors.caseload_summary` (id, name, caseload size),
     the `chosen` one selected."""
     # Built as one string with each name escaped, not by format_html for each option: a national
     # service has thousands of IROs, and format_html escapes and wraps every value, the numbers too.

@@ -326,12 +326,14 @@ def _due_status(today: date, soon: date) -> Case:
     )
 
 
-def due_status_of(child: Child, *, today: date, episodes: list[Episode], arrangements: list) -> str:
+def due_status_of(
+    child: Child, *, today: date, episodes: list[Episode], arrangements: list[ShortBreakArrangement]
+) -> str:
     """The DueStatus the caseload gives the child (with_next_review), or no review due if the caseload
     does not list them: judged from their `next_due_on` (child_for_user's `next_due`) and the episodes
     and short-break arrangements their page has read, by the rules of reviewed_on and _due_status
     (in SQL, building the caseload's two EXISTS for one child cost the page 3 ms, more than any of
-    its other queries; tests/children/test_caseload_page.py holds the two equal)."""
+    its other queries; tests/children/test_short_breaks.py holds the two equal day by day)."""
     in_care = any(e.start_on <= today and (e.end_on is None or e.end_on > today) for e in episodes)
     in_arrangement = any(a.start_on <= today and (a.end_on is None or a.end_on >= today) for a in arrangements)
     due = child.next_due_on

@@ -112,9 +112,7 @@ def child_page_escalations(child: Child, *, today: date) -> dict:
     first, with the stage each is at and `overdue`, and each raised as an event of the timeline of
     the IRO's involvement. One query."""
     escalations = list(
-        with_overdue(child.escalations.select_related("current_stage", "raised_by"), today=today).order_by(
-            "-raised_on", "-pk"
-        )
+        with_overdue(child.escalations.select_related("raised_by"), today=today).order_by("-raised_on", "-pk")
     )
     page = link_for_each("escalations:detail")
     events = [

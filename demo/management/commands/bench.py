@@ -2,7 +2,7 @@
 
     make bench [BENCH_ARGS="--children 2000 --iros 80 --runs 30"]
     python manage.py bench [--children 2000] [--iros N] [--runs 30] [--command-runs 3] [--base 2000]
-                           [--no-import] [--rebuild]
+                           [--no-import] [--pages-only] [--rebuild]
 
 Runs against the database of DATABASE_URL (PostgreSQL), which it empties (every table of the
 service's apps) and fills with the demo authority (seed_demo) unless it holds that authority
@@ -74,6 +74,9 @@ class Command(BaseCommand):
             help="beyond this many children, build an authority of this size and copy it (default 2000)",
         )
         parser.add_argument("--no-import", action="store_true", help="leave out the import of the whole history")
+        parser.add_argument(
+            "--pages-only", action="store_true", help="time the pages only: no commands, import or periodic tasks"
+        )
         parser.add_argument("--rebuild", action="store_true", help="build the data even if it matches")
         parser.add_argument("--build-only", action="store_true", help="build (or find) the data, then stop")
         parser.add_argument("--probe-import", help=argparse.SUPPRESS)  # the import, in its own process
@@ -94,20 +97,23 @@ class Command(BaseCommand):
 
         with tempfile.TemporaryDirectory(prefix="iro-bench-") as work:
             workdir = Path(work)
-            bare, page_measures = self._pages(today, options["runs"], workdir)
-            self.stdout.write("Commands...")
-            measures = [*page_measures, *benchmark.measure_commands(today, options["command_runs"], workdir)]
-            lower = benchmark.measure_lower_bound(today, options["command_runs"])
-            measures += [lower, benchmark.measure_headline_figures(today, options["command_runs"])]
-            if not options["no_import"]:
-                measures += self._history(workdir, today)
-            self.stdout.write("Periodic tasks...")
-            measures += benchmark.measure_sweeps(today, options["command_runs"])
+            bare, measures = self._pages(today, options["runs"], workdir)
+            if not options["pages_only"]:
+                self.stdout.write("Commands...")
+                measures += benchmark.measure_commands(today, options["command_runs"], workdir)
+                lower = benchmark.measure_lower_bound(today, options["command_runs"])
+                measures += [lower, benchmark.measure_headline_figures(today, options["command_runs"])]
+                if not options["no_import"]:
+                    measures += self._history(workdir, today)
+                self.stdout.write("Periodic tasks...")
+                measures += benchmark.measure_sweeps(today, options["command_runs"])
 
         result = self._result(built, bare, measures, options)
         self._print(result)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-        for name in (f"bench-{children}-{stamp}.json", f"latest-{children}.json"):
+        # latest-N.json holds a whole run's figures: a run of the pages alone does not replace them.
+        names = [f"bench-{children}-{stamp}.json"] + ([] if options["pages_only"] else [f"latest-{children}.json"])
+        for name in names:
             (BENCH_DIR / name).write_text(json.dumps(result, indent=2) + "\n")
         self.stdout.write(f"\nWritten to {BENCH_DIR / f'bench-{children}-{stamp}.json'}")
 

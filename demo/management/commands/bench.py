@@ -266,7 +266,7 @@ class Command(BaseCommand):
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
             "data": built,
             "runs": options["runs"],
-            "command_runs": options["command_runs"],
+            "command_runs": None if options["pages_only"] else options["command_runs"],
             "bare_ms": round(bare_ms, 1),
             "rows": rows,
         }
@@ -276,7 +276,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n{data['children']} children looked after ({data['history_children']} in the history), "
             f"{data['iros']} IROs; {result['machine']['cores']} cores; {result['date']}; bare page "
-            f"{result['bare_ms']} ms (median of {result['runs']} pages, {result['command_runs']} commands)\n"
+            f"{result['bare_ms']} ms (median of {result['runs']} pages"
+            + (f", {result['command_runs']} commands)\n" if result["command_runs"] else ", the pages only)\n")
         )
         self.stdout.write(f"{'':<48} {'median ms':>10} {'x bare':>7} {'goal':>6} {'':>5} {'queries':>8}  note")
         for row in result["rows"]:

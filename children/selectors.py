@@ -539,9 +539,11 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
             soon=soon,
             paged=True,
         )
-    unallocated = summary is not None and chosen_iro is None and filters.iro == "none"
+    # A name typed in the IRO search replaces the IRO filter, "none" as much as an IRO's id.
+    unallocated = summary is not None and chosen_iro is None and not (iro_search and iro_name) and filters.iro == "none"
     if unallocated:
         children = children.filter(current_allocation__isnull=True)
+    unsearched = children
     if filters.search:
         children = matching(children, filters.search)
     status = filters.status if filters.status in DueStatus.LABELS else ""
@@ -566,7 +568,9 @@ def caseload_page(user: User, filters: CaseloadFilters, *, today: date) -> Casel
         listed = rows.filter(due_status=status) if status else rows
     total = sum(counts.values())
     if iros is not None and chosen_iro is not None and not chosen_iro.is_active:
-        iros = [*iros, (chosen_iro.pk, f"{chosen_iro} (no longer active)", total)]
+        # Their whole caseload's size, as the other IROs' are given, whatever the child search.
+        size = sum(status_counts(unsearched).values()) if filters.search else total
+        iros = [*iros, (chosen_iro.pk, f"{chosen_iro} (no longer active)", size)]
     paginator = Paginator(listed, CASELOAD_PAGE_SIZE)
     # Counted already, with the statuses: the paginator need not count the children again.
     paginator.count = counts[status] if status else total

@@ -109,8 +109,8 @@ def iros_who_raised() -> QuerySet[User]:
 
 def child_page_escalations(child: Child, *, today: date) -> dict:
     """The escalations part of the child's page (children/pages.py): the child's escalations, newest
-    first, with the stage each is at and `overdue`, and each raised as an event of the timeline of
-    the IRO's involvement. One query."""
+    first, with who raised each and `overdue`, and each raised as an event of the timeline of the
+    IRO's involvement. One query."""
     escalations = list(
         with_overdue(child.escalations.select_related("raised_by"), today=today).order_by("-raised_on", "-pk")
     )

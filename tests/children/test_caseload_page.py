@@ -77,12 +77,18 @@ def test_a_qa_manager_sees_the_caseload_of_an_iro_no_longer_active_who_still_has
     """The dashboard links to it, and moving their children to other IROs comes back to it."""
     gone = IROFactory(first_name="Gil", last_name="Gone")
     make_child(iro=gone, looked_after_from=today)
+    make_child(iro=gone, looked_after_from=today, first_name="Ula")
     gone.is_active = False
     gone.save()
     page = login(client, qa_manager).get(reverse("children:caseload"), {"iro": gone.pk}).content.decode()
-    assert "Caseload of Gil Gone" in page and 'data-count="total">1<' in page
-    assert f'<option value="{gone.pk}" selected>Gil Gone (no longer active) (1)</option>' in page
+    assert "Caseload of Gil Gone" in page and 'data-count="total">2<' in page
+    assert f'<option value="{gone.pk}" selected>Gil Gone (no longer active) (2)</option>' in page
     assert f'<option value="{gone.pk}"' not in client.get(reverse("children:caseload")).content.decode()
+    # A child search shown: the option still gives their whole caseload's size.
+    url = reverse("children:caseload") + f"?iro={gone.pk}"
+    page = client.get(client.post(url, {"q": "Ula"}).url).content.decode()
+    assert 'data-count="total">1<' in page and "Ula" in page
+    assert f'<option value="{gone.pk}" selected>Gil Gone (no longer active) (2)</option>' in page
 
 
 @pytest.fixture
@@ -128,6 +134,9 @@ def test_a_large_services_iro_filter_searches_their_names(client, iro, qa_manage
     page = client.get(caseload, {"iro": "none"}).content.decode()
     assert "Children without an IRO" in page and "Una" in page and "Olu" not in page
     assert '<input type="hidden" name="iro" value="none">' in page
+    # A name typed there replaces that filter, as it replaces a chosen IRO.
+    page = client.get(caseload, {"iro": "none", "iro_name": "owen"}).content.decode()
+    assert '<h1 class="govuk-heading-l">All caseloads</h1>' in page and "Olu" in page and "Bea Owenson" in page
 
 
 def test_a_search_of_the_iros_names_says_when_it_lists_only_some(

@@ -1,11 +1,14 @@
-"""What the child's page shows from the apps above this one (reviews, escalations, ...).
+"""What the child's record shows from the apps above this one (reviews, escalations, ...).
 
-Each of those apps registers a function when it loads (in its apps.py) that returns its part of
-the page's context for one child, so the child's page can show everything about the child while
-this app imports none of them. Every function is given a child the viewer may see.
+The record is three pages (CHILD_PAGES): the overview (what is due and open now), the details, the
+people around the child and their care, and the reviews held with the timeline of the IRO's
+involvement. Each of those apps registers, when it loads (in its apps.py), a function for a page
+that returns its part of that page's context for one child, so the record can show everything about
+the child while this app imports none of them. Every function is given a child the viewer may see.
 
-A part may hold, under "timeline", events of the timeline of the IRO's involvement (InvolvementEvent):
-the page shows every app's together, newest first, with the IROs' allocations and handovers."""
+A part of the history page may hold, under "timeline", events of the timeline of the IRO's
+involvement (InvolvementEvent): the page shows every app's together, newest first, with the IROs'
+allocations and handovers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +19,14 @@ from .selectors import allocation_history
 
 ChildPageContext = Callable[..., dict]
 
-_providers: list[ChildPageContext] = []
+# Each page of the child's record: its URL name (children.urls) and its name in the sub-navigation.
+CHILD_PAGES = {
+    "overview": ("children:detail", "Overview"),
+    "about": ("children:about", "Details, people and care"),
+    "history": ("children:history", "Reviews and history"),
+}
+
+_providers: dict[str, list[ChildPageContext]] = {page: [] for page in CHILD_PAGES}
 
 
 @dataclass
@@ -40,21 +50,23 @@ class InvolvementEvent:
         return (self.on, self.RANK[self.kind])
 
 
-def register_child_page_context(provider: ChildPageContext) -> None:
-    """`provider(child, today=...)` returns a dict added to the child's page context."""
-    if provider not in _providers:
-        _providers.append(provider)
+def register_child_page_context(page: str, provider: ChildPageContext) -> None:
+    """`provider(child, today=...)` returns a dict added to the context of the record's `page`."""
+    if provider not in _providers[page]:
+        _providers[page].append(provider)
 
 
-def child_page_context(child: Child, *, today: date) -> dict:
-    """Every app's part of the child's page, and the timeline of the IRO's involvement (`timeline`)."""
+def child_page_context(child: Child, *, today: date, page: str) -> dict:
+    """Every app's part of a page of the child's record; for the history page, the timeline of the
+    IRO's involvement (`timeline`)."""
     context = {}
-    events = allocation_events(child, today=today)
-    for provider in _providers:
+    events = allocation_events(child, today=today) if page == "history" else []
+    for provider in _providers[page]:
         part = provider(child, today=today)
         events += part.pop("timeline", [])
         context.update(part)
-    context["timeline"] = sorted(events, key=lambda e: e.order, reverse=True)
+    if page == "history":
+        context["timeline"] = sorted(events, key=lambda e: e.order, reverse=True)
     return context
 
 

@@ -21,7 +21,7 @@ from .forms import (
     ReallocationForm,
     SiblingForm,
 )
-from .pages import child_page_context
+from .pages import CHILD_PAGES, child_page_context
 from .selectors import (
     CaseloadFilters,
     DueStatus,
@@ -97,34 +97,80 @@ def caseload(request):
 
 @login_required
 def child_detail(request, public_id):
+    """The overview of the child's record: who they are, their IRO, and what is due and open now."""
     today = timezone.localdate()
     child = child_for_user(request.user, public_id, next_due=True)
-    audit_record(actor=request.user, action="child_viewed", obj=child)
     episodes = list(child.episodes.all())
     arrangements = list(child.short_break_arrangements.all())
     allocations = allocation_history(child, today=today)
-    return render(
+    return _child_page(
         request,
-        "children/child_detail.html",
+        "overview",
+        child,
+        today,
         {
-            "child": child,
-            "episodes": episodes,
-            "periods": periods_of_care(episodes),
-            "allocations": allocations,
             # Oldest first, as current_allocation_of finds them: the allocation in force, the first
             # handover planned for a later date.
             "current_allocation": next((a for a in reversed(allocations) if a.in_force), None),
             "pending_allocation": next((a for a in reversed(allocations) if a.start_on > today), None),
             "due_status": due_status_of(child, today=today, episodes=episodes, arrangements=arrangements),
+            "in_short_breaks": bool(arrangements),
             "age": child.age_on(today),
-            "today": today,
-            "can_change_iro": request.user.sees_every_child,
-            "can_edit_details": request.user.can_see_caseloads,
+        },
+    )
+
+
+@login_required
+def child_about(request, public_id):
+    """The child's details, the people around them, and their care: episodes, short breaks, missing
+    episodes and the IROs they have had."""
+    today = timezone.localdate()
+    child = child_for_user(request.user, public_id)
+    episodes = list(child.episodes.all())
+    arrangements = list(child.short_break_arrangements.all())
+    return _child_page(
+        request,
+        "about",
+        child,
+        today,
+        {
+            "episodes": episodes,
+            "periods": periods_of_care(episodes),
+            "allocations": allocation_history(child, today=today),
+            "age": child.age_on(today),
             "contacts": contacts_of(child),
             "siblings": child.siblings.all(),
+            "missing_episodes": child.missing_episodes.all(),
             "short_breaks": short_break_arrangements_with_breaks(arrangements, episodes),
             "agreements": child.short_break_agreements.all(),
-            **child_page_context(child, today=today),
+        },
+    )
+
+
+@login_required
+def child_history(request, public_id):
+    """The reviews held and the timeline of the IRO's involvement with the child."""
+    today = timezone.localdate()
+    child = child_for_user(request.user, public_id)
+    return _child_page(request, "history", child, today, {})
+
+
+def _child_page(request, page: str, child, today, context: dict):
+    """A page of the child's record (children.pages.CHILD_PAGES), with every app's part of it; its
+    viewing audited."""
+    user = request.user
+    audit_record(actor=user, action="child_viewed", obj=child, page=page)
+    return render(
+        request,
+        f"children/child_{page}.html",
+        {
+            "child": child,
+            "today": today,
+            "record_pages": [(url_name, label, name == page) for name, (url_name, label) in CHILD_PAGES.items()],
+            "can_change_iro": user.sees_every_child,
+            "can_edit_details": user.can_see_caseloads,
+            **context,
+            **child_page_context(child, today=today, page=page),
         },
     )
 
@@ -172,8 +218,8 @@ def child_details_view(request, public_id):
         child=child,
         about=child,
         title="Change the child’s details",
-        back_url=child_url(child),
-        done=lambda saved: (f"{saved.full_name}’s details saved.", child_url(saved)),
+        back_url=child_url(child, "about"),
+        done=lambda saved: (f"{saved.full_name}’s details saved.", child_url(saved, "about")),
     )
 
 
@@ -190,8 +236,8 @@ def contact_add_view(request, public_id):
         child=child,
         about=child,
         title="Add a person around the child",
-        back_url=child_url(child),
-        done=lambda contact: (f"{contact.name} added.", child_url(child)),
+        back_url=child_url(child, "about"),
+        done=lambda contact: (f"{contact.name} added.", child_url(child, "about")),
     )
 
 
@@ -210,8 +256,8 @@ def contact_edit_view(request, public_id):
         contact=contact,
         about=child,
         title=f"Change {contact.name}’s details",
-        back_url=child_url(child),
-        done=lambda saved: (f"{saved.name}’s details saved.", child_url(child)),
+        back_url=child_url(child, "about"),
+        done=lambda saved: (f"{saved.name}’s details saved.", child_url(child, "about")),
     )
 
 
@@ -230,8 +276,8 @@ def contact_remove_view(request, public_id):
         about=child,
         title=f"Remove {contact.name}?",
         lede=f"{contact.get_role_display()}. The record’s history keeps who they were.",
-        back_url=child_url(child),
-        done=lambda _: (f"{contact.name} removed.", child_url(child)),
+        back_url=child_url(child, "about"),
+        done=lambda _: (f"{contact.name} removed.", child_url(child, "about")),
     )
 
 
@@ -248,8 +294,8 @@ def siblings_view(request, public_id):
         child=child,
         about=child,
         title="Link or unlink a sibling",
-        back_url=child_url(child),
-        done=lambda _: ("Siblings saved.", child_url(child)),
+        back_url=child_url(child, "about"),
+        done=lambda _: ("Siblings saved.", child_url(child, "about")),
     )
 
 
@@ -266,10 +312,10 @@ def missing_episode_record_view(request, public_id):
         child=child,
         about=child,
         title="Record a missing episode",
-        back_url=child_url(child),
+        back_url=child_url(child, "about"),
         done=lambda missing: (
             f"{missing.get_kind_display()} from {missing.start_on:%d/%m/%Y} recorded.",
-            child_url(child),
+            child_url(child, "about"),
         ),
     )
 
@@ -291,8 +337,11 @@ def missing_episode_edit_view(request, public_id):
         missing=missing,
         about=child,
         title="Change a missing episode",
-        back_url=child_url(child),
-        done=lambda saved: (f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.", child_url(child)),
+        back_url=child_url(child, "about"),
+        done=lambda saved: (
+            f"{saved.get_kind_display()} from {saved.start_on:%d/%m/%Y} saved.",
+            child_url(child, "about"),
+        ),
     )
 
 
@@ -329,8 +378,10 @@ def cover_record_view(request):
     )
 
 
-def child_url(child) -> str:
-    return reverse("children:detail", kwargs={"public_id": child.public_id})
+def child_url(child, page: str = "detail") -> str:
+    """A page of the child's record: the overview, or `about` (where the forms below that change the
+    child's details, people and care come back to) or `history`."""
+    return reverse(f"children:{page}", kwargs={"public_id": child.public_id})
 
 
 @login_required

@@ -13,4 +13,4 @@ class ConsultationsConfig(AppConfig):
         for name in ("CONSULTATION_LINK_DAYS", "CONSULTATION_REMINDER_WORKING_DAYS"):
             if getattr(settings, name) < 1:
                 raise ImproperlyConfigured(f"{name} must be 1 or more.")
-        register_child_page_context(child_page_consultations)
+        register_child_page_context("overview", child_page_consultations)

@@ -137,15 +137,20 @@ def bare_page() -> Page:
     return Page("bare", "bare page (notifications, none)", bare_user().username, reverse("notifications"), None)
 
 
+CHILD_PAGES_MEASURED = ("children:detail", "children:about", "children:history")
+
+
 def pages(today: date) -> list[Page]:
     """The pages measured, each as the user who would open it."""
     year = report_year(today)
-    child_page = reverse("children:detail", args=[longest_history_child().public_id])
+    record = [reverse(name, args=[longest_history_child().public_id]) for name in CHILD_PAGES_MEASURED]
     annual = reverse("reports:annual_download")
     return [
         Page("iro_caseload", "IRO caseload", "iro", reverse("children:caseload"), PAGE_GOAL),
         Page("qa_caseload", "QA caseload, first page", "qa", reverse("children:caseload"), PAGE_GOAL),
-        Page("child", "child page, longest history", "qa", child_page, PAGE_GOAL),
+        Page("child", "child's record (longest history): overview", "qa", record[0], PAGE_GOAL),
+        Page("child_about", "child's record: details, people, care", "qa", record[1], PAGE_GOAL),
+        Page("child_history", "child's record: reviews and history", "qa", record[2], PAGE_GOAL),
         Page("dashboard_qa", "dashboard (QA)", "qa", reverse("reports:dashboard"), DASHBOARD_GOAL),
         Page("dashboard_director", "dashboard (Director)", "director", reverse("reports:dashboard"), DASHBOARD_GOAL),
         Page("annual_page", "annual report page", "qa", reverse("reports:annual"), ANNUAL_PAGE_GOAL),

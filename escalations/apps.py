@@ -10,7 +10,7 @@ class EscalationsConfig(AppConfig):
         # Imported here: models can be imported only once every app is loaded.
         from children.pages import register_child_page_context
         from escalations.codes import DEFAULT_RESPONSE_WORKING_DAYS, STAGE_ORDER
-        from escalations.selectors import child_page_escalations
+        from escalations.selectors import child_history_escalations, child_page_escalations
 
         # The settings hold only the stages the environment names; every stage gets its days here.
         given = settings.ESCALATION_RESPONSE_WORKING_DAYS
@@ -23,4 +23,5 @@ class EscalationsConfig(AppConfig):
         settings.ESCALATION_RESPONSE_WORKING_DAYS = {
             stage: given.get(stage, DEFAULT_RESPONSE_WORKING_DAYS) for stage in STAGE_ORDER
         }
-        register_child_page_context(child_page_escalations)
+        register_child_page_context("overview", child_page_escalations)
+        register_child_page_context("history", child_history_escalations)

@@ -108,12 +108,14 @@ def iros_who_raised() -> QuerySet[User]:
 
 
 def child_page_escalations(child: Child, *, today: date) -> dict:
-    """The escalations part of the child's page (children/pages.py): the child's escalations, newest
-    first, with who raised each and `overdue`, and each raised as an event of the timeline of the
-    IRO's involvement. One query."""
-    escalations = list(
-        with_overdue(child.escalations.select_related("raised_by"), today=today).order_by("-raised_on", "-pk")
-    )
+    """The escalations part of the overview of the child's record (children/pages.py): the child's
+    escalations, newest first, each with `overdue`. One query."""
+    return {"escalations": list(with_overdue(child.escalations.order_by("-raised_on", "-pk"), today=today))}
+
+
+def child_history_escalations(child: Child, *, today: date) -> dict:
+    """The escalations part of the history page of the child's record: each escalation raised, as an
+    event of the timeline of the IRO's involvement. One query."""
     page = link_for_each("escalations:detail")
     events = [
         InvolvementEvent(
@@ -124,9 +126,9 @@ def child_page_escalations(child: Child, *, today: date) -> dict:
             by=str(escalation.raised_by or ""),
             url=page(escalation.public_id),
         )
-        for escalation in escalations
+        for escalation in child.escalations.select_related("raised_by")
     ]
-    return {"escalations": escalations, "timeline": events}
+    return {"timeline": events}
 
 
 # --- The escalation's own page: a timeline of everything that happened ----------------------------

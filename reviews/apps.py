@@ -12,7 +12,7 @@ class ReviewsConfig(AppConfig):
         from children.pages import register_child_page_context
         from children.signals import episodes_changed
         from core.calendar import NATIONS
-        from reviews.selectors import child_page_reviews
+        from reviews.selectors import child_history_reviews, child_page_reviews
         from reviews.timescales import Policy
 
         if settings.REVIEW_TIMESCALE_POLICY not in set(Policy):
@@ -29,7 +29,8 @@ class ReviewsConfig(AppConfig):
                 "SHORT_BREAK_GAP_MONTHS must be a number of months from 1 to 24, "
                 f"not {settings.SHORT_BREAK_GAP_MONTHS!r}."
             )
-        register_child_page_context(child_page_reviews)
+        register_child_page_context("overview", child_page_reviews)
+        register_child_page_context("history", child_history_reviews)
         episodes_changed.connect(_refresh_review_schedule, dispatch_uid="review_schedule_refresh")
 
 

@@ -112,13 +112,7 @@ def review_events(child: Child, *, reviews: list[Review], checks: list[MidwayChe
 
 
 def monitoring_of_child(child: Child, *, reviews: list[Review], today: date) -> dict:
-    """The child's page's part from the monitoring between reviews (`monitoring`), given all the
-    child's reviews (with their chairs): the interval the child is in now with its midway check, and
-    this app's events of the timeline of the IRO's involvement. Two queries, whatever the child's
-    history."""
-    checks = list(child.midway_checks.select_related("recorded_by"))
-    interval = interval_among(reviews, checks)
-    return {
-        "monitoring": {"interval": interval, "midway_status": interval.status(today) if interval else None},
-        "timeline": review_events(child, reviews=reviews, checks=checks),
-    }
+    """The overview's part from the monitoring between reviews (`monitoring`), given all the child's
+    reviews: the interval the child is in now with its midway check. One query."""
+    interval = interval_among(reviews, list(child.midway_checks.select_related("recorded_by")))
+    return {"monitoring": {"interval": interval, "midway_status": interval.status(today) if interval else None}}

@@ -32,7 +32,11 @@ def case_note_record_view(request, public_id):
         about=child,
         title="Record a case note",
         back_url=child_url(child),
-        done=lambda note: (f"Case note of the contact on {note.contact_on:%d/%m/%Y} saved.", child_url(child)),
+        # Back to the timeline, which shows the note.
+        done=lambda note: (
+            f"Case note of the contact on {note.contact_on:%d/%m/%Y} saved.",
+            child_url(child, "history"),
+        ),
     )
 
 

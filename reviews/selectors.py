@@ -8,7 +8,7 @@ from children.models import Child, Episode, IROAllocation
 from children.selectors import allocated_on, children_visible_to
 
 from .models import Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
-from .monitoring_selectors import monitoring_of_child
+from .monitoring_selectors import monitoring_of_child, review_events
 
 
 def review_for_user(user: User, public_id, *, to_finish_paperwork: bool = False) -> Review:
@@ -32,10 +32,13 @@ def meeting_for_user(user: User, public_id) -> Meeting:
 
 
 def child_page_reviews(child: Child, *, today) -> dict:
-    """The reviews part of the child's page (children/pages.py): held reviews newest first, the
-    review due next, and any never held in an earlier period of care; and from the same reviews,
-    the monitoring between them (the midway check due, the timeline of the IRO's involvement)."""
-    reviews = reviews_of_child(child)
+    """The reviews part of the overview of the child's record (children/pages.py): the review due
+    next with its meeting, any never held in an earlier period of care, the actions still open, and
+    the midway check due between reviews."""
+    # Whether a draft record is saved (`has_draft`; the draft itself, joined, made the query a quarter
+    # slower), for the review due next.
+    has_draft = Exists(ReviewDraft.objects.filter(review=OuterRef("pk")))
+    reviews = list(child.reviews.annotate(has_draft=has_draft).order_by("period_start", "sequence"))
     waiting = [r for r in reviews if not r.is_held]
     next_review = waiting[-1] if waiting else None
     if next_review is not None:
@@ -43,7 +46,6 @@ def child_page_reviews(child: Child, *, today) -> dict:
         meetings = Meeting.objects.order_by("-planned_on", "-pk")
         prefetch_related_objects([next_review], Prefetch("meetings", queryset=meetings))
     return {
-        "held_reviews": [r for r in reversed(reviews) if r.is_held],
         "next_review": next_review,
         "missed_reviews": waiting[:-1],
         "open_actions": open_actions_of_child(child),
@@ -51,13 +53,17 @@ def child_page_reviews(child: Child, *, today) -> dict:
     }
 
 
-def reviews_of_child(child: Child) -> list[Review]:
-    """Every review of the child, oldest first, with its chair and whether a draft record is saved
-    (`has_draft`; the draft itself, joined, made the query a quarter slower), in one query."""
-    has_draft = Exists(ReviewDraft.objects.filter(review=OuterRef("pk")))
-    return list(
-        child.reviews.select_related("chair").annotate(has_draft=has_draft).order_by("period_start", "sequence")
+def child_history_reviews(child: Child, *, today) -> dict:
+    """The reviews part of the history page of the child's record (children/pages.py): the reviews
+    held, newest first, and this app's events of the timeline of the IRO's involvement."""
+    held = list(
+        child.reviews.filter(held_on__isnull=False).select_related("chair").order_by("period_start", "sequence")
     )
+    checks = list(child.midway_checks.select_related("recorded_by"))
+    return {
+        "held_reviews": held[::-1],
+        "timeline": review_events(child, reviews=held, checks=checks),
+    }
 
 
 def participant_for_user(user: User, public_id) -> ReviewParticipant:

@@ -192,7 +192,7 @@ def short_break_agreement_view(request, public_id):
             messages.info(request, f"{child.la_child_id} is no longer on your caseload: the IRO allocation ended.")
             where = reverse("children:caseload")
         else:
-            where = child_url(child)
+            where = child_url(child, "about")
         return f"{agreement.get_kind_display()} on {agreement.on:%d/%m/%Y}: recorded.", where
 
     return child_form_page(
@@ -202,7 +202,7 @@ def short_break_agreement_view(request, public_id):
         child=child,
         about=child,
         title="Record a short-break agreement date",
-        back_url=child_url(child),
+        back_url=child_url(child, "about"),
         done=done,
     )
 

@@ -53,7 +53,7 @@ def test_a_blank_name_is_refused_and_nothing_is_saved(iro):
 def test_the_childs_iro_changes_the_details_from_the_childs_page(client, iro):
     child = make_child(iro=iro, first_name="Child", last_name="SWK123")
     login(client, iro)
-    page = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
+    page = client.get(reverse("children:about", args=[child.public_id])).content.decode()
     url = reverse("children:details", args=[child.public_id])
     assert url in page
     form = client.get(url)

@@ -62,7 +62,7 @@ def test_bad_details_are_refused_naming_the_field(iro, fields, field):
 def test_the_childs_iro_adds_and_changes_people_from_the_childs_page(client, iro):
     child = make_child(iro=iro)
     login(client, iro)
-    detail = reverse("children:detail", args=[child.public_id])
+    detail = reverse("children:about", args=[child.public_id])
     add = reverse("children:contact_add", args=[child.public_id])
     assert add in client.get(detail).content.decode()
     response = client.post(add, {"role": "advocate", "name": "Ade Advocate", "team": "Coram Voice"})

@@ -140,7 +140,7 @@ def current_child(iro):
 
 def test_the_childs_iro_records_a_missing_episode_from_the_childs_page(client, current_child, iro):
     login(client, iro)
-    page = client.get(reverse("children:detail", args=[current_child.public_id]))
+    page = client.get(reverse("children:about", args=[current_child.public_id]))
     assert "No missing episodes recorded." in page.content.decode()
     url = reverse("children:missing_record", args=[current_child.public_id])
     assert url in page.content.decode()
@@ -159,7 +159,7 @@ def test_the_childs_iro_records_a_missing_episode_from_the_childs_page(client, c
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("children:detail", args=[current_child.public_id])
+    assert response.url == reverse("children:about", args=[current_child.public_id])
     missing = current_child.missing_episodes.get()
     assert (missing.kind, missing.start_on, missing.end_on) == ("M", date(2025, 2, 3), None)
     page = client.get(response.url).content.decode()

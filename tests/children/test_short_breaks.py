@@ -123,7 +123,7 @@ def test_only_a_qa_manager_or_an_iro_records_an_agreement(iro, director):
 def test_the_childs_page_shows_the_arrangement_and_its_breaks_and_records_an_earlier_start(client, iro):
     child = short_break_child(iro)
     assert client.login(username=iro.username, password=PASSWORD)
-    page = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
+    page = client.get(reverse("children:about", args=[child.public_id])).content.decode()
     assert "Arrangement from 10 January 2024" in page
     assert "10/01/2024 to 12/01/2024" in page and "20/02/2024 to 22/02/2024" in page
     url = reverse("reviews:short_break_agreement", args=[child.public_id])

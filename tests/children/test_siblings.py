@@ -74,7 +74,7 @@ def test_the_childs_iro_links_a_sibling_from_the_childs_page(client, iro, other_
     child = make_child(iro=iro)
     brother = make_child(iro=other_iro, first_name="Cal", last_name="Dee")
     login(client, iro)
-    detail = reverse("children:detail", args=[child.public_id])
+    detail = reverse("children:about", args=[child.public_id])
     url = reverse("children:siblings", args=[child.public_id])
     assert url in client.get(detail).content.decode()
     response = client.post(url, {"la_child_id": "", "link": "yes"})

@@ -76,6 +76,24 @@ def open_change_iro_form(page, live_server, qa_manager, child) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Change the child’s IRO")
 
 
+def test_the_childs_record_is_three_pages_reached_by_its_sub_navigation(page, live_server, qa_manager, children):
+    child = children[0]
+    sign_in(page, live_server, qa_manager)
+    page.goto(url(live_server, "children:detail", child.public_id))
+    navigation = page.get_by_role("navigation", name="The child’s record")
+    for label, name, heading in [
+        ("Details, people and care", "children:about", "People around the child"),
+        ("Reviews and history", "children:history", "Reviews held"),
+        ("Overview", "children:detail", "Next review"),
+    ]:
+        navigation.get_by_role("link", name=label).click()
+        expect(page).to_have_url(url(live_server, name, child.public_id))
+        expect(page).to_have_title(f"{label}: child's record – IRO service")
+        expect(navigation.locator("[aria-current=page]")).to_have_text(label)
+        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+        assert_accessible(page)
+
+
 def test_change_iro_form(page, live_server, qa_manager, children):
     open_change_iro_form(page, live_server, qa_manager, children[0])
     assert_accessible(page)

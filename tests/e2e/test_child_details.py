@@ -1,5 +1,5 @@
-"""The child's IRO changes the child's name and details in a browser; the form and the child's page
-pass axe-core, and an error names the field."""
+"""The child's IRO changes the child's name and details in a browser; the form and the page of the
+child's record that shows them pass axe-core, and an error names the field."""
 
 from datetime import date
 
@@ -14,6 +14,7 @@ def test_the_childs_iro_names_an_imported_child(page, live_server, iro):
     child = make_child(iro=iro, looked_after_from=date(2020, 3, 3), first_name="Child", last_name="SWK0042")
     sign_in(page, live_server, iro)
     page.goto(url(live_server, "children:detail", child.public_id))
+    page.get_by_role("link", name="Details, people and care").click()
     page.get_by_role("link", name="Change the child’s details").click()
     expect(page).to_have_url(url(live_server, "children:details", child.public_id))
     expect(page.get_by_role("heading", level=1)).to_have_text("Change the child’s details")
@@ -31,7 +32,7 @@ def test_the_childs_iro_names_an_imported_child(page, live_server, iro):
     page.get_by_label("First language (optional)").fill("Igbo")
     page.get_by_label("The child needs an interpreter").check()
     page.get_by_role("button", name="Save details").click()
-    expect(page).to_have_url(url(live_server, "children:detail", child.public_id))
+    expect(page).to_have_url(url(live_server, "children:about", child.public_id))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Amara Okafor’s details saved.")
     expect(page.locator(".govuk-summary-list")).to_contain_text(["Igbo: needs an interpreter"])
     assert_accessible(page)
@@ -40,7 +41,7 @@ def test_the_childs_iro_names_an_imported_child(page, live_server, iro):
 def test_the_childs_iro_records_their_social_worker(page, live_server, iro):
     child = make_child(iro=iro, looked_after_from=date(2020, 3, 3))
     sign_in(page, live_server, iro)
-    page.goto(url(live_server, "children:detail", child.public_id))
+    page.goto(url(live_server, "children:about", child.public_id))
     page.get_by_role("link", name="Add a person").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a person around the child")
     assert_accessible(page)
@@ -56,7 +57,7 @@ def test_the_childs_iro_records_their_social_worker(page, live_server, iro):
 
     page.get_by_label("Email address (optional)").fill("sam@example.org")
     page.get_by_role("button", name="Add person").click()
-    expect(page).to_have_url(url(live_server, "children:detail", child.public_id))
+    expect(page).to_have_url(url(live_server, "children:about", child.public_id))
     people = page.locator("[data-contacts]")
     expect(people).to_contain_text("Sam Worker, North team")
     expect(people.get_by_role("link", name="sam@example.org")).to_be_visible()

@@ -1,5 +1,5 @@
 """An IRO's work between reviews in the browser: a case note and the midway check recorded, the
-timeline of the IRO's involvement on the child's page; axe finds nothing on any of the pages."""
+timeline of the IRO's involvement on the child's record; axe finds nothing on any of the pages."""
 
 from datetime import timedelta
 
@@ -30,8 +30,11 @@ def test_an_iro_records_a_case_note_and_the_midway_check(page, live_server, iro,
     page.get_by_label("Phone call").check()
     page.get_by_label("Summary").fill("Settled; school going well.")
     page.get_by_role("button", name="Save case note").click()
+    # Back on the record's history, whose timeline shows the note.
+    expect(page).to_have_url(url(live_server, "children:history", child.public_id))
     expect(page.locator("[data-event='case_note']")).to_contain_text("Settled; school going well.")
 
+    page.get_by_role("link", name="Overview").click()
     page.get_by_role("button", name="Record the midway check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the midway check")
     assert_accessible(page)
@@ -39,12 +42,13 @@ def test_an_iro_records_a_case_note_and_the_midway_check(page, live_server, iro,
     page.get_by_role("group", name="Do the concerns need escalating?").get_by_label("No").check()
     page.get_by_role("button", name="Save midway check").click()
     expect(page.locator("[data-midway]")).to_contain_text("Done")
+    page.get_by_role("link", name="Reviews and history").click()
     expect(page.locator("[data-event]")).to_have_count(4)  # allocated, review, case note, midway check
     assert_accessible(page)
 
     # The QA manager's view of the page offers the whole record as a download.
     page.context.clear_cookies()
     sign_in(page, live_server, qa_manager)
-    page.goto(url(live_server, "children:detail", child.public_id))
+    page.goto(url(live_server, "children:history", child.public_id))
     expect(page.locator("[data-child-record] a")).to_have_count(2)
     assert_accessible(page)

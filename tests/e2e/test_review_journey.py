@@ -152,7 +152,9 @@ def test_a_review_is_prepared_recorded_from_a_draft_and_its_actions_followed_up(
     expect(page.locator("[data-open-actions]")).to_contain_text("Overdue")
     assert_accessible(page)
 
-    # The review's page: printable without navigation or buttons; the decisions marked sent.
+    # The review's page, from the record's history: printable without navigation or buttons; the
+    # decisions marked sent.
+    page.get_by_role("link", name="Reviews and history").click()
     page.get_by_role("link", name=f"View the review held on {first_held:%d/%m/%Y}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Review held on {first_held:%-d %B %Y}")
     expect(page.locator("[data-decisions]")).to_contain_text("Apply for a passport")

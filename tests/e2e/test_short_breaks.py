@@ -34,7 +34,7 @@ def short_break_child(iro):
 
 def test_the_qa_manager_records_that_the_short_break_agreement_ended(page, live_server, qa_manager, short_break_child):
     sign_in(page, live_server, qa_manager)
-    page.goto(url(live_server, "children:detail", short_break_child.public_id))
+    page.goto(url(live_server, "children:about", short_break_child.public_id))
     card = page.locator("[data-short-break-arrangement]")
     expect(card).to_have_count(1)
     expect(card.get_by_role("heading", level=3)).to_have_text("Arrangement from 10 January 2024")
@@ -53,7 +53,7 @@ def test_the_qa_manager_records_that_the_short_break_agreement_ended(page, live_
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2024")
     page.get_by_role("button", name="Record the date").click()
-    expect(page).to_have_url(url(live_server, "children:detail", short_break_child.public_id))
+    expect(page).to_have_url(url(live_server, "children:about", short_break_child.public_id))
     expect(card).to_contain_text("1 March 2024: The short-break agreement ended")
     expect(page.locator("[data-short-break-agreements]")).to_contain_text("The agreement ended on 1 March 2024")
     assert_accessible(page)

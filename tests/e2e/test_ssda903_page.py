@@ -71,7 +71,7 @@ def test_an_iro_records_a_missing_episode_and_the_day_the_child_came_back(page, 
     child = make_child(iro=iro, looked_after_from=today - timedelta(days=60), first_name="Sami")
     went = today - timedelta(days=10)
     sign_in(page, live_server, iro)
-    page.goto(url(live_server, "children:detail", child.public_id))
+    page.goto(url(live_server, "children:about", child.public_id))
     expect(page.get_by_text("No missing episodes recorded.")).to_be_visible()
     page.get_by_role("button", name="Record a missing episode").click()
     expect(page).to_have_url(url(live_server, "children:missing_record", child.public_id))
@@ -94,7 +94,7 @@ def test_an_iro_records_a_missing_episode_and_the_day_the_child_came_back(page, 
     page.locator("#id_start_on_1").fill(str(went.month))
     page.locator("#id_start_on_2").fill(str(went.year))
     page.get_by_role("button", name="Record missing episode").click()
-    expect(page).to_have_url(url(live_server, "children:detail", child.public_id))
+    expect(page).to_have_url(url(live_server, "children:about", child.public_id))
     expect(page.get_by_text(f"Missing from {went:%d/%m/%Y} recorded.")).to_be_visible()
     expect(page.locator("[data-missing-episodes] tbody tr")).to_have_text(
         [f"{went:%d/%m/%Y} Not back yet Missing Change the missing episode from {went:%d/%m/%Y}"]

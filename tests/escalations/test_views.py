@@ -164,7 +164,7 @@ def test_the_raise_form_says_what_is_wrong_with_each_field(client, iro, child, t
 
 def test_raising_from_a_review(client, iro, child, review, today):
     login(client, iro)
-    page = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
+    page = client.get(reverse("children:history", args=[child.public_id])).content.decode()
     url = reverse("escalations:raise_from_review", args=[review.public_id])
     assert url in page
     assert f"From the review held on {review.held_on:%-d %B %Y}." in client.get(url).content.decode()

@@ -269,7 +269,7 @@ def login(client, user):
 
 
 def test_qa_managers_download_the_record_from_the_childs_page(client, child, qa_manager, iro, director):
-    detail = reverse("children:detail", args=[child.public_id])
+    detail = reverse("children:history", args=[child.public_id])
     url = reverse("reports:child_record", args=[child.public_id])
     page = login(client, qa_manager).get(detail).content.decode()
     assert f"{url}?format=json" in page

@@ -50,7 +50,7 @@ def test_late_paperwork_is_counted_for_the_year_to_date(reviews):
 def test_the_childs_reviews_flag_it_and_the_dashboard_counts_it_with_its_list(client, reviews, qa_manager, iro):
     on_time, late, unsent = reviews
     with time_machine.travel(datetime(2014, 6, 20, 10, tzinfo=ZoneInfo("Europe/London")), tick=True):
-        page = login(client, iro).get(reverse("children:detail", args=[late.child.public_id])).content.decode()
+        page = login(client, iro).get(reverse("children:history", args=[late.child.public_id])).content.decode()
         assert 'data-paperwork-late="decisions"' in page and 'data-paperwork-late="record"' not in page
         assert (
             '06/05/2014 <strong class="govuk-tag govuk-tag--red" data-paperwork-late="decisions">Late'
@@ -58,11 +58,11 @@ def test_the_childs_reviews_flag_it_and_the_dashboard_counts_it_with_its_list(cl
         ) in page
         escalate = reverse("escalations:raise_from_review", args=[late.public_id])
         assert f'href="{escalate}"' in page, "an IRO escalates a concern from a review held"
-        page = client.get(reverse("children:detail", args=[on_time.child.public_id])).content.decode()
+        page = client.get(reverse("children:history", args=[on_time.child.public_id])).content.decode()
         assert "data-paperwork-late" not in page
-        page = client.get(reverse("children:detail", args=[unsent.child.public_id])).content.decode()
+        page = client.get(reverse("children:history", args=[unsent.child.public_id])).content.decode()
         assert 'data-paperwork-late="decisions"' in page and 'data-paperwork-late="record"' in page
-        page = login(client, qa_manager).get(reverse("children:detail", args=[late.child.public_id])).content.decode()
+        page = login(client, qa_manager).get(reverse("children:history", args=[late.child.public_id])).content.decode()
         assert 'data-paperwork-late="decisions"' in page and f'href="{escalate}"' not in page
         page = client.get(reverse("reports:dashboard")).content.decode()
         assert 'data-kpi="decisions_late">2<' in page and 'data-kpi="record_late">1<' in page

@@ -235,7 +235,7 @@ def test_the_timeline_lists_the_iros_involvement_newest_first(reviewed, iro, qa_
     from children.services import allocation_change
 
     allocation_change(actor=qa_manager, child=reviewed, iro=other, start_on=date(2014, 6, 1), reason="caseload")
-    events = child_page_context(reviewed, today=date(2014, 6, 1))["timeline"]
+    events = child_page_context(reviewed, today=date(2014, 6, 1), page="history")["timeline"]
     timeline = [(e.kind, e.on) for e in events]
     assert timeline == [
         ("allocated", date(2014, 6, 1)),
@@ -285,7 +285,7 @@ def test_an_iro_records_a_case_note_in_the_browser_form(client, monitored, iro, 
             "summary": "Settled; school going well.",
         },
     )
-    assert response.status_code == 302 and response.url == reverse("children:detail", args=[monitored.public_id])
+    assert response.status_code == 302 and response.url == reverse("children:history", args=[monitored.public_id])
     note = CaseNote.objects.get()
     assert (note.child, note.contact_with, note.recorded_by) == (monitored, "carer", iro)
     page = client.get(response.url).content.decode()
@@ -303,7 +303,7 @@ def test_the_childs_page_shows_the_timeline_and_reviews_held_escaped_with_their_
         summary="Line <b>one</b>\nline two",
         today=today,
     )
-    page = login(client, iro).get(reverse("children:detail", args=[monitored.public_id])).content.decode()
+    page = login(client, iro).get(reverse("children:history", args=[monitored.public_id])).content.decode()
     assert "Line &lt;b&gt;one&lt;/b&gt;<br>line two" in page and "<b>one" not in page
     assert "Case note: contact with carer (Jo &amp; Al)" in page
     assert f'<time datetime="{today.isoformat()}">{date_format(today, "j F Y")}</time>' in page
@@ -374,9 +374,10 @@ def _queries(client, url) -> int:
 
 @pytest.mark.slow
 def test_the_childs_page_costs_the_same_queries_for_a_long_history_and_500_children(client, monitored, iro, today):
-    url = reverse("children:detail", args=[monitored.public_id])
+    names = ("children:detail", "children:about", "children:history")
+    pages = [reverse(name, args=[monitored.public_id]) for name in names]
     login(client, iro)
-    few = _queries(client, url)
+    few = [_queries(client, url) for url in pages]
     for n in range(20):
         case_note_record(
             actor=iro,
@@ -397,9 +398,10 @@ def test_the_childs_page_costs_the_same_queries_for_a_long_history_and_500_child
     midway_check_record(actor=iro, child=monitored, checked_on=today, actions_on_track="yes")
     for _ in range(490):
         make_child(iro=iro, looked_after_from=today - timedelta(days=30))
-    page = client.get(url).content.decode()
+    page = client.get(pages[2]).content.decode()
     assert page.count('data-event="case_note"') == 20 and page.count('data-event="escalation"') == 20
-    assert _queries(client, url) == few
+    assert client.get(pages[0]).content.decode().count("Drift or delay in care planning, raised") == 20
+    assert [_queries(client, url) for url in pages] == few
 
 
 @pytest.mark.slow

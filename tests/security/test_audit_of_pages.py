@@ -49,6 +49,9 @@ def test_every_page_about_a_child_writes_one_audit_entry_when_shown(client, worl
             wrong.append(f"{name}: {[e.action for e in new]}")
     assert not wrong, "pages shown without exactly one audit entry:\n" + "\n".join(wrong)
     for form_page in [
+        "children:detail",
+        "children:about",
+        "children:history",
         "children:allocate",
         "children:details",
         "children:siblings",

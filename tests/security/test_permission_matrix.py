@@ -75,6 +75,8 @@ RULES = {
     "children:cover_record": (None, only("qa"), "get"),
     "children:reallocate": (None, only("qa"), "get"),
     "children:detail": ("child", sees, "get"),
+    "children:about": ("child", sees, "get"),
+    "children:history": ("child", sees, "get"),
     "children:details": ("child", sees, "get"),
     "children:siblings": ("child", sees, "get"),
     "children:contact_add": ("child", sees, "get"),

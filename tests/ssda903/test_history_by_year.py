@@ -193,7 +193,7 @@ def test_the_childs_page_shows_a_retired_code_with_its_meaning_and_when_it_was_l
     import_history()
     assert client.login(username=qa_manager.username, password=PASSWORD)
     child = Child.objects.get(la_child_id="R1")
-    html = client.get(reverse("children:detail", args=[child.public_id])).content.decode()
+    html = client.get(reverse("children:about", args=[child.public_id])).content.decode()
     assert (
         "Placement: Semi-independent living accommodation not subject to children&#x27;s homes regulations "
         "(code used until 2025) (H5)"

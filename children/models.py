@@ -450,6 +450,10 @@ class IROAllocation(models.Model):
     def __str__(self) -> str:
         return f"{self.child}: {self.iro} from {self.start_on:%d/%m/%Y}"
 
+    def in_force_on(self, day) -> bool:
+        """children.selectors.allocated_on for one allocation already read (tests hold the two equal)."""
+        return self.start_on <= day and (self.end_on is None or self.end_on > day)
+
 
 class MissingEpisode(models.Model):
     """A time the child was missing, or away from placement without authorisation (903 table Missing)."""

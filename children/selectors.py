@@ -14,12 +14,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
@@ -171,10 +169,13 @@ def allocation_history(child: Child, *, today: date) -> list[IROAllocation]:
     (allocated_on). Read once for the child object and kept on it, so that every part of the child's
     page showing them (the IRO now, a handover planned, the IRO history, the timeline) shares one
     query: for a page that reads, not for a change and its check."""
-    in_force = ExpressionWrapper(allocated_on(today), output_field=BooleanField())
-    history = IROAllocation.objects.select_related("iro").annotate(in_force=in_force).order_by("-start_on", "-pk")
+    history = IROAllocation.objects.select_related("iro").order_by("-start_on", "-pk")
     prefetch_related_objects([child], Prefetch("allocations", queryset=history))
-    return list(child.allocations.all())
+    allocations = list(child.allocations.all())
+    # Judged here, not annotated by the query: building that condition into it cost more than the rest.
+    for allocation in allocations:
+        allocation.in_force = allocation.in_force_on(today)
+    return allocations
 
 
 def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[User, int, int]]:

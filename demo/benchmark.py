@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.test import Client
 from django.urls import reverse
 
@@ -35,6 +35,7 @@ from core.calendar import is_working_day
 from core.collection_years import CollectionYear
 from escalations.tasks import send_director_report, sweep_stages_overdue
 from reports import kpis
+from reviews.models import Review
 from reviews.tasks import SWEEPS, sweep
 from security.tasks import clear_expired_sessions
 
@@ -123,7 +124,10 @@ def report_year(today: date) -> int:
 
 
 def longest_history_child() -> Child:
-    return Child.objects.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    """Of the children with a review due (whose overview shows the most: the review, its meeting,
+    the views asked for, the midway check), the one with the most reviews."""
+    waiting = Exists(Review.objects.filter(child=OuterRef("pk"), held_on__isnull=True))
+    return Child.objects.filter(waiting).annotate(n=Count("reviews")).order_by("-n", "pk").first()
 
 
 def bare_user() -> User:
@@ -148,7 +152,7 @@ def pages(today: date) -> list[Page]:
     return [
         Page("iro_caseload", "IRO caseload", "iro", reverse("children:caseload"), PAGE_GOAL),
         Page("qa_caseload", "QA caseload, first page", "qa", reverse("children:caseload"), PAGE_GOAL),
-        Page("child", "child's record (longest history): overview", "qa", record[0], PAGE_GOAL),
+        Page("child", "child's record: overview (longest history)", "qa", record[0], PAGE_GOAL),
         Page("child_about", "child's record: details, people, care", "qa", record[1], PAGE_GOAL),
         Page("child_history", "child's record: reviews and history", "qa", record[2], PAGE_GOAL),
         Page("dashboard_qa", "dashboard (QA)", "qa", reverse("reports:dashboard"), DASHBOARD_GOAL),

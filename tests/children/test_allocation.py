@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from children.selectors import children_visible_to
+from children.selectors import allocated_on, children_visible_to
 from children.services import allocation_change, episode_end
 from tests.factories import StaffProfileFactory, login, make_child
 
@@ -75,3 +75,16 @@ def test_the_success_message_names_the_child_and_the_handover_date(client, iro, 
     assert f"{other_iro} takes over as Zoë Éclair’s IRO on {later:%-d %B %Y}." in page
     assert "data-pending-handover" in page and child.la_child_id not in page.split("govuk-notification-banner")[1]
     assert child in children_visible_to(iro) and child not in children_visible_to(other_iro)
+
+
+def test_an_allocation_read_is_in_force_on_the_days_the_query_finds_it(iro, other_iro, qa_manager):
+    """IROAllocation.in_force_on (the child's page) and selectors.allocated_on (every query) agree on
+    every day around a handover: the old IRO's last day is the day before it, the new IRO's first is
+    its date."""
+    child = make_child(iro=iro, looked_after_from=date(2014, 1, 6))
+    allocation_change(actor=qa_manager, child=child, iro=other_iro, start_on=date(2014, 3, 3), reason="caseload")
+    allocations = list(child.allocations.all())
+    assert len(allocations) == 2
+    for day in (date(2014, 1, 5) + timedelta(days=n) for n in range(70)):
+        found = set(child.allocations.filter(allocated_on(day)).values_list("pk", flat=True))
+        assert {a.pk for a in allocations if a.in_force_on(day)} == found, day

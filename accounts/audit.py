@@ -1,10 +1,7 @@
-import json
-
 from django.contrib import messages
 from django.db import connection, models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from core.forms import submit
 
@@ -23,31 +20,14 @@ def audit_record(*, actor: User | None, action: str, obj: models.Model, **detail
     )
 
 
-def audit_each_seen(*, actor: User, action: str, model: type[models.Model], ids: list[int], **detail) -> None:
-    """One entry for each row of `model` (by id) that a download showed, written in one statement
-    whatever their number: on PostgreSQL the entries are made by the database from the list of ids
-    (a 903 return holds every child looked after in the year); elsewhere (the quick start's
-    SQLite) by a bulk insert."""
-    values = {"actor": actor, "action": action, "object_type": model._meta.label_lower, "detail": detail}
-    if connection.vendor != "postgresql":
-        AuditEntry.objects.bulk_create(AuditEntry(object_id=pk, **values) for pk in ids)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {AuditEntry._meta.db_table} "
-            "(public_id, at, actor_id, action, object_type, object_id, detail) "
-            "SELECT gen_random_uuid(), %s, %s, %s, %s, id, %s::jsonb FROM unnest(%s::bigint[]) AS id",
-            [timezone.now(), actor.pk, action, values["object_type"], json.dumps(detail), list(ids)],
-        )
-
-
-def audit_list_viewed(*, actor: User, action: str, children) -> AuditEntry | None:
-    """One entry for a page or download listing children: which children it showed, by id (on the
-    viewer's own record, so that one read of fifty children is one row, not fifty)."""
-    ids = sorted({child.pk for child in children})
+def audit_list_viewed(*, actor: User, action: str, children=(), child_ids=(), **detail) -> AuditEntry | None:
+    """One entry for a page or download listing children (`children`, or their `child_ids`): which
+    children it showed, by id (on the viewer's own record, so that one read of fifty children, or a
+    903 return's thousands, is one row, not one for each)."""
+    ids = sorted({child.pk for child in children}.union(child_ids))
     if not ids:
         return None
-    return audit_record(actor=actor, action=action, obj=actor, children=ids)
+    return audit_record(actor=actor, action=action, obj=actor, children=ids, **detail)
 
 
 def audit_log_empty() -> None:

@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_each_seen
-from children.models import Child
+from accounts.audit import audit_list_viewed
 from children.selectors import first_collection_year
 from core.collection_years import CollectionYear
 
@@ -116,7 +115,7 @@ def ssda903_download(request):
         raise Http404
     ret = ssda903_return(year=year)
     # Each child in the return has their record seen: one audit entry each, as a page view writes.
-    audit_each_seen(actor=request.user, action="child_exported_903", model=Child, ids=ret.child_ids, year=year)
+    audit_list_viewed(actor=request.user, action="children_exported_903", child_ids=ret.child_ids, year=year)
     response = HttpResponse(ret.zip_bytes(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{ret.file_name}"'
     response["Cache-Control"] = "no-store"

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from children.models import Child
+from children.selectors import audit_of_child
 from core.collection_years import CollectionYear
 
 from ..factories import login, make_child
@@ -113,8 +114,12 @@ def test_the_page_shows_the_years_return_and_downloads_it_as_a_zip(client, qa_ma
             "Z1,2,17/05/2006,WBRI,UN2,0,",
             "Z2,2,17/05/2006,WBRI,,0,",
         ]
-    # Each child in the return has their record seen by whoever downloaded it.
-    assert AuditEntry.objects.filter(action="child_exported_903", actor=qa_manager).count() == 2
+    # One entry names every child in the return, and each child's audit shows it.
+    entry = AuditEntry.objects.get(action="children_exported_903", actor=qa_manager)
+    children = Child.objects.filter(la_child_id__in=["Z1", "Z2"])
+    assert entry.detail == {"children": sorted(c.pk for c in children), "year": 2014}
+    for child in children:
+        assert entry in audit_of_child(child)
 
 
 def test_the_page_offers_the_last_complete_year_by_default(client, qa_manager, iro, today):

@@ -71,8 +71,7 @@ def child_page_context(child: Child, *, today: date, page: str) -> dict:
 
 
 def allocation_events(child: Child, *, today: date) -> list[InvolvementEvent]:
-    """The IROs allocated to the child and handing over (from allocation_history, which the page has
-    read already)."""
+    """The IROs allocated to the child and handing over (from allocation_history)."""
     events = []
     # Oldest first, as the allocations are ordered, so that two on one day keep their order.
     for allocation in reversed(allocation_history(child, today=today)):

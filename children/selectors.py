@@ -95,10 +95,11 @@ def may_chair(user: User, child: Child, day: date) -> bool:
 
 def child_for_user(user: User, public_id, *, next_due: bool = False) -> Child:
     """The child, or 404 for anyone who may not see them (never 403: that would confirm they exist).
-    `next_due`: with the due date of their review due next (`next_due_on`), in the same query."""
+    `next_due`: with the due date of their review due next (`next_due_on`) and what their caseload row
+    shows beside it (with_caseload_details), in the same query."""
     children = children_visible_to(user)
     if next_due:
-        children = children.annotate(next_due_on=next_review_due())
+        children = with_caseload_details(children.annotate(next_due_on=next_review_due()))
     return get_object_or_404(children, public_id=public_id)
 
 
@@ -166,9 +167,9 @@ def current_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
 
 def allocation_history(child: Child, *, today: date) -> list[IROAllocation]:
     """The child's allocations, newest first, with their IROs, each marked `in_force` on `today`
-    (allocated_on). Read once for the child object and kept on it, so that every part of the child's
-    page showing them (the IRO now, a handover planned, the IRO history, the timeline) shares one
-    query: for a page that reads, not for a change and its check."""
+    (allocated_on). Read once for the child object and kept on it, so that every part of a page of
+    the child's record showing them (the IRO now and a handover planned; the IRO history; the
+    timeline) shares one query: for a page that reads, not for a change and its check."""
     history = IROAllocation.objects.select_related("iro").order_by("-start_on", "-pk")
     prefetch_related_objects([child], Prefetch("allocations", queryset=history))
     allocations = list(child.allocations.all())
@@ -649,6 +650,10 @@ def matching(children: QuerySet[Child], search: str) -> QuerySet[Child]:
     return children
 
 
+# A review's late decisions or record are flagged for this many days after it was held.
+PAPERWORK_FLAGGED_DAYS = 90
+
+
 class Flag:
     MISSING = "Missing, not back yet"
     MEETING_LATE = "Meeting booked after the due date"
@@ -665,7 +670,9 @@ def add_flags(children: list[Child], *, today: date) -> None:
     the database does not know."""
     late_paperwork = set()
     recent = _reviews().filter(
-        child__in=[child.pk for child in children], held_on__gte=today - timedelta(days=90), held_on__lt=today
+        child__in=[child.pk for child in children],
+        held_on__gte=today - timedelta(days=PAPERWORK_FLAGGED_DAYS),
+        held_on__lt=today,
     )
     for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
         if any(review.paperwork_late(today=today)):

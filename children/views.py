@@ -378,10 +378,10 @@ def cover_record_view(request):
     )
 
 
-def child_url(child, page: str = "detail") -> str:
-    """A page of the child's record: the overview, or `about` (where the forms below that change the
-    child's details, people and care come back to) or `history`."""
-    return reverse(f"children:{page}", kwargs={"public_id": child.public_id})
+def child_url(child, page: str = "overview") -> str:
+    """A page of the child's record (children.pages.CHILD_PAGES): the overview, `about` (where the
+    forms above that change the child's details, people and care come back to) or `history`."""
+    return reverse(CHILD_PAGES[page][0], kwargs={"public_id": child.public_id})
 
 
 @login_required

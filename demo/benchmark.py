@@ -125,9 +125,9 @@ def report_year(today: date) -> int:
 
 def longest_history_child() -> Child:
     """Of the children with a review due (whose overview shows the most: the review, its meeting,
-    the views asked for, the midway check), the one with the most reviews."""
+    the views asked for, the midway check), the one with the most reviews (of all, if none has)."""
     waiting = Exists(Review.objects.filter(child=OuterRef("pk"), held_on__isnull=True))
-    return Child.objects.filter(waiting).annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    return Child.objects.annotate(waiting=waiting, n=Count("reviews")).order_by("-waiting", "-n", "pk").first()
 
 
 def bare_user() -> User:
@@ -147,7 +147,8 @@ CHILD_PAGES_MEASURED = ("children:detail", "children:about", "children:history")
 def pages(today: date) -> list[Page]:
     """The pages measured, each as the user who would open it."""
     year = report_year(today)
-    record = [reverse(name, args=[longest_history_child().public_id]) for name in CHILD_PAGES_MEASURED]
+    child = longest_history_child()
+    record = [reverse(name, args=[child.public_id]) for name in CHILD_PAGES_MEASURED]
     annual = reverse("reports:annual_download")
     return [
         Page("iro_caseload", "IRO caseload", "iro", reverse("children:caseload"), PAGE_GOAL),

@@ -83,7 +83,7 @@ def escalation_raise_from_review_view(request, public_id):
     review = review_for_user(request.user, public_id)
     if not review.is_held:
         raise Http404("An escalation is raised from a review that has been held.")
-    return _raise(request, review.child, review=review, back_url=child_url(review.child))
+    return _raise(request, review.child, review=review, back_url=child_url(review.child, "history"))
 
 
 # --- The escalation and what is done to it ----------------------------------------------------------

@@ -87,7 +87,8 @@ def _saved(request, review, verb: str):
     if next_review:
         text += f" The next review is {next_review.due_explanation}."
     messages.success(request, text)
-    return redirect(child_url(review.child))
+    # A review recorded: the overview, with the next one due; a review changed: the reviews held.
+    return redirect(child_url(review.child, "overview" if verb == "recorded" else "history"))
 
 
 def _chair_of(user, child) -> int | None:
@@ -141,7 +142,7 @@ def review_edit_view(request, public_id):
             "form": form,
             "title": f"Review held on {review.held_on:%d/%m/%Y}",
             "child": review.child,
-            "back_url": child_url(review.child),
+            "back_url": child_url(review.child, "history"),
         },
     )
 

@@ -167,6 +167,8 @@ def test_the_childs_iro_records_a_missing_episode_from_the_childs_page(client, c
     assert "Not back yet" in page
     edit = reverse("children:missing_edit", args=[missing.public_id])
     assert edit in page
+    overview = reverse("children:detail", args=[current_child.public_id])
+    assert "data-flag-missing" in client.get(overview).content.decode(), "the caseload's flag, on the overview"
 
     response = client.post(
         edit,
@@ -183,6 +185,7 @@ def test_the_childs_iro_records_a_missing_episode_from_the_childs_page(client, c
     assert response.status_code == 302
     missing.refresh_from_db()
     assert (missing.kind, missing.end_on) == ("A", date(2025, 2, 5))
+    assert "data-flag-missing" not in client.get(overview).content.decode()
 
 
 def test_the_form_shows_the_services_refusal_on_the_field(client, current_child, iro):

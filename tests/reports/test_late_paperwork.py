@@ -58,8 +58,13 @@ def test_the_childs_reviews_flag_it_and_the_dashboard_counts_it_with_its_list(cl
         ) in page
         escalate = reverse("escalations:raise_from_review", args=[late.public_id])
         assert f'href="{escalate}"' in page, "an IRO escalates a concern from a review held"
+        # The overview flags it as the caseload does, pointing to the reviews held.
+        overview = client.get(reverse("children:detail", args=[late.child.public_id])).content.decode()
+        assert f"Paperwork late for the review held on {late.held_on:%-d %B %Y}" in overview
         page = client.get(reverse("children:history", args=[on_time.child.public_id])).content.decode()
         assert "data-paperwork-late" not in page
+        overview = client.get(reverse("children:detail", args=[on_time.child.public_id])).content.decode()
+        assert "data-flag-paperwork" not in overview
         page = client.get(reverse("children:history", args=[unsent.child.public_id])).content.decode()
         assert 'data-paperwork-late="decisions"' in page and 'data-paperwork-late="record"' in page
         page = login(client, qa_manager).get(reverse("children:history", args=[late.child.public_id])).content.decode()

@@ -114,7 +114,7 @@ def ssda903_download(request):
     if year not in _years(timezone.localdate()):
         raise Http404
     ret = ssda903_return(year=year)
-    # Each child in the return has their record seen: one audit entry each, as a page view writes.
+    # Each child in the return has their record seen: one entry names them all, and each child's audit finds it.
     audit_list_viewed(actor=request.user, action="children_exported_903", child_ids=ret.child_ids, year=year)
     response = HttpResponse(ret.zip_bytes(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{ret.file_name}"'

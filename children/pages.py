@@ -6,9 +6,9 @@ involvement. Each of those apps registers, when it loads (in its apps.py), a fun
 that returns its part of that page's context for one child, so the record can show everything about
 the child while this app imports none of them. Every function is given a child the viewer may see.
 
-A part of the history page may hold, under "timeline", events of the timeline of the IRO's
-involvement (InvolvementEvent): the page shows every app's together, newest first, with the IROs'
-allocations and handovers."""
+A part may hold, under "timeline", events of the timeline of the IRO's involvement
+(InvolvementEvent): the history page shows every app's together, newest first, with this app's own
+(the IROs' allocations and handovers, registered below like any other part)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,24 +57,24 @@ def register_child_page_context(page: str, provider: ChildPageContext) -> None:
 
 
 def child_page_context(child: Child, *, today: date, page: str) -> dict:
-    """Every app's part of a page of the child's record; for the history page, the timeline of the
-    IRO's involvement (`timeline`)."""
+    """Every app's part of a page of the child's record, and the timeline of the IRO's involvement
+    (`timeline`: the events the parts give, newest first; none but on the history page)."""
     context = {}
-    events = allocation_events(child, today=today) if page == "history" else []
+    events = []
     for provider in _providers[page]:
         part = provider(child, today=today)
         events += part.pop("timeline", [])
         context.update(part)
-    if page == "history":
-        context["timeline"] = sorted(events, key=lambda e: e.order, reverse=True)
+    context["timeline"] = sorted(events, key=lambda e: e.order, reverse=True)
     return context
 
 
-def allocation_events(child: Child, *, today: date) -> list[InvolvementEvent]:
-    """The IROs allocated to the child and handing over (from allocation_history)."""
+def allocation_events(child: Child, *, today: date) -> dict:
+    """This app's part of the history page: the IROs allocated to the child and handing over, as
+    events of the timeline (from allocation_history)."""
     events = []
     # Oldest first, as the allocations are ordered, so that two on one day keep their order.
-    for allocation in reversed(allocation_history(child, today=today)):
+    for allocation in reversed(allocation_history(child)):
         events.append(
             InvolvementEvent(
                 "allocated",
@@ -88,4 +88,7 @@ def allocation_events(child: Child, *, today: date) -> list[InvolvementEvent]:
             events.append(
                 InvolvementEvent("allocation_ended", allocation.end_on, f"{allocation.iro} no longer the IRO")
             )
-    return events
+    return {"timeline": events}
+
+
+register_child_page_context("history", allocation_events)

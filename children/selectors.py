@@ -165,18 +165,15 @@ def current_allocation_of(child: Child, *, today: date) -> IROAllocation | None:
     return child.allocations.filter(allocated_on(today)).select_related("iro").first()
 
 
-def allocation_history(child: Child, *, today: date) -> list[IROAllocation]:
-    """The child's allocations, newest first, with their IROs, each marked `in_force` on `today`
-    (allocated_on). Read once for the child object and kept on it, so that every part of a page of
+def allocation_history(child: Child) -> list[IROAllocation]:
+    """The child's allocations, newest first, with their IROs (which is in force on a day:
+    IROAllocation.in_force_on, the Python form of allocated_on, cheaper than building that condition
+    into the query). Read once for the child object and kept on it, so that every part of a page of
     the child's record showing them (the IRO now and a handover planned; the IRO history; the
     timeline) shares one query: for a page that reads, not for a change and its check."""
     history = IROAllocation.objects.select_related("iro").order_by("-start_on", "-pk")
     prefetch_related_objects([child], Prefetch("allocations", queryset=history))
-    allocations = list(child.allocations.all())
-    # Judged here, not annotated by the query: building that condition into it cost more than the rest.
-    for allocation in allocations:
-        allocation.in_force = allocation.in_force_on(today)
-    return allocations
+    return list(child.allocations.all())
 
 
 def reallocation_preview(from_iro: User, moves: dict, *, iros) -> list[tuple[User, int, int]]:
@@ -654,6 +651,14 @@ def matching(children: QuerySet[Child], search: str) -> QuerySet[Child]:
 PAPERWORK_FLAGGED_DAYS = 90
 
 
+def paperwork_flagged(review, *, today: date) -> bool:
+    """Whether a review held in the last PAPERWORK_FLAGGED_DAYS has its decisions or record late: the
+    red flag of the child's caseload row (add_flags) and of their record's overview."""
+    if review.held_on is None or not today - timedelta(days=PAPERWORK_FLAGGED_DAYS) <= review.held_on < today:
+        return False
+    return any(review.paperwork_late(today=today))
+
+
 class Flag:
     MISSING = "Missing, not back yet"
     MEETING_LATE = "Meeting booked after the due date"
@@ -669,13 +674,14 @@ def add_flags(children: list[Child], *, today: date) -> None:
     number of children: its lateness counts in working days from the day the review was held, which
     the database does not know."""
     late_paperwork = set()
+    # Only the reviews that can be flagged are read (paperwork_flagged judges them).
     recent = _reviews().filter(
         child__in=[child.pk for child in children],
         held_on__gte=today - timedelta(days=PAPERWORK_FLAGGED_DAYS),
         held_on__lt=today,
     )
     for review in recent.only("pk", "child", "held_on", "decisions_sent_on", "record_sent_on"):
-        if any(review.paperwork_late(today=today)):
+        if paperwork_flagged(review, today=today):
             late_paperwork.add(review.child_id)
     for child in children:
         child.actions_overdue = child.flag_action_due_on is not None and child.flag_action_due_on < today

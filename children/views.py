@@ -102,7 +102,7 @@ def child_detail(request, public_id):
     child = child_for_user(request.user, public_id, next_due=True)
     episodes = list(child.episodes.all())
     arrangements = list(child.short_break_arrangements.all())
-    allocations = allocation_history(child, today=today)
+    allocations = allocation_history(child)
     return _child_page(
         request,
         "overview",
@@ -111,7 +111,7 @@ def child_detail(request, public_id):
         {
             # Oldest first, as current_allocation_of finds them: the allocation in force, the first
             # handover planned for a later date.
-            "current_allocation": next((a for a in reversed(allocations) if a.in_force), None),
+            "current_allocation": next((a for a in reversed(allocations) if a.in_force_on(today)), None),
             "pending_allocation": next((a for a in reversed(allocations) if a.start_on > today), None),
             "due_status": due_status_of(child, today=today, episodes=episodes, arrangements=arrangements),
             "in_short_breaks": bool(arrangements),
@@ -136,7 +136,7 @@ def child_about(request, public_id):
         {
             "episodes": episodes,
             "periods": periods_of_care(episodes),
-            "allocations": allocation_history(child, today=today),
+            "allocations": allocation_history(child),
             "age": child.age_on(today),
             "contacts": contacts_of(child),
             "siblings": child.siblings.all(),

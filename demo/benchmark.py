@@ -30,6 +30,7 @@ from django.urls import reverse
 from accounts.models import Notification, User
 from accounts.tasks import send_notifications
 from children.models import Child
+from children.pages import CHILD_PAGES
 from consultations.tasks import send_consultation_emails, sweep_consultation_reminders
 from core.calendar import is_working_day
 from core.collection_years import CollectionYear
@@ -141,14 +142,12 @@ def bare_page() -> Page:
     return Page("bare", "bare page (notifications, none)", bare_user().username, reverse("notifications"), None)
 
 
-CHILD_PAGES_MEASURED = ("children:detail", "children:about", "children:history")
-
-
 def pages(today: date) -> list[Page]:
     """The pages measured, each as the user who would open it."""
     year = report_year(today)
     child = longest_history_child()
-    record = [reverse(name, args=[child.public_id]) for name in CHILD_PAGES_MEASURED]
+    # The child's record's pages in their order: overview, details, history.
+    record = [reverse(name, args=[child.public_id]) for name, _ in CHILD_PAGES.values()]
     annual = reverse("reports:annual_download")
     return [
         Page("iro_caseload", "IRO caseload", "iro", reverse("children:caseload"), PAGE_GOAL),

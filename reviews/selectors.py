@@ -1,11 +1,11 @@
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from children.models import Child, Episode, IROAllocation
-from children.selectors import PAPERWORK_FLAGGED_DAYS, allocated_on, children_visible_to
+from children.selectors import allocated_on, children_visible_to, paperwork_flagged
 
 from .models import Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
 from .monitoring_selectors import monitoring_of_child, review_events
@@ -45,12 +45,10 @@ def child_page_reviews(child: Child, *, today) -> dict:
         # Only the review due next shows its meeting: the latest planned first.
         meetings = Meeting.objects.order_by("-planned_on", "-pk")
         prefetch_related_objects([next_review], Prefetch("meetings", queryset=meetings))
-    # The caseload's red flag for paperwork late (children.selectors.add_flags), with its reviews.
-    recent = today - timedelta(days=PAPERWORK_FLAGGED_DAYS)
-    late = [r for r in reviews if r.is_held and recent <= r.held_on < today and any(r.paperwork_late(today=today))]
     return {
         "next_review": next_review,
-        "late_paperwork": late,
+        # The caseload's red flag for paperwork late, with the reviews it is for.
+        "late_paperwork": [r for r in reviews if paperwork_flagged(r, today=today)],
         "missed_reviews": waiting[:-1],
         "open_actions": open_actions_of_child(child),
         **monitoring_of_child(child, reviews=reviews, today=today),

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.audit import audit_log_empty, audit_record
 from accounts.models import AuditEntry
+from children.selectors import audit_of_child
 from reviews.services import review_record, review_update
 from tests.factories import PASSWORD, make_child
 
@@ -90,3 +91,49 @@ def test_a_qa_manager_sees_who_viewed_or_changed_a_childs_record(client, iro, ot
         assert f">{action}<" in page, action
     assert str(iro) in page
     assert child.full_name not in page.split("<title>")[1].split("</title>")[0]
+
+
+def _scans_of(plan: dict, table: str) -> list[dict]:
+    """The nodes of an EXPLAIN (FORMAT JSON) plan that read `table`."""
+    found = [plan] if plan.get("Relation Name") == table else []
+    for child in plan.get("Plans", []):
+        found += _scans_of(child, table)
+    return found
+
+
+def test_a_childs_audit_reads_only_their_entries_however_long_the_log(client, iro):
+    """Every page anybody opens adds to the log, so a child's audit looks the child up in the indexes
+    (their rows' own, and the one of the children each list's entry names): it reads not one entry
+    of another child's, where testing every entry would grow with the log."""
+    child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    other = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    client.login(username=iro.username, password=PASSWORD)
+    client.get(reverse("children:caseload"))  # a list naming both
+    table = AuditEntry._meta.db_table
+    # Other children's entries, as a long-running service's log holds them, each naming its own child,
+    # the lists' by many viewers (the user's id is the entry's object_id).
+    others = [other.pk + 1000 + n for n in range(10_000)]
+    AuditEntry.objects.bulk_create(
+        AuditEntry(actor=iro, **row)
+        for pk in others
+        for row in (
+            {"action": "child_viewed", "object_type": "children.child", "object_id": pk},
+            {
+                "action": "caseload_viewed",
+                "object_type": "iro_service.user",
+                "object_id": pk,
+                "detail": {"children": [other.pk, pk]},
+            },
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")  # as autovacuum would have, on a log this long
+        entries = audit_of_child(child)
+        sql, params = entries.query.sql_with_params()
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (scan,) = _scans_of(cursor.fetchone()[0][0]["Plan"], table)
+    expected = {"child_created", "episode_started", "iro_allocated", "caseload_viewed"}
+    assert expected <= {entry.action for entry in entries}
+    assert scan["Node Type"] == "Bitmap Heap Scan"
+    assert scan["Actual Rows"] == len(entries)
+    assert scan.get("Rows Removed by Filter", 0) == scan.get("Rows Removed by Index Recheck", 0) == 0

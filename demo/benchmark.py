@@ -155,6 +155,14 @@ def pages(today: date) -> list[Page]:
         Page("child", "child's record: overview (longest history)", "qa", record[0], PAGE_GOAL),
         Page("child_about", "child's record: details, people, care", "qa", record[1], PAGE_GOAL),
         Page("child_history", "child's record: reviews and history", "qa", record[2], PAGE_GOAL),
+        # Its audit reads a log that gains an entry with every page anybody opens, this benchmark's too.
+        Page(
+            "child_audit",
+            "child's record: its audit",
+            "qa",
+            reverse("children:audit", args=[child.public_id]),
+            PAGE_GOAL,
+        ),
         Page("dashboard_qa", "dashboard (QA)", "qa", reverse("reports:dashboard"), DASHBOARD_GOAL),
         Page("dashboard_director", "dashboard (Director)", "director", reverse("reports:dashboard"), DASHBOARD_GOAL),
         Page("annual_page", "annual report page", "qa", reverse("reports:annual"), ANNUAL_PAGE_GOAL),

@@ -30,6 +30,7 @@ PAGES = [
     "child",
     "child_about",
     "child_history",
+    "child_audit",
     "dashboard_qa",
     "dashboard_director",
     "annual_page",
@@ -81,7 +82,7 @@ def case(key: str):
     return pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=KNOWN[key])) if key in KNOWN else key
 
 
-CHILD_PAGES = ["child", "child_about", "child_history"]
+CHILD_PAGES = ["child", "child_about", "child_history", "child_audit"]
 
 
 @pytest.mark.parametrize("key", [case(key) for key in PAGES if key not in CHILD_PAGES])
@@ -91,7 +92,7 @@ def test_a_page_runs_as_many_queries_for_300_children_as_for_60(counts, key):
 
 @pytest.mark.parametrize("key", CHILD_PAGES)
 def test_the_child_with_the_longest_history_of_300_costs_no_more_queries_than_that_of_60(counts, key):
-    """Each page of their record. Not the same child: each has sections the other may lack (an
+    """Each page of their record, and its audit. Not the same child: each has sections the other may lack (an
     escalation, short breaks), so the counts may differ by a query or two; a query per review or
     episode would make the longer one cost more."""
     assert counts[LARGE][key] <= counts[SMALL][key]

@@ -434,7 +434,9 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
 def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
     """Every audit entry about the child's record: the child, every row that belongs to them (their
     episodes, allocations, reviews, escalations ... whichever app declares them), and every list
-    page or download that showed them. Newest first, with who did it.
+    page or download that showed them. Newest first, with who did it and, as `old`, the old values of
+    an edit: the rest of each entry's detail is left unread (a 903 download's entry names every child
+    in the return, and reading those whole made the page grow with the service).
 
     The rows' ids are read first (one query), so that each part of the condition is a lookup of an
     index, not a subquery: with subqueries PostgreSQL can only read the whole log and test each
@@ -456,7 +458,8 @@ def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
         about |= Q(object_type=label, object_id__in=pks)
     if connection.vendor == "postgresql":
         about |= Q(detail__children__contains=[child.pk])
-    return AuditEntry.objects.filter(about).select_related("actor").order_by("-at", "-pk")
+    entries = AuditEntry.objects.filter(about).defer("detail").annotate(old=F("detail__old"))
+    return entries.select_related("actor").order_by("-at", "-pk")
 
 
 # --- The caseload page ------------------------------------------------------------------------------

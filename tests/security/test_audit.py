@@ -70,6 +70,17 @@ def test_an_edit_records_the_old_and_the_new_values(iro):
     }
 
 
+def test_the_childs_audit_shows_what_an_edit_changed_from(client, iro, qa_manager):
+    child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
+    review = review_record(
+        actor=iro, child=child, held_on=date(2014, 3, 20), chair=iro, participation="PN1", today=date(2014, 3, 25)
+    )
+    review_update(actor=iro, review=review, participation="PN2", today=date(2014, 3, 25))
+    client.login(username=qa_manager.username, password=PASSWORD)
+    page = client.get(reverse("children:audit", args=[child.public_id])).content.decode()
+    assert "reviews.review: participation from PN1<" in page
+
+
 def test_a_caseload_page_is_one_entry_naming_the_children_listed(client, iro):
     children = [make_child(iro=iro, looked_after_from=date(2014, 3, 3)) for _ in range(3)]
     client.login(username=iro.username, password=PASSWORD)

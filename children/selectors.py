@@ -462,6 +462,10 @@ def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
     return entries.select_related("actor").order_by("-at", "-pk")
 
 
+# Entries on a page of a child's audit: as many as a caseload's rows, whose cost per row they share.
+AUDIT_PAGE_SIZE = 50
+
+
 # --- The caseload page ------------------------------------------------------------------------------
 
 CASELOAD_SORTS = {

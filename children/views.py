@@ -23,6 +23,7 @@ from .forms import (
 )
 from .pages import CHILD_PAGES, child_page_context
 from .selectors import (
+    AUDIT_PAGE_SIZE,
     CaseloadFilters,
     DueStatus,
     allocation_history,
@@ -352,7 +353,7 @@ def child_audit_view(request, public_id):
     if not request.user.sees_every_child:
         raise PermissionDenied
     audit_record(actor=request.user, action="child_audit_viewed", obj=child)
-    page = Paginator(audit_of_child(child), 100).get_page(request.GET.get("page"))
+    page = Paginator(audit_of_child(child), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "children/child_audit.html", {"child": child, "page": page})
 
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from core.calendar import is_working_day
 from core.collection_years import CollectionYear
 from escalations.tasks import send_director_report, sweep_stages_overdue
 from reports import kpis
+from reports.services import budget_set
 from reviews.models import Review
 from reviews.tasks import SWEEPS, sweep
 from security.tasks import clear_expired_sessions
@@ -170,6 +172,20 @@ def pages(today: date) -> list[Page]:
         Page("annual_docx", "annual report Word", "qa", f"{annual}?year={year}&format=docx", ANNUAL_FILE_GOAL),
         Page("export_903", "903 export zip", "qa", f"{reverse('ssda903:download')}?year={year}", EXPORT_GOAL),
     ]
+
+
+# The pages whose figures are kept until the data change (core.changes), timed again on the first
+# request after a change, which computes them; the Director's dashboard reads the same figures as the QA's.
+KEPT_PAGES = ("qa_caseload", "dashboard_qa", "annual_page")
+CHANGED_YEAR = 2100  # a collection year no report shows: its budget is the change
+
+
+def change_the_data(run: int | None) -> None:
+    """A real change, through a service, as any recorded by a user: a budget set for a collection year
+    that no report shows (its amount the run's number), which moves the stamp the kept figures are
+    read under like any other; None removes it."""
+    qa = User.objects.filter(role=User.Role.QA_MANAGER).order_by("pk").first()
+    budget_set(actor=qa, year=CHANGED_YEAR, amount=None if run is None else Decimal(run + 1))
 
 
 def page_query_counts(targets: list[Page]) -> dict[str, int]:

@@ -12,7 +12,9 @@ SQL (demo/replicate.py): --children 80000 is 40 copies of the 2,000-children aut
 
 Then it starts gunicorn (2 workers, DEBUG off, its own gunicorn.conf.py), signs in, and times each
 page interleaved with a bare page (the notifications page of a user with none): the median of
---runs, and its ratio to the bare page's median in the same run, beside its goal. In this
+--runs, and its ratio to the bare page's median in the same run, beside its goal; then the pages
+whose figures are kept until the data change, each on the first request after a change (a budget
+set through its service for a year no report shows), --command-runs times. In this
 process it counts each page's SQL queries (the test client), and times the commands (the annual
 report as JSON, PDF and Word, a year's 903 return, the whole history's export), the periodic tasks
 of the beat schedule (each in a transaction rolled back, so each run writes the same
@@ -97,7 +99,7 @@ class Command(BaseCommand):
 
         with tempfile.TemporaryDirectory(prefix="iro-bench-") as work:
             workdir = Path(work)
-            bare, measures = self._pages(today, options["runs"], workdir)
+            bare, measures = self._pages(today, options["runs"], options["command_runs"], workdir)
             if not options["pages_only"]:
                 self.stdout.write("Commands...")
                 measures += benchmark.measure_commands(today, options["command_runs"], workdir)
@@ -167,7 +169,7 @@ class Command(BaseCommand):
 
     # --- Pages ------------------------------------------------------------------------------
 
-    def _pages(self, today: date, runs: int, workdir: Path) -> tuple[Measure, list[Measure]]:
+    def _pages(self, today: date, runs: int, change_runs: int, workdir: Path) -> tuple[Measure, list[Measure]]:
         bare_page, pages = benchmark.bare_page(), benchmark.pages(today)
         self.stdout.write("Counting each page's queries...")
         counts = benchmark.page_query_counts([bare_page, *pages])
@@ -186,7 +188,26 @@ class Command(BaseCommand):
                 for page, measure in zip(pages, measures, strict=True):
                     bare.times.append(sessions[bare_page.username].time(bare_page.path))
                     measure.times.append(sessions[page.username].time(page.path))
+            measures += self._after_a_change([p for p in pages if p.key in benchmark.KEPT_PAGES], change_runs, sessions)
         return bare, [bare, *measures]
+
+    def _after_a_change(self, pages: list, runs: int, sessions: dict) -> list[Measure]:
+        """The pages whose figures are kept, each requested `runs` times just after a change of the
+        data: the request that computes them (the rows above read them kept)."""
+        self.stdout.write(f"Timing {len(pages)} pages on the first request after a change, {runs} times each...")
+        measures = []
+        try:
+            for page in pages:
+                measure = Measure(
+                    f"{page.key}_changed", f"{page.label}, after a change", "page", note="figures computed"
+                )
+                for run in range(runs):
+                    benchmark.change_the_data(run)
+                    measure.times.append(sessions[page.username].time(page.path))
+                measures.append(measure)
+        finally:
+            benchmark.change_the_data(None)
+        return measures
 
     # --- The whole history, exported and imported -----------------------------------------------
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from core.forms import submit
 
-from .models import AuditEntry, User
+from .models import AuditEntry, AuditListing, User
 
 
 def audit_record(*, actor: User | None, action: str, obj: models.Model, **detail) -> AuditEntry:
@@ -21,23 +21,26 @@ def audit_record(*, actor: User | None, action: str, obj: models.Model, **detail
 
 
 def audit_list_viewed(*, actor: User, action: str, children=(), child_ids=(), **detail) -> AuditEntry | None:
-    """One entry for a page or download listing children (`children`, or their `child_ids`): which
-    children it showed, by id (on the viewer's own record, so that one read of fifty children, or a
-    903 return's thousands, is one row, not one for each)."""
+    """One entry for a page or download listing children (`children`, or their `child_ids`), on the
+    viewer's own record, and a listing of each child it showed (AuditListing: a narrow row each,
+    which each child's audit finds by its index)."""
     ids = sorted({child.pk for child in children}.union(child_ids))
     if not ids:
         return None
-    return audit_record(actor=actor, action=action, obj=actor, children=ids, **detail)
+    entry = audit_record(actor=actor, action=action, obj=actor, **detail)
+    AuditListing.objects.bulk_create((AuditListing(entry=entry, child_id=pk) for pk in ids), batch_size=5000)
+    return entry
 
 
 def audit_log_empty() -> None:
     """Empties the whole audit log, for the demo's reset only. On PostgreSQL rows cannot be deleted
-    one by one (a trigger refuses it: the log is append-only), so the table is truncated."""
+    one by one (a trigger refuses it: the log is append-only), so the tables are truncated."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending on the table
-            cursor.execute(f"TRUNCATE {AuditEntry._meta.db_table}")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending on the tables
+            cursor.execute(f"TRUNCATE {AuditListing._meta.db_table}, {AuditEntry._meta.db_table}")
     else:
+        AuditListing.objects.all().delete()
         AuditEntry.objects.all().delete()
 
 

@@ -115,6 +115,29 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action} {self.object_type} {self.object_id}"
 
+    @property
+    def children_listed(self) -> list[int]:
+        """The ids of the children a list page's or download's entry names (accounts.audit.audit_list_viewed)."""
+        return sorted(self.listed.values_list("child_id", flat=True))
+
+
+class AuditListing(models.Model):
+    """A child named by a list page's or download's audit entry, one row each: a child's audit finds
+    the entries that showed them by an index, whatever the number of children an entry names (a
+    national service's 903 return names 80,000, which, kept in the entry, each child's audit read
+    whole). Append-only, as the entries are."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="listed", db_index=False)
+    # The child's id, not a key: the audit outlives what it names, as AuditEntry.object_id does.
+    child_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["child_id", "entry"], name="audit_listing_child")]
+        constraints = [models.UniqueConstraint(fields=["entry", "child_id"], name="audit_listing_once")]
+
+    def __str__(self) -> str:
+        return f"Child {self.child_id} listed by audit entry {self.entry_id}"
+
 
 class Notification(models.Model):
     """One message to one user about a child, written by a sweep before anything is sent (the outbox).

@@ -35,7 +35,7 @@ from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import AuditEntry, User
+from accounts.models import AuditEntry, AuditListing, User
 from core.calendar import add_working_days
 from core.changes import derived
 from core.collection_years import CollectionYear
@@ -434,15 +434,12 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
 def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
     """Every audit entry about the child's record: the child, every row that belongs to them (their
     episodes, allocations, reviews, escalations ... whichever app declares them), and every list
-    page or download that showed them. Newest first, with who did it and, as `old`, the old values of
-    an edit: the rest of each entry's detail is left unread (a 903 download's entry names every child
-    in the return, and reading those whole made the page grow with the service).
+    page or download that showed them (AuditListing). Newest first, with who did it and, as `old`,
+    the old values of an edit (the rest of each entry's detail left unread).
 
-    The rows' ids are read first (one query), so that each part of the condition is a lookup of an
-    index, not a subquery: with subqueries PostgreSQL can only read the whole log and test each
-    entry, and the log gains an entry with every page anybody opens. The lists' entries are found by
-    the GIN index on their `children` (migration 0007 of the accounts app)."""
-    about = Q(object_type=Child._meta.label_lower, object_id=child.pk)
+    The ids are read first (one query), so that each part of the condition is a lookup of an index,
+    not a subquery: with subqueries PostgreSQL can only read the whole log and test each entry, and
+    the log gains an entry with every page anybody opens."""
     owned = [
         relation.related_model._default_manager.filter(**{relation.field.name: child})
         .annotate(label=Value(relation.related_model._meta.label_lower, output_field=CharField()))
@@ -451,13 +448,13 @@ def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
         for relation in Child._meta.related_objects
         if relation.one_to_many and relation.related_model is not AuditEntry
     ]
+    listed = AuditListing.objects.filter(child_id=child.pk).annotate(label=Value("", output_field=CharField()))
     ids: dict[str, list[int]] = {}
-    for label, pk in owned[0].union(*owned[1:], all=True):
+    for label, pk in listed.values_list("label", "entry_id").union(*owned, all=True):
         ids.setdefault(label, []).append(pk)
+    about = Q(object_type=Child._meta.label_lower, object_id=child.pk) | Q(pk__in=ids.pop("", []))
     for label, pks in ids.items():
         about |= Q(object_type=label, object_id__in=pks)
-    if connection.vendor == "postgresql":
-        about |= Q(detail__children__contains=[child.pk])
     entries = AuditEntry.objects.filter(about).defer("detail").annotate(old=F("detail__old"))
     return entries.select_related("actor").order_by("-at", "-pk")
 

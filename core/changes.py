@@ -68,6 +68,7 @@ UNWATCHED = frozenset(
         "core.change",
         "core.formsubmission",
         "iro_service.auditentry",
+        "iro_service.auditlisting",
         "iro_service.notification",
         "otp_static.staticdevice",
         "otp_static.statictoken",

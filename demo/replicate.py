@@ -37,6 +37,7 @@ from .authority import analyze
 SERVICE_APPS = {"iro_service", "core", "children", "reviews", "escalations", "consultations", "ssda903", "reports"}
 NOT_COPIED = {
     "iro_service.auditentry",
+    "iro_service.auditlisting",
     "iro_service.notification",
     "core.formsubmission",
     "escalations.directorreport",

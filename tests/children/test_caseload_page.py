@@ -261,7 +261,7 @@ def test_an_iro_sees_the_children_they_cover_apart_from_their_own(client, iro, o
     assert f"data-covering-for>{other_iro}<" in covering_list
     assert 'data-count="total">1<' in own_list, "the counts are of the IRO's own children"
     viewed = AuditEntry.objects.filter(action="caseload_viewed").latest("pk")
-    assert viewed.detail["children"] == sorted(c.pk for c in Child.objects.all()), "the covered children too"
+    assert viewed.children_listed == sorted(c.pk for c in Child.objects.all()), "the covered children too"
     assert client.get(reverse("children:detail", args=[covered.public_id])).status_code == 200
     assert named.allocations.get().iro == other_iro
     # Without cover there is no such list.

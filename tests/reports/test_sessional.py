@@ -81,7 +81,7 @@ def test_a_qa_manager_chooses_the_iro_and_month_and_downloads_the_csv(client, ma
     ]
     assert "Zara" not in body and "Yan" not in body
     entry = AuditEntry.objects.get(action="sessional_work_downloaded")
-    assert entry.actor == qa_manager and entry.detail["children"] == sorted([first.pk, second.pk])
+    assert entry.actor == qa_manager and entry.children_listed == sorted([first.pk, second.pk])
 
 
 def test_bad_choices_are_named(client, may, qa_manager, other_iro):

@@ -28,7 +28,16 @@ def audit_list_viewed(*, actor: User, action: str, children=(), child_ids=(), **
     if not ids:
         return None
     entry = audit_record(actor=actor, action=action, obj=actor, **detail)
-    AuditListing.objects.bulk_create((AuditListing(entry=entry, child_id=pk) for pk in ids), batch_size=5000)
+    if connection.vendor == "postgresql":
+        # One statement however many children: a national 903 return names 80,000, which as model
+        # objects took seven seconds to write, as an array of ids under one.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {AuditListing._meta.db_table} (entry_id, child_id) SELECT %s, unnest(%s::bigint[])",
+                [entry.pk, ids],
+            )
+    else:
+        AuditListing.objects.bulk_create(AuditListing(entry=entry, child_id=pk) for pk in ids)
     return entry
 
 

@@ -127,7 +127,12 @@ class AuditListing(models.Model):
     national service's 903 return names 80,000, which, kept in the entry, each child's audit read
     whole). Append-only, as the entries are."""
 
-    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="listed", db_index=False)
+    # No constraint in the database: the listings are written with their entry, by one function
+    # (accounts.audit.audit_list_viewed), and neither is ever deleted; a constraint's check of each
+    # row at commit would double the time a national 903 return's 80,000 take to write.
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.DO_NOTHING, related_name="listed", db_index=False, db_constraint=False
+    )
     # The child's id, not a key: the audit outlives what it names, as AuditEntry.object_id does.
     child_id = models.BigIntegerField()
 

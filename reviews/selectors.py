@@ -120,13 +120,11 @@ def review_with_record(review: Review) -> Review:
 
 def open_actions_of_iro(*, iro: User, today: date) -> dict[str, int]:
     """The open actions of the children allocated to `iro` today (as the dashboard counts them by the
-    child's current IRO), and those of them past their due date. One query."""
-    current = IROAllocation.objects.filter(allocated_on(today), child=OuterRef("review__child")).values("iro")[:1]
-    return (
-        ReviewAction.objects.filter(status=ReviewAction.Status.OPEN)
-        .annotate(iro=Subquery(current))
-        .filter(iro=iro.pk)
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    child's current IRO), and those of them past their due date. One query, from the IRO's children
+    (not the IRO looked up for every open action of the service)."""
+    theirs = Child.objects.filter(allocated_on(today, through="allocations"), allocations__iro=iro)
+    return ReviewAction.objects.filter(status=ReviewAction.Status.OPEN, review__child__in=theirs).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
     )
 
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -8,37 +8,40 @@ from core.forms import submit
 from .models import AuditEntry, AuditListing, User
 
 
-def audit_record(*, actor: User | None, action: str, obj: models.Model, **detail) -> AuditEntry:
+def audit_record(*, actor: User | None, action: str, obj: models.Model, children=(), **detail) -> AuditEntry:
     """Write one audit entry. Called by services inside their transaction, so the entry and the
-    change it records commit or roll back together."""
-    return AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        detail=detail,
-    )
+    change it records commit or roll back together. `children`: the ids of the children it names
+    besides its object (a cover of named children, a caseload moved, a list page), kept as its
+    listings (AuditListing), by which each child's audit finds it."""
+    with transaction.atomic():
+        entry = AuditEntry.objects.create(
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=obj.pk,
+            detail=detail,
+        )
+        ids = sorted(set(children))
+        if ids and connection.vendor == "postgresql":
+            # One statement however many children: a national 903 return names 80,000, which as
+            # model objects took seven seconds to write, as an array of ids under one.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {AuditListing._meta.db_table} (entry_id, child_id) SELECT %s, unnest(%s::bigint[])",
+                    [entry.pk, ids],
+                )
+        elif ids:
+            AuditListing.objects.bulk_create(AuditListing(entry=entry, child_id=pk) for pk in ids)
+    return entry
 
 
 def audit_list_viewed(*, actor: User, action: str, children=(), child_ids=(), **detail) -> AuditEntry | None:
     """One entry for a page or download listing children (`children`, or their `child_ids`), on the
-    viewer's own record, and a listing of each child it showed (AuditListing: a narrow row each,
-    which each child's audit finds by its index)."""
-    ids = sorted({child.pk for child in children}.union(child_ids))
+    viewer's own record, naming each child it showed."""
+    ids = {child.pk for child in children}.union(child_ids)
     if not ids:
         return None
-    entry = audit_record(actor=actor, action=action, obj=actor, **detail)
-    if connection.vendor == "postgresql":
-        # One statement however many children: a national 903 return names 80,000, which as model
-        # objects took seven seconds to write, as an array of ids under one.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {AuditListing._meta.db_table} (entry_id, child_id) SELECT %s, unnest(%s::bigint[])",
-                [entry.pk, ids],
-            )
-    else:
-        AuditListing.objects.bulk_create(AuditListing(entry=entry, child_id=pk) for pk in ids)
-    return entry
+    return audit_record(actor=actor, action=action, obj=actor, children=ids, **detail)
 
 
 def audit_log_empty() -> None:

@@ -69,6 +69,8 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("entry", "child_id"), name="audit_listing_once")],
             },
         ),
-        migrations.RunPython(copy_lists, migrations.RunPython.noop),
+        # Not reversed: taking the table away would lose the only record of the children each list
+        # written since named.
+        migrations.RunPython(copy_lists),
         migrations.RunPython(_on_postgresql(APPEND_ONLY), _on_postgresql(NOT_APPEND_ONLY)),
     ]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from children.selectors import children_visible_to
+from children.selectors import audit_of_child, children_visible_to
 from children.services import caseload_reallocate
 from tests.factories import IROFactory, login, make_child
 
@@ -35,7 +35,9 @@ def test_moving_a_caseload_to_two_iros_from_a_later_date(iro, other_iro, qa_mana
         assert child not in children_visible_to(iro, day=handover)
     assert set(children_visible_to(other_iro, day=handover)) == {children[0], children[2]}
     assert set(children_visible_to(third, day=handover)) == {children[1]}
-    assert AuditEntry.objects.filter(action="caseload_reallocated", object_id=iro.pk).exists()
+    (moved,) = AuditEntry.objects.filter(action="caseload_reallocated", object_id=iro.pk)
+    assert moved.children_listed == sorted(c.pk for c in children)
+    assert all(moved in audit_of_child(child) for child in children)
     assert set(children[0].allocations.values_list("note", flat=True)) == {"", "Ada left"}
 
 

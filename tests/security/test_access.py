@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from children.selectors import caseload_for, child_for_user, children_visible_to
+from children.selectors import audit_of_child, caseload_for, child_for_user, children_visible_to
 from children.services import allocation_change, cover_record
 from reviews.selectors import review_for_user
 from reviews.services import review_record
@@ -103,6 +103,9 @@ def test_cover_of_named_children_covers_only_them(child, iro, other_iro, qa_mana
     today = timezone.localdate()
     cover_record(actor=qa_manager, iro=other_iro, children=[child], start_on=today, end_on=today, reason="leave")
     assert sees(other_iro, child) and not sees(other_iro, sibling)
+    # The child's audit shows who was given them to cover; their sibling's does not.
+    entry = AuditEntry.objects.get(action="cover_recorded")
+    assert entry in audit_of_child(child) and entry not in audit_of_child(sibling)
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,13 @@ def test_the_lists_entries_written_before_their_listings_are_found_in_each_child
     their listings by the migration that made them."""
     child = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
     other = make_child(iro=iro, looked_after_from=date(2014, 3, 3))
-    earlier = audit_record(actor=iro, action="caseload_viewed", obj=iro, children=[child.pk, other.pk])
+    earlier = AuditEntry.objects.create(
+        actor=iro,
+        action="caseload_viewed",
+        object_type="iro_service.user",
+        object_id=iro.pk,
+        detail={"children": [child.pk, other.pk]},
+    )
     assert earlier not in audit_of_child(child)
     migration = importlib.import_module("accounts.migrations.0007_audit_listing")
     with connection.schema_editor() as editor:

@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.db import connection, models, transaction
 from django.http import HttpResponse
@@ -13,7 +15,10 @@ def audit_record(*, actor: User | None, action: str, obj: models.Model, children
     change it records commit or roll back together. `children`: the ids of the children it names
     besides its object (a cover of named children, a caseload moved, a list page), kept as its
     listings (AuditListing), by which each child's audit finds it."""
-    with transaction.atomic():
+    ids = sorted(set(children))
+    # The entry and its listings together: in the caller's transaction if there is one (no savepoint),
+    # else in one of their own; an entry naming no child is one statement.
+    with transaction.atomic(savepoint=False) if ids else nullcontext():
         entry = AuditEntry.objects.create(
             actor=actor,
             action=action,
@@ -21,7 +26,6 @@ def audit_record(*, actor: User | None, action: str, obj: models.Model, children
             object_id=obj.pk,
             detail=detail,
         )
-        ids = sorted(set(children))
         if ids and connection.vendor == "postgresql":
             # One statement however many children: a national 903 return names 80,000, which as
             # model objects took seven seconds to write, as an array of ids under one.

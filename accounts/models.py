@@ -117,19 +117,20 @@ class AuditEntry(models.Model):
 
     @property
     def children_listed(self) -> list[int]:
-        """The ids of the children a list page's or download's entry names (accounts.audit.audit_list_viewed)."""
+        """The ids of the children the entry names besides its object (accounts.audit.audit_record)."""
         return sorted(self.listed.values_list("child_id", flat=True))
 
 
 class AuditListing(models.Model):
-    """A child named by a list page's or download's audit entry, one row each: a child's audit finds
-    the entries that showed them by an index, whatever the number of children an entry names (a
-    national service's 903 return names 80,000, which, kept in the entry, each child's audit read
-    whole). Append-only, as the entries are."""
+    """A child named by an audit entry besides its object (a list page or download that showed them,
+    a cover of named children, a caseload moved), one row each: a child's audit finds those entries
+    by an index, whatever the number of children an entry names (a national service's 903 return
+    names 80,000, which, kept in the entry, each child's audit read whole). Append-only, as the
+    entries are."""
 
     # No constraint in the database: the listings are written with their entry, by one function
-    # (accounts.audit.audit_list_viewed), and neither is ever deleted; a constraint's check of each
-    # row at commit would double the time a national 903 return's 80,000 take to write.
+    # (accounts.audit.audit_record), and neither is ever deleted; a constraint's check of each row at
+    # commit would double the time a national 903 return's 80,000 take to write.
     entry = models.ForeignKey(
         AuditEntry, on_delete=models.DO_NOTHING, related_name="listed", db_index=False, db_constraint=False
     )

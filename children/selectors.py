@@ -433,9 +433,10 @@ def iros_with_caseload_counts(*, today: date) -> QuerySet[User]:
 
 def audit_of_child(child: Child) -> QuerySet[AuditEntry]:
     """Every audit entry about the child's record: the child, every row that belongs to them (their
-    episodes, allocations, reviews, escalations ... whichever app declares them), and every list
-    page or download that showed them (AuditListing). Newest first, with who did it and, as `old`,
-    the old values of an edit (the rest of each entry's detail left unread).
+    episodes, allocations, reviews, escalations ... whichever app declares them), and every entry
+    naming them besides its object, such as a list page or download that showed them (AuditListing).
+    Newest first, with who did it and, as `old`, the old values of an edit (the rest of each entry's
+    detail left unread).
 
     The ids are read first (one query), so that each part of the condition is a lookup of an index,
     not a subquery: with subqueries PostgreSQL can only read the whole log and test each entry, and

@@ -67,6 +67,11 @@ def covered_by(user: User, day: date) -> Q:
     )
 
 
+def allocated_to(iro: User, day: date) -> Exists:
+    """For a query of children: `iro` is allocated to the child on `day`."""
+    return Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=iro))
+
+
 def children_visible_to(user: User, *, day: date | None = None) -> QuerySet[Child]:
     """Need to know (docs: "Who may see a child's record"): QA managers see every child; an IRO the
     children allocated to them on `day` (today) and those they cover that day; other roles see no
@@ -76,10 +81,7 @@ def children_visible_to(user: User, *, day: date | None = None) -> QuerySet[Chil
         return Child.objects.all()
     if user.is_iro:
         day = day or timezone.localdate()
-        return Child.objects.filter(
-            Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=user))
-            | covered_by(user, day)
-        )
+        return Child.objects.filter(allocated_to(user, day) | covered_by(user, day))
     return Child.objects.none()
 
 
@@ -261,7 +263,7 @@ def caseload_for(user: User, *, iro: User | None = None, day: date | None = None
         return Child.objects.none()
     if iro is None:
         return Child.objects.all()
-    return Child.objects.filter(Exists(IROAllocation.objects.filter(allocated_on(day), child=OuterRef("pk"), iro=iro)))
+    return Child.objects.filter(allocated_to(iro, day))
 
 
 class DueStatus:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from children.models import Child, Episode, IROAllocation
-from children.selectors import allocated_on, children_visible_to, paperwork_flagged
+from children.selectors import allocated_on, allocated_to, children_visible_to, paperwork_flagged
 
 from .models import Meeting, Review, ReviewAction, ReviewDraft, ReviewParticipant, ReviewViews
 from .monitoring_selectors import monitoring_of_child, review_events
@@ -122,7 +122,7 @@ def open_actions_of_iro(*, iro: User, today: date) -> dict[str, int]:
     """The open actions of the children allocated to `iro` today (as the dashboard counts them by the
     child's current IRO), and those of them past their due date. One query, from the IRO's children
     (not the IRO looked up for every open action of the service)."""
-    theirs = Child.objects.filter(allocated_on(today, through="allocations"), allocations__iro=iro)
+    theirs = Child.objects.filter(allocated_to(iro, today))
     return ReviewAction.objects.filter(status=ReviewAction.Status.OPEN, review__child__in=theirs).aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
     )

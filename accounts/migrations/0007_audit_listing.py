@@ -28,7 +28,7 @@ WHERE jsonb_typeof(e.detail -> 'children') = 'array'
 
 
 def copy_lists(apps, schema_editor):
-    if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
+    if schema_editor.connection.vendor == "postgresql":
         # In one statement: a service's log may hold millions of lists, too many to copy row by row.
         schema_editor.execute(COPY, params=None)
         return

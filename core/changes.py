@@ -19,6 +19,12 @@ repeat for different data:
 The stamp and the figures are read in one REPEATABLE READ snapshot, so a value kept under a stamp is
 exactly the data it names.
 
+Each log row also says from which day the figures can differ because of its change (`since`, worked
+out by the trigger from the rows' dates: SINCE). A value of the days up to `as_of`, such as a past
+year's annual report, is kept under the stamp of the rows whose `since` is that day or earlier (or
+unknown), so it outlives the everyday work of the year under way; the dashboard and the caseloads,
+which read the state of today, take every row.
+
 Tables written as a side effect of reading or signing in (audit entries, notifications, sessions,
 sign-in attempts, one-time-password devices, form keys, drafts, import progress) are not watched:
 the figures never read them (tests/core/test_changes.py holds that), and watching them would throw
@@ -42,6 +48,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -81,6 +88,54 @@ UNWATCHED = frozenset(
 # Columns whose change alone is not a change of the data the figures read.
 IGNORED_COLUMNS = {"iro_service.user": ("last_login",)}
 
+# From which day the figures can differ because of a change to a table: an SQL expression over a row
+# `c` of it, before or after the change (the trigger takes the least over the rows; NULL, or a table
+# not named here: any day). A figure of a window reads a review due or held in it, an episode, an
+# allocation or a missing episode that started by its end, an escalation raised in it (and its
+# stages), an action due in it, a consultation sent in it, the budget and narrative of its year; the
+# midway check after a review counts for the next review, held later. So a value of the days up to
+# `as_of` (a past year's annual report) is kept through every change whose `since` is after it: the
+# everyday work of the year under way.
+_OF_REVIEW = "(SELECT LEAST(r.due_on, r.held_on) FROM reviews_review r WHERE r.id = c.{})"
+_OF_ESCALATION = "(SELECT e.raised_on FROM escalations_escalation e WHERE e.id = c.escalation_id)"
+_SENT = "((c.created_at AT TIME ZONE 'UTC')::date - 1)"  # the day before: in any time zone, the day or earlier
+_YEAR_STARTS = "make_date(c.year - 1, 4, 1)"  # a collection year named by the year it ends
+SINCE: dict[str, str] = {
+    "children.episode": "c.start_on",
+    "children.iroallocation": "c.start_on",
+    "children.missingepisode": "c.start_on",
+    "consultations.consultation": _SENT,
+    "consultations.consultationemail": (
+        "(SELECT (k.created_at AT TIME ZONE 'UTC')::date - 1 FROM consultations_consultation k "
+        "WHERE k.id = c.consultation_id)"
+    ),
+    "escalations.escalation": "c.raised_on",
+    "escalations.escalationstage": _OF_ESCALATION,
+    "escalations.escalationstatuschange": _OF_ESCALATION,
+    "reports.reportnarrative": _YEAR_STARTS,
+    "reports.servicebudget": _YEAR_STARTS,
+    "reviews.casenote": "c.contact_on",
+    "reviews.meeting": _OF_REVIEW.format("review_id"),
+    "reviews.midwaycheck": _OF_REVIEW.format("after_review_id"),
+    "reviews.review": "LEAST(c.due_on, c.held_on)",
+    "reviews.reviewaction": "c.due_on",
+    "reviews.reviewparticipant": _OF_REVIEW.format("review_id"),
+    "reviews.reviewviews": _OF_REVIEW.format("review_id"),
+}
+# Columns that hold a row's state now, read only by values of today (the caseloads, the dashboard):
+# a change of these alone leaves every value of an earlier `as_of` as it was. The child's are kept by
+# triggers at every review recorded (children.models.Child).
+NOW_ONLY_COLUMNS = {
+    "children.child": (
+        "next_review_due_on",
+        "missing_now",
+        "meeting_booked_late",
+        "first_open_action_due_on",
+        "midway_from",
+        "midway_checked",
+    )
+}
+
 TRIGGER = "core_change_logged"
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
 KEPT_FOR = 24 * 60 * 60  # seconds: a day's figures are asked for again within it, or not at all
@@ -89,14 +144,24 @@ WAIT_STEP = 0.05  # seconds between two looks for a value another process is com
 RETRY_CACHE_AFTER = 10  # seconds without the cache after it failed (KeptCache)
 
 
-def watched_tables() -> dict[str, tuple[str, ...]]:
-    """Every table of a model but the unwatched, with the columns whose changes are ignored."""
-    tables = {}
-    for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if meta.managed and not meta.proxy and meta.label_lower not in UNWATCHED:
-            tables[meta.db_table] = IGNORED_COLUMNS.get(meta.label_lower, ())
-    return tables
+def watched_tables() -> dict[str, str]:
+    """Every table of a model but the unwatched, with its model's label."""
+    return {
+        model._meta.db_table: model._meta.label_lower
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in UNWATCHED
+    }
+
+
+def trigger_arguments(label: str, event: str) -> tuple[str, ...]:
+    """What a table's trigger passes its function: the `since` expression (inserts, deletes and
+    updates), then the ignored and the now-only columns (updates)."""
+    if event == "truncate":
+        return ()
+    since = SINCE.get(label, "")
+    if event != "update":
+        return (since,)
+    return (since, ",".join(IGNORED_COLUMNS.get(label, ())), ",".join(NOW_ONLY_COLUMNS.get(label, ())))
 
 
 # The triggers each watched table has, and the function each calls (created by core's migrations).
@@ -110,7 +175,7 @@ EVENTS = {
 
 def install_triggers(using: str = "default") -> None:
     """Give every watched table the triggers it lacks (a table added by a later migration is watched
-    too), make again an update trigger whose ignored columns have changed, and take the triggers
+    too), make again a trigger whose arguments have changed (ignored columns, `since`), and take the triggers
     from a table no longer watched, so the triggers are always what this code says. Runs after every
     `migrate` (and every test's flush: two queries when nothing is to do), in one transaction, so no
     write between dropping a trigger and making it again goes unlogged."""
@@ -135,35 +200,40 @@ def install_triggers(using: str = "default") -> None:
                 # pg_trigger.tgargs: each argument ends with a zero byte.
                 found[table, trigger] = tuple(a.decode() for a in bytes(arguments).split(b"\0")[:-1])
         wanted = {
-            (table, f"{TRIGGER}_{event}"): (ignored if event == "update" else (), event)
-            for table, ignored in watched_tables().items()
+            (table, f"{TRIGGER}_{event}"): (trigger_arguments(label, event), event)
+            for table, label in watched_tables().items()
             if table in tables
             for event in EVENTS
         }
         for table, name in found.keys() - wanted.keys():
             cursor.execute(f"DROP TRIGGER {q(name)} ON {q(table)}")
-        for (table, name), (ignored, event) in wanted.items():
-            if found.get((table, name)) == ignored:
+        for (table, name), (wanted_arguments, event) in wanted.items():
+            if found.get((table, name)) == wanted_arguments:
                 continue
             if (table, name) in found:
                 cursor.execute(f"DROP TRIGGER {q(name)} ON {q(table)}")
             sql_event, referencing, function = EVENTS[event]
-            arguments = ", ".join(f"'{column}'" for column in ignored)
+            arguments = ", ".join("'" + argument.replace("'", "''") + "'" for argument in wanted_arguments)
             cursor.execute(
                 f"CREATE TRIGGER {q(name)} AFTER {sql_event} ON {q(table)} {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}({arguments})"
             )
 
 
-def stamp() -> str | None:
+def stamp(as_of: date | None = None) -> str | None:
     """The data's stamp as this connection sees it now, or None where there is none (SQLite). With
     the random token of the row of the largest id, no other database's stamp, nor this one's after
-    its log's sequence was reset or restored from a backup, can equal it."""
+    its log's sequence was reset or restored from a backup, can equal it. With `as_of`, the stamp of
+    the changes that can alter figures of that day or earlier (SINCE): the same argument holds of
+    the rows it counts, as they are only added too."""
     if connection.vendor != "postgresql":
         return None
+    where, params = ("", []) if as_of is None else ("WHERE since IS NULL OR since <= %s", [as_of] * 2)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), max(id), (SELECT token FROM core_change ORDER BY id DESC LIMIT 1) FROM core_change"
+            f"SELECT count(*), max(id), (SELECT token FROM core_change {where} ORDER BY id DESC LIMIT 1) "
+            f"FROM core_change {where}",
+            params,
         )
         count, largest, token = cursor.fetchone()
     return f"{count}.{largest or 0}.{token}"
@@ -239,35 +309,37 @@ class KeptCache:
 kept = KeptCache()
 
 
-def derived(name: str, *key, compute: Callable[[], T]) -> T:
+def derived(name: str, *key, compute: Callable[[], T], as_of: date | None = None) -> T:
     """What `compute()` returns for these data: kept under the stamp and `key` (which must name
-    everything else the value depends on, such as the day), computed again once the data change."""
+    everything else the value depends on, such as the day), computed again once the data change.
+    A value that reads only what the days up to `as_of` hold (dated rows, by SINCE, and the undated
+    ones) is computed again only once a change that can alter those days is made."""
     if connection.vendor != "postgresql":
         return compute()
     # A value is kept only under the stamp of the snapshot it was computed in, so one kept already is
     # read under the stamp as it is now, with no snapshot of its own: one query.
-    value = kept.get(_cache_key(name, key))
+    value = kept.get(_cache_key(name, key, as_of))
     if value is not None:
         return value
     if connection.in_atomic_block:
-        return _derived(name, key, compute)
+        return _derived(name, key, as_of, compute)
     # One snapshot for the stamp and every query of `compute`: otherwise each query sees the data
     # as of its own start, and a change committed meanwhile would be half in the value kept.
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return _derived(name, key, compute)
+        return _derived(name, key, as_of, compute)
 
 
-def _cache_key(name: str, key: tuple) -> str:
+def _cache_key(name: str, key: tuple, as_of: date | None) -> str:
     db = connection.settings_dict
-    parts = (db["HOST"], db["PORT"], db["NAME"], code_fingerprint(), stamp(), *key)
+    parts = (db["HOST"], db["PORT"], db["NAME"], code_fingerprint(), as_of, stamp(as_of), *key)
     return f"derived:{name}:{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
 
 
-def _derived(name: str, key: tuple, compute: Callable[[], T]) -> T:
+def _derived(name: str, key: tuple, as_of: date | None, compute: Callable[[], T]) -> T:
     # The stamp again, as the snapshot that compute() reads sees it.
-    cache_key = _cache_key(name, key)
+    cache_key = _cache_key(name, key, as_of)
     value = kept.get(cache_key)
     if value is not None:
         return value

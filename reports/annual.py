@@ -518,11 +518,15 @@ def build(year: int, *, today: date | None = None, part: str = "") -> AnnualRepo
     half (`part` "half"), marked partial."""
     today = today or timezone.localdate()
     collection_year = check_year(year, today)
-    return derived("annual_report", year, today, part, compute=lambda: _build(collection_year, today, part))
-
-
-def _build(collection_year: CollectionYear, today: date, part: str) -> AnnualReport:
     window = report_window(collection_year, today=today, part=part)
+    # Every figure is of the window or the years before it: a past year's report is kept through the
+    # changes of the year under way.
+    return derived(
+        "annual_report", year, today, part, as_of=window.end, compute=lambda: _build(collection_year, window, today)
+    )
+
+
+def _build(collection_year: CollectionYear, window: kpis.Window, today: date) -> AnnualReport:
     figures = YearFigures.for_year(collection_year, window)
     return AnnualReport(
         window=window,

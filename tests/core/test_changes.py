@@ -4,7 +4,7 @@ nothing else, so what is kept under it is computed again exactly when the data c
 import os
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 import environ
@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
-from children.models import Child
+from children.models import Child, Episode, MissingEpisode
 from core import changes
 from core.models import Change, FormSubmission
 from reports.selectors import dashboard
-from tests.factories import login, make_child
+from reviews.models import Review
+from tests.factories import hold_review, login, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,85 @@ def test_a_value_kept_is_read_with_one_query_and_no_snapshot_of_its_own(iro):
     with CaptureQueriesContext(connection) as queries:
         assert changes.derived("children", compute=Child.objects.count) == 2
     assert any("REPEATABLE READ" in q["sql"] for q in queries)
+
+
+# --- Values of past days (`as_of`) --------------------------------------------------------------------
+
+END_OF_2024_25 = date(2025, 3, 31)
+TODAY = date(2026, 12, 1)
+
+
+def test_every_table_dated_is_watched_and_its_day_reads_from_its_rows():
+    """A misspelt column or table in SINCE would fail every write to that table: each reads as a day."""
+    watched = {label: table for table, label in changes.watched_tables().items()}
+    assert set(changes.SINCE) <= set(watched)
+    assert set(changes.NOW_ONLY_COLUMNS) <= set(watched)
+    with connection.cursor() as cursor:
+        for label, since in changes.SINCE.items():
+            cursor.execute(f"SELECT ({since})::date FROM {watched[label]} c LIMIT 0")
+
+
+def _child_seen_through_2024_25(iro) -> Child:
+    return make_child(
+        iro=iro,
+        looked_after_from=date(2024, 1, 10),
+        reviews_held=(date(2024, 2, 5), date(2024, 4, 30), date(2024, 10, 25), date(2025, 4, 20), date(2025, 10, 15)),
+    )
+
+
+def test_a_past_years_report_is_kept_through_the_work_of_the_year_under_way(iro):
+    """The everyday changes (a review recorded this year, its child's caseload columns, the next
+    review scheduled) move the stamp of today's values and not that of a year already over, whose
+    annual report is then read kept; a change to one of that year's reviews computes it again."""
+    from reports.annual import build
+
+    cache.clear()
+    child = _child_seen_through_2024_25(iro)
+    report = build(2025, today=TODAY)
+    before, before_now = changes.stamp(as_of=END_OF_2024_25), changes.stamp()
+
+    waiting = child.reviews.get(held_on__isnull=True)
+    hold_review(child, waiting.due_on - timedelta(days=3), chair=iro, today=TODAY)
+    assert changes.stamp() != before_now
+    assert changes.stamp(as_of=END_OF_2024_25) == before
+    with CaptureQueriesContext(connection) as queries:
+        assert build(2025, today=TODAY) == report
+    assert len(queries) == 1, "read kept"
+
+    held_in_2024_25 = child.reviews.get(held_on=date(2024, 10, 25))
+    Review.objects.filter(pk=held_in_2024_25.pk).update(participation="PN4")
+    assert changes.stamp(as_of=END_OF_2024_25) != before
+    again = build(2025, today=TODAY)
+    assert (report.participation["PN4"], again.participation["PN4"]) == (0, 1)
+
+
+def _changes_of_today_only() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM core_change WHERE since = 'infinity'")
+        return cursor.fetchone()[0]
+
+
+def test_a_childs_state_now_moves_only_todays_stamp_and_their_birth_date_every_one(iro):
+    child = make_child(iro=iro)
+    before, before_now, today_only = changes.stamp(as_of=END_OF_2024_25), changes.stamp(), _changes_of_today_only()
+    # Missing since today: the child's `missing_now`, kept by a trigger, is their state now.
+    MissingEpisode.objects.create(child=child, kind=MissingEpisode.Kind.MISSING, start_on=TODAY)
+    assert Child.objects.get(pk=child.pk).missing_now
+    assert _changes_of_today_only() == today_only + 1
+    assert changes.stamp(as_of=END_OF_2024_25) == before
+    assert changes.stamp() != before_now
+    Child.objects.filter(pk=child.pk).update(date_of_birth=date(2006, 5, 18))
+    assert changes.stamp(as_of=END_OF_2024_25) != before
+
+
+def test_a_row_moved_out_of_a_year_changes_that_years_stamp_and_an_undated_table_every_one(iro):
+    child = make_child(iro=iro, looked_after_from=date(2025, 2, 1))
+    episode = child.episodes.get()
+    before = changes.stamp(as_of=END_OF_2024_25)
+    Episode.objects.filter(pk=episode.pk).update(start_on=date(2025, 6, 1))  # from the year to after it
+    moved = changes.stamp(as_of=END_OF_2024_25)
+    assert moved != before
+    Episode.objects.filter(pk=episode.pk).update(start_on=date(2025, 7, 1))  # after it both times
+    assert changes.stamp(as_of=END_OF_2024_25) == moved
+    User.objects.filter(pk=iro.pk).update(first_name="Ida")  # staffing reads who the IROs are
+    assert changes.stamp(as_of=END_OF_2024_25) != moved

@@ -177,15 +177,17 @@ def pages(today: date) -> list[Page]:
 # The pages whose figures are kept until the data change (core.changes), timed again on the first
 # request after a change, which computes them; the Director's dashboard reads the same figures as the QA's.
 KEPT_PAGES = ("qa_caseload", "dashboard_qa", "annual_page")
-CHANGED_YEAR = 2100  # a collection year no report shows: its budget is the change
+# The changes: a budget set for a collection year that no report shows. One before every report's year
+# moves every stamp, so every kept figure is computed again; one after it, like the everyday work of the
+# year under way, leaves a past year's annual report kept (core.changes.SINCE) and not the dashboard.
+EARLIER_YEAR, LATER_YEAR = 2000, 2100
 
 
-def change_the_data(run: int | None) -> None:
-    """A real change, through a service, as any recorded by a user: a budget set for a collection year
-    that no report shows (its amount the run's number), which moves the stamp the kept figures are
-    read under like any other; None removes it."""
+def change_the_data(run: int | None, year: int = EARLIER_YEAR) -> None:
+    """A real change, through a service, as any recorded by a user: a budget set for `year` (its
+    amount the run's number); None removes it."""
     qa = User.objects.filter(role=User.Role.QA_MANAGER).order_by("pk").first()
-    budget_set(actor=qa, year=CHANGED_YEAR, amount=None if run is None else Decimal(run + 1))
+    budget_set(actor=qa, year=year, amount=None if run is None else Decimal(run + 1))
 
 
 def page_query_counts(targets: list[Page]) -> dict[str, int]:

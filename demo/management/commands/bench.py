@@ -14,7 +14,8 @@ Then it starts gunicorn (2 workers, DEBUG off, its own gunicorn.conf.py), signs 
 page interleaved with a bare page (the notifications page of a user with none): the median of
 --runs, and its ratio to the bare page's median in the same run, beside its goal; then the pages
 whose figures are kept until the data change, each on the first request after a change (a budget
-set through its service for a year no report shows), --command-runs times. In this
+set through its service for a year before any report's), --command-runs times, and the annual
+report page after a change of a later year, which leaves it kept. In this
 process it counts each page's SQL queries (the test client), and times the commands (the annual
 report as JSON, PDF and Word, a year's 903 return, the whole history's export), the periodic tasks
 of the beat schedule (each in a transaction rolled back, so each run writes the same
@@ -194,24 +195,29 @@ class Command(BaseCommand):
 
     def _after_a_change(self, pages: list, runs: int, sessions: dict) -> list[Measure]:
         """The pages whose figures are kept, each requested `runs` times just after a change of the
-        data: the request that computes them (the rows above read them kept)."""
-        self.stdout.write(f"Timing {len(pages)} pages on the first request after a change, {runs} times each...")
+        data that they read (the rows above read them kept); and the annual report page after a change
+        of a later year, which leaves it kept."""
+        self.stdout.write(f"Timing {len(pages) + 1} pages on the first request after a change, {runs} times each...")
         measures = []
         # A new amount at each change (a budget set to the amount it has changes nothing), from none:
         # an earlier run stopped midway may have left one.
-        benchmark.change_the_data(None)
+        years = (benchmark.EARLIER_YEAR, benchmark.LATER_YEAR)
+        for year in years:
+            benchmark.change_the_data(None, year)
         changes = itertools.count()
+        timed = [(page, benchmark.EARLIER_YEAR, "", "figures computed") for page in pages]
+        timed += [(page, benchmark.LATER_YEAR, "_later", "figures kept") for page in pages if page.key == "annual_page"]
         try:
-            for page in pages:
-                measure = Measure(
-                    f"{page.key}_changed", f"{page.label}, after a change", "page", note="figures computed"
-                )
+            for page, year, suffix, note in timed:
+                label = f"{page.label}, after a change" + (" of a later year" if suffix else "")
+                measure = Measure(f"{page.key}_changed{suffix}", label, "page", note=note)
                 for _ in range(runs):
-                    benchmark.change_the_data(next(changes))
+                    benchmark.change_the_data(next(changes), year)
                     measure.times.append(sessions[page.username].time(page.path))
                 measures.append(measure)
         finally:
-            benchmark.change_the_data(None)
+            for year in years:
+                benchmark.change_the_data(None, year)
         return measures
 
     # --- The whole history, exported and imported -----------------------------------------------

@@ -178,9 +178,11 @@ def pages(today: date) -> list[Page]:
 # request after a change, which computes them; the Director's dashboard reads the same figures as the QA's.
 KEPT_PAGES = ("qa_caseload", "dashboard_qa", "annual_page")
 # The changes: a budget set for a collection year that no report shows. One before every report's year
-# moves every stamp, so every kept figure is computed again; one after it, like the everyday work of the
-# year under way, leaves a past year's annual report kept (core.changes.SINCE) and not the dashboard.
+# moves every stamp, so every kept figure is computed again; one after it, like the everyday work dated
+# later than today, leaves the figures of the days up to today kept (core.changes.SINCE): a past year's
+# annual report, the dashboard's figures of the year.
 EARLIER_YEAR, LATER_YEAR = 2000, 2100
+KEPT_THROUGH_LATER_CHANGES = ("dashboard_qa", "annual_page")  # the dashboard's caseloads are computed again
 
 
 def change_the_data(run: int | None, year: int = EARLIER_YEAR) -> None:

@@ -39,41 +39,50 @@ class Dashboard:
 
 
 def dashboard(*, today: date) -> Dashboard:
-    """Every figure of the dashboard on `today`: computed once for each state of the data."""
-    return derived("dashboard", today, compute=lambda: _dashboard(today))
+    """Every figure of the dashboard on `today`: computed once for each state of the data. The year's
+    figures read only what the days up to today hold, so they are kept through the changes dated later
+    (the next review scheduled, a meeting booked or an action set for a later day), which the
+    caseloads, read from the state of today, are computed again for."""
+    now = derived("dashboard_now", today, compute=lambda: _now(today))
+    year = derived("dashboard_year", today, as_of=today, compute=lambda: _year_to_date(today))
+    return Dashboard(today=today, **now, **year)
 
 
-def _dashboard(today: date) -> Dashboard:
+def _now(today: date) -> dict:
     soon = due_soon_by(today)
     caseloads, unallocated = kpis.caseloads(today=today, soon=soon)
-    year = CollectionYear.containing(today)
-    window = kpis.year_window(year, today)
     everyone = [*caseloads, unallocated]
-    return Dashboard(
-        today=today,
-        soon=soon,
-        caseload_rows=[caseload.as_row() for caseload in caseloads],
-        unallocated=unallocated,
-        now={
+    return {
+        "soon": soon,
+        "caseload_rows": [caseload.as_row() for caseload in caseloads],
+        "unallocated": unallocated,
+        "now": {
             "looked_after": sum(r.children for r in everyone),
             "overdue": sum(r.overdue for r in everyone),
             "due_soon": sum(r.due_soon for r in everyone),
             "unallocated": unallocated.children,
         },
-        year=year,
-        window=window,
-        participation=kpis.participation(window),
-        late=kpis.late_reviews_by_reason(window),
+        "escalations": kpis.escalations_open(today),
+        "actions_overdue": overdue_actions_by_iro(today=today),
+    }
+
+
+def _year_to_date(today: date) -> dict:
+    year = CollectionYear.containing(today)
+    window = kpis.year_window(year, today)
+    return {
+        "year": year,
+        "window": window,
+        "participation": kpis.participation(window),
+        "late": kpis.late_reviews_by_reason(window),
         # Counts, not the reviews' ids: what is kept for the data stays small at any size.
-        paperwork_late={document: len(ids) for document, ids in kpis.late_paperwork(window).items()},
-        ni66=kpis.ni66(window),
-        c63=kpis.c63(window),
-        short_breaks=kpis.short_break_reviews(window),
-        escalations=kpis.escalations_open(today),
-        actions_overdue=overdue_actions_by_iro(today=today),
-        record=kpis.record_figures(window),
-        consultations=consultation_figures(window.start, window.end),
-    )
+        "paperwork_late": {document: len(ids) for document, ids in kpis.late_paperwork(window).items()},
+        "ni66": kpis.ni66(window),
+        "c63": kpis.c63(window),
+        "short_breaks": kpis.short_break_reviews(window),
+        "record": kpis.record_figures(window),
+        "consultations": consultation_figures(window.start, window.end),
+    }
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,20 @@ def test_the_figures_read_no_table_whose_changes_the_stamp_leaves_out(authority)
     }
     assert '"reviews_review"' in read and '"escalations_escalation"' in read  # the figures' queries
     assert {table for table in unwatched if f'"{table}"' in read} == set()
+
+
+def test_the_figures_of_past_days_read_no_column_of_the_state_now(authority):
+    """The annual report and the dashboard's year figures are kept under the stamp of the changes
+    that can alter the days up to their last (core.changes.SINCE), and a change to a child's state
+    now (NOW_ONLY_COLUMNS) is not among them: so they must never read it. The caseloads do."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        selectors._year_to_date(date(2014, 3, 31))
+        annual.build(2014, today=date(2014, 6, 1))
+    read = " ".join(query["sql"] for query in captured)
+    now_only = {column for columns in changes.NOW_ONLY_COLUMNS.values() for column in columns}
+    assert '"reviews_review"' in read and '"children_child"' in read  # the figures' queries
+    assert {column for column in now_only if f'"{column}"' in read} == set()
+    with CaptureQueriesContext(connection) as captured:
+        selectors._now(date(2014, 3, 31))
+    assert '"next_review_due_on"' in " ".join(query["sql"] for query in captured)

@@ -95,11 +95,16 @@ IGNORED_COLUMNS = {"iro_service.user": ("last_login",)}
 # stages), an action due in it, a consultation sent in it, the budget and narrative of its year; the
 # midway check after a review counts for the next review, held later. So a value of the days up to
 # `as_of` (a past year's annual report) is kept through every change whose `since` is after it: the
-# everyday work of the year under way.
+# everyday work of the year under way. A related row's dates are read as the writer's statement sees
+# them, before a change another transaction has not committed yet: so a row a figure reads is dated
+# by its own dates where they bound the figure's (the child's views count for a review held on or after
+# the day they were given), and by its review's only where those cannot move meanwhile (a midway check
+# follows a review already held), or where no figure reads it (meetings, participants).
 _OF_REVIEW = "(SELECT LEAST(r.due_on, r.held_on) FROM reviews_review r WHERE r.id = c.{})"
 _OF_ESCALATION = "(SELECT e.raised_on FROM escalations_escalation e WHERE e.id = c.escalation_id)"
 _SENT = "((c.created_at AT TIME ZONE 'UTC')::date - 1)"  # the day before: in any time zone, the day or earlier
-_YEAR_STARTS = "make_date(c.year - 1, 4, 1)"  # a collection year named by the year it ends
+# A collection year is named by the year it ends; no year before 2 (make_date has no year 0).
+_YEAR_STARTS = "make_date(GREATEST(c.year, 2) - 1, 4, 1)"
 SINCE: dict[str, str] = {
     "children.episode": "c.start_on",
     "children.iroallocation": "c.start_on",
@@ -120,7 +125,7 @@ SINCE: dict[str, str] = {
     "reviews.review": "LEAST(c.due_on, c.held_on)",
     "reviews.reviewaction": "c.due_on",
     "reviews.reviewparticipant": _OF_REVIEW.format("review_id"),
-    "reviews.reviewviews": _OF_REVIEW.format("review_id"),
+    "reviews.reviewviews": "c.gathered_on",
 }
 # Columns that hold a row's state now, read only by values of today (the caseloads, the dashboard):
 # a change of these alone leaves every value of an earlier `as_of` as it was. The child's are kept by

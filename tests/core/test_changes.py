@@ -21,7 +21,7 @@ from children.models import Child, Episode, MissingEpisode
 from core import changes
 from core.models import Change, FormSubmission
 from reports.selectors import dashboard
-from reviews.models import Review
+from reviews.models import PartyRole, Review, ReviewViews
 from tests.factories import hold_review, login, make_child
 
 pytestmark = pytest.mark.django_db
@@ -368,3 +368,36 @@ def test_a_row_moved_out_of_a_year_changes_that_years_stamp_and_an_undated_table
     assert changes.stamp(as_of=END_OF_2024_25) == moved
     User.objects.filter(pk=iro.pk).update(first_name="Ida")  # staffing reads who the IROs are
     assert changes.stamp(as_of=END_OF_2024_25) != moved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_views_given_while_their_review_is_recorded_elsewhere_are_not_left_out_of_todays_figures(iro):
+    """The child's views are added in one transaction while, in another, their review (due in
+    months) is recorded as held yesterday and committed; the dashboard is computed between the two
+    commits. The views' change must then move the stamp of today's figures, though their review as
+    the first transaction saw it was not due for months."""
+    cache.clear()
+    child = make_child(iro=iro, looked_after_from=date(2026, 5, 1), reviews_held=(date(2026, 5, 20), date(2026, 8, 15)))
+    waiting = child.reviews.get(held_on__isnull=True)
+    assert waiting.due_on > TODAY
+    added, go_on = threading.Event(), threading.Event()
+
+    def give_views():
+        try:
+            with transaction.atomic():
+                ReviewViews.objects.create(
+                    review=waiting, role=PartyRole.CHILD, method="form", gathered_on=TODAY - timedelta(days=2), text="x"
+                )
+                added.set()
+                go_on.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=give_views)
+    writer.start()
+    assert added.wait(10)
+    Review.objects.filter(pk=waiting.pk).update(held_on=TODAY - timedelta(days=1), chair=iro, participation="PN1")
+    assert dashboard(today=TODAY).record["views_gathered"].numerator == 0
+    go_on.set()
+    writer.join()
+    assert dashboard(today=TODAY).record["views_gathered"].numerator == 1

@@ -3,6 +3,8 @@ NULL: any day), so that figures of a day before it, such as a past year's annual
 through the everyday changes of the year under way (core.changes). The trigger functions work it
 out from the rows changed, by an expression each table's triggers pass as their first argument."""
 
+import importlib
+
 from django.db import migrations
 
 FUNCTIONS = """
@@ -58,30 +60,8 @@ BEGIN
 END $$;
 """
 
-# The functions as core 0002 made them.
-PREVIOUS_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION core_change_rows() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT FROM changed) THEN
-        INSERT INTO core_change DEFAULT VALUES;
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION core_change_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    ignored text[] := coalesce(TG_ARGV, '{}');
-BEGIN
-    IF EXISTS (
-        SELECT to_jsonb(c) - ignored FROM changed c
-        EXCEPT ALL
-        SELECT to_jsonb(b) - ignored FROM before b
-    ) THEN
-        INSERT INTO core_change DEFAULT VALUES;
-    END IF;
-    RETURN NULL;
-END $$;
-"""
+# The functions as core 0002 made them, for going back.
+PREVIOUS_FUNCTIONS = importlib.import_module("core.migrations.0002_change_log").FUNCTIONS
 
 
 # An update trigger made before passes its ignored columns first, where the function now reads the

@@ -33,11 +33,13 @@ from accounts.tasks import send_notifications
 from children.models import Child
 from children.pages import CHILD_PAGES
 from consultations.tasks import send_consultation_emails, sweep_consultation_reminders
+from core import changes
 from core.calendar import is_working_day
 from core.collection_years import CollectionYear
 from escalations.tasks import send_director_report, sweep_stages_overdue
 from reports import kpis
 from reports.services import budget_set
+from reports.tasks import prepare_figures
 from reviews.models import Review
 from reviews.tasks import SWEEPS, sweep
 from security.tasks import clear_expired_sessions
@@ -250,6 +252,8 @@ def periodic_tasks(today: date) -> list[Task]:
         Task("send_consultation_emails", "send a day's consultation emails", send_consultation_emails, outbox),
         Task("send_director_report", "send the Director's report", lambda: send_director_report(day)),
         Task("clear_expired_sessions", "clear expired sessions", clear_expired_sessions),
+        # After the housekeeping's prune, as at night: every figure computed.
+        Task("prepare_figures", "prepare the day's figures", prepare_figures, changes.prune),
     ]
 
 

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pypdf import PdfReader
 
 from core import changes
@@ -86,3 +87,23 @@ def test_the_figures_of_past_days_read_no_column_of_the_state_now(authority):
     with CaptureQueriesContext(connection) as captured:
         selectors._now(date(2014, 3, 31))
     assert '"next_review_due_on"' in " ".join(query["sql"] for query in captured)
+
+
+def test_the_nights_task_computes_the_figures_the_days_first_pages_read(authority, settings):
+    """After the housekeeping has emptied the change log (every stamp moves), the dashboard, the QA
+    caseload's counts and the last complete year's report are computed by the task, and the day's
+    first pages read them kept: one query for each stamp."""
+    from children.selectors import caseload_summary, due_soon_by
+    from core.collection_years import CollectionYear
+    from reports.tasks import prepare_figures
+
+    assert settings.CELERY_BEAT_SCHEDULE["prepare-figures"]["task"] == "reports.tasks.prepare_figures"
+    cache.clear()
+    changes.prune()
+    prepare_figures.apply().get()
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as captured:
+        selectors.dashboard(today=today)
+        caseload_summary(today=today, soon=due_soon_by(today))
+        annual.build(CollectionYear.last_complete(today).year, today=today)
+    assert [query["sql"].count("core_change") > 0 for query in captured] == [True] * 4

@@ -14,8 +14,9 @@ Then it starts gunicorn (2 workers, DEBUG off, its own gunicorn.conf.py), signs 
 page interleaved with a bare page (the notifications page of a user with none): the median of
 --runs, and its ratio to the bare page's median in the same run, beside its goal; then the pages
 whose figures are kept until the data change, each on the first request after a change (a budget
-set through its service for a year before any report's), --command-runs times, and the annual
-report page after a change of a later year, which leaves it kept. In this
+set through its service for a year before any report's), --command-runs times, and the dashboard
+and the annual report page after a change of a later year, which leaves their figures of the year
+kept. In this
 process it counts each page's SQL queries (the test client), and times the commands (the annual
 report as JSON, PDF and Word, a year's 903 return, the whole history's export), the periodic tasks
 of the beat schedule (each in a transaction rolled back, so each run writes the same

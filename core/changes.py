@@ -140,6 +140,11 @@ NOW_ONLY_COLUMNS = {
         "midway_checked",
     )
 }
+# Tables whose rows every figure reaches only through rows of other tables, each dated by its own (a
+# child is counted through their episodes, reviews, allocations...): a row added, with none yet, or
+# removed, with none left, alters no day's figures. Only an update to one can (a date of birth: ages).
+READ_THROUGH_OTHERS = frozenset({"children.child"})
+TODAY_ONLY = "'infinity'::date"  # the `since` of a change that only values of today read
 
 TRIGGER = "core_change_logged"
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout
@@ -165,7 +170,7 @@ def trigger_arguments(label: str, event: str) -> tuple[str, ...]:
         return ()
     since = SINCE.get(label, "")
     if event != "update":
-        return (since,)
+        return (TODAY_ONLY if label in READ_THROUGH_OTHERS else since,)
     return (since, ",".join(IGNORED_COLUMNS.get(label, ())), ",".join(NOW_ONLY_COLUMNS.get(label, ())))
 
 

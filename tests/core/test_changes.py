@@ -344,6 +344,20 @@ def _changes_of_today_only() -> int:
         return cursor.fetchone()[0]
 
 
+def test_a_child_coming_into_care_today_moves_only_the_stamp_of_today(iro):
+    """The child's row alone, added or removed, alters no figure: their episode, allocation and
+    reviews, dated, do. At a national service a child comes into care every few minutes."""
+    before, before_now, today_only = changes.stamp(as_of=END_OF_2024_25), changes.stamp(), _changes_of_today_only()
+    child = make_child(iro=iro, looked_after_from=TODAY)
+    assert changes.stamp(as_of=END_OF_2024_25) == before
+    assert changes.stamp() != before_now
+    assert _changes_of_today_only() > today_only
+    child.episodes.all().delete()
+    child.allocations.all().delete()
+    Child.objects.filter(pk=child.pk).delete()
+    assert changes.stamp(as_of=END_OF_2024_25) == before
+
+
 def test_a_childs_state_now_moves_only_todays_stamp_and_their_birth_date_every_one(iro):
     child = make_child(iro=iro)
     before, before_now, today_only = changes.stamp(as_of=END_OF_2024_25), changes.stamp(), _changes_of_today_only()

@@ -60,6 +60,8 @@ from django.db import OperationalError, connection, connections, transaction
 from django.utils.functional import LazyObject, empty
 from redis.exceptions import RedisError
 
+from .collection_years import FIRST_MONTH
+
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -102,17 +104,16 @@ IGNORED_COLUMNS = {"iro_service.user": ("last_login",)}
 # follows a review already held), or where no figure reads it (meetings, participants).
 _OF_REVIEW = "(SELECT LEAST(r.due_on, r.held_on) FROM reviews_review r WHERE r.id = c.{})"
 _OF_ESCALATION = "(SELECT e.raised_on FROM escalations_escalation e WHERE e.id = c.escalation_id)"
-_SENT = "((c.created_at AT TIME ZONE 'UTC')::date - 1)"  # the day before: in any time zone, the day or earlier
-# A collection year is named by the year it ends; no year before 2 (make_date has no year 0).
-_YEAR_STARTS = "make_date(GREATEST(c.year, 2) - 1, 4, 1)"
+_SENT = "(({}.created_at AT TIME ZONE 'UTC')::date - 1)"  # the day before: in any time zone, the day or earlier
+# As core.collection_years.CollectionYear.start; no year before 2 (make_date has no year 0).
+_YEAR_STARTS = f"make_date(GREATEST(c.year, 2) - 1, {FIRST_MONTH}, 1)"
 SINCE: dict[str, str] = {
     "children.episode": "c.start_on",
     "children.iroallocation": "c.start_on",
     "children.missingepisode": "c.start_on",
-    "consultations.consultation": _SENT,
+    "consultations.consultation": _SENT.format("c"),
     "consultations.consultationemail": (
-        "(SELECT (k.created_at AT TIME ZONE 'UTC')::date - 1 FROM consultations_consultation k "
-        "WHERE k.id = c.consultation_id)"
+        f"(SELECT {_SENT.format('k')} FROM consultations_consultation k WHERE k.id = c.consultation_id)"
     ),
     "escalations.escalation": "c.raised_on",
     "escalations.escalationstage": _OF_ESCALATION,

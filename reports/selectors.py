@@ -1,5 +1,6 @@
-"""The dashboard's figures in one read: every figure from reports/kpis.py, a fixed number of queries
-whatever the number of children, kept until the data change (core.changes)."""
+"""The dashboard's figures in two reads, its year's figures and the state now: every figure from
+reports/kpis.py, a fixed number of queries whatever the number of children, each kept until the data
+it reads change (core.changes)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta

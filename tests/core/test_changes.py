@@ -340,7 +340,7 @@ def test_a_past_years_report_is_kept_through_the_work_of_the_year_under_way(iro)
 
 def _changes_of_today_only() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM core_change WHERE since = 'infinity'")
+        cursor.execute(f"SELECT count(*) FROM core_change WHERE since = {changes.TODAY_ONLY}")
         return cursor.fetchone()[0]
 
 
